@@ -1,0 +1,146 @@
+using System.Collections.Concurrent;
+using ImpactMap.Core.Model;
+
+namespace ImpactMap.Core.Engine;
+
+/// <summary>
+/// Answers impact questions about one compiled graph: who is hit, how badly, why and when. Thread-safe:
+/// each call rents its own scratch space.
+/// </summary>
+public sealed class PropagationEngine
+{
+    private readonly ConcurrentBag<Workspace> _workspaces = [];
+
+    /// <summary>An engine over <paramref name="graph"/>.</summary>
+    public PropagationEngine(CompiledGraph graph) => Graph = graph ?? throw new ArgumentNullException(nameof(graph));
+
+    /// <summary>Compiles <paramref name="graph"/> and makes an engine over it.</summary>
+    public PropagationEngine(DependencyGraph graph) : this(new CompiledGraph(graph))
+    {
+    }
+
+    /// <summary>The graph this engine answers for.</summary>
+    public CompiledGraph Graph { get; }
+
+    /// <summary>Who is affected when the query's outages happen.</summary>
+    /// <exception cref="UnknownNodeException">An outage names a node the graph lacks.</exception>
+    /// <exception cref="ArgumentException">A negative depth or limit, a non-positive duration, or an outage of state up.</exception>
+    public ImpactResult Impact(ImpactQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var origins = ResolveOrigins(query.Outages);
+        if (query.MaxDepth < 0 || query.Limit < 0)
+        {
+            throw new ArgumentException("maxDepth and limit cannot be negative", nameof(query));
+        }
+
+        if (query.Duration <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("duration must be positive", nameof(query));
+        }
+
+        var duration = query.Duration is { } d ? (long)Math.Ceiling(d.TotalSeconds) : long.MaxValue;
+        var ws = Rent();
+        try
+        {
+            var masked = query.MaxDepth is { } maxDepth && StampWithinHops(ws, origins, maxDepth);
+            Propagation.Run(Graph, ws, origins, masked, duration, cancellationToken);
+            return ImpactSelection.Collect(Graph, ws, origins, query.Limit);
+        }
+        finally
+        {
+            Return(ws);
+        }
+    }
+
+    /// <summary>Every provider upstream of <paramref name="nodeId"/>, and which of them alone take it down.</summary>
+    /// <exception cref="UnknownNodeException">The graph lacks the node.</exception>
+    public ExposureResult Exposure(string nodeId, CancellationToken cancellationToken = default) =>
+        ExposureAnalysis.Run(this, IndexOrThrow(nodeId), cancellationToken);
+
+    /// <summary>The <paramref name="top"/> nodes whose failure alone takes down the most others.</summary>
+    public IReadOnlyList<CriticalNode> Criticality(int top, CancellationToken cancellationToken = default) =>
+        top < 0 ? throw new ArgumentOutOfRangeException(nameof(top)) : CriticalityAnalysis.Run(Graph, top, cancellationToken);
+
+    /// <summary>The dependency cycles: strongly connected components of two or more nodes.</summary>
+    public IReadOnlyList<IReadOnlyList<string>> Cycles() => CycleDetection.Run(Graph);
+
+    private int IndexOrThrow(string nodeId)
+    {
+        var index = Graph.Graph.IndexOf(nodeId);
+        return index >= 0 ? index : throw new UnknownNodeException([nodeId]);
+    }
+
+    internal (int Node, NodeState State)[] ResolveOrigins(IReadOnlyList<Outage> outages)
+    {
+        ArgumentNullException.ThrowIfNull(outages);
+        var origins = new (int, NodeState)[outages.Count];
+        List<string>? unknown = null;
+        for (var i = 0; i < outages.Count; i++)
+        {
+            var index = Graph.Graph.IndexOf(outages[i].Node);
+            if (index < 0)
+            {
+                (unknown ??= []).Add(outages[i].Node);
+            }
+
+            if (outages[i].State == NodeState.Up)
+            {
+                throw new ArgumentException($"outage of '{outages[i].Node}' must be at-risk, degraded or down, not up", nameof(outages));
+            }
+
+            origins[i] = (index, outages[i].State);
+        }
+
+        return unknown is null ? origins : throw new UnknownNodeException(unknown);
+    }
+
+    internal Workspace Rent()
+    {
+        var ws = _workspaces.TryTake(out var pooled) ? pooled : new Workspace(Graph);
+        ws.Begin();
+        return ws;
+    }
+
+    internal void Return(Workspace ws)
+    {
+        ws.Reset();
+        _workspaces.Add(ws);
+    }
+
+    /// <summary>Stamps every node within <paramref name="maxDepth"/> hops downstream of an origin.</summary>
+    private bool StampWithinHops(Workspace ws, (int Node, NodeState State)[] origins, int maxDepth)
+    {
+        var frontier = new List<int>();
+        foreach (var (node, _) in origins)
+        {
+            if (ws.Stamp[node] != ws.CurrentStamp)
+            {
+                ws.Stamp[node] = ws.CurrentStamp;
+                frontier.Add(node);
+            }
+        }
+
+        var next = new List<int>();
+        for (var hop = 0; hop < maxDepth && frontier.Count > 0; hop++)
+        {
+            foreach (var node in frontier)
+            {
+                for (var slot = Graph.DependentStart[node]; slot < Graph.DependentStart[node + 1]; slot++)
+                {
+                    var dependent = Graph.Dependent[slot];
+                    if (ws.Stamp[dependent] != ws.CurrentStamp)
+                    {
+                        ws.Stamp[dependent] = ws.CurrentStamp;
+                        next.Add(dependent);
+                    }
+                }
+            }
+
+            (frontier, next) = (next, frontier);
+            next.Clear();
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,82 @@
+namespace ImpactMap.Core.Model;
+
+/// <summary>
+/// An immutable graph of nodes and dependencies. Construct with <see cref="Create"/>, which validates;
+/// every edit returns a new graph.
+/// </summary>
+public sealed class DependencyGraph
+{
+    private readonly Dictionary<string, int> _nodeIndex;
+
+    private DependencyGraph(IReadOnlyList<Node> nodes, IReadOnlyList<Dependency> dependencies, Dictionary<string, int> nodeIndex)
+    {
+        Nodes = nodes;
+        Dependencies = dependencies;
+        _nodeIndex = nodeIndex;
+    }
+
+    /// <summary>The graph with no nodes.</summary>
+    public static DependencyGraph Empty { get; } = new([], [], new Dictionary<string, int>(StringComparer.Ordinal));
+
+    /// <summary>The nodes, in the order given.</summary>
+    public IReadOnlyList<Node> Nodes { get; }
+
+    /// <summary>The dependencies, in the order given.</summary>
+    public IReadOnlyList<Dependency> Dependencies { get; }
+
+    /// <summary>A valid graph, or <see cref="InvalidGraphException"/> listing every problem.</summary>
+    public static DependencyGraph Create(IReadOnlyList<Node> nodes, IReadOnlyList<Dependency> dependencies)
+    {
+        var (index, problems) = GraphValidator.Validate(nodes, dependencies);
+        if (problems.Count > 0)
+        {
+            throw new InvalidGraphException(problems);
+        }
+
+        return new DependencyGraph(nodes, dependencies, index);
+    }
+
+    /// <summary>The position of a node in <see cref="Nodes"/>, or -1.</summary>
+    public int IndexOf(string id) => _nodeIndex.TryGetValue(id, out var i) ? i : -1;
+
+    /// <summary>The node with this id, or null.</summary>
+    public Node? FindNode(string id) => _nodeIndex.TryGetValue(id, out var i) ? Nodes[i] : null;
+
+    /// <summary>True when the graph has a node with this id.</summary>
+    public bool Contains(string id) => _nodeIndex.ContainsKey(id);
+
+    /// <summary>The graph with <paramref name="node"/> added, or replacing the node with its id.</summary>
+    public DependencyGraph WithNode(Node node)
+    {
+        var nodes = Nodes.ToList();
+        var i = IndexOf(node.Id);
+        if (i >= 0)
+        {
+            nodes[i] = node;
+        }
+        else
+        {
+            nodes.Add(node);
+        }
+
+        return Create(nodes, Dependencies);
+    }
+
+    /// <summary>The graph without the node and every dependency on or of it.</summary>
+    public DependencyGraph WithoutNode(string id) =>
+        Create(
+            Nodes.Where(n => n.Id != id).ToList(),
+            Dependencies.Where(d => d.From != id && d.To != id).ToList());
+
+    /// <summary>The graph with <paramref name="dependency"/> added; refused when the pair already exists.</summary>
+    public DependencyGraph WithDependency(Dependency dependency) =>
+        Create(Nodes, [.. Dependencies, dependency]);
+
+    /// <summary>The graph without the dependency from <paramref name="from"/> to <paramref name="to"/>.</summary>
+    public DependencyGraph WithoutDependency(string from, string to) =>
+        Create(Nodes, Dependencies.Where(d => d.From != from || d.To != to).ToList());
+
+    /// <summary>The dependency from <paramref name="from"/> to <paramref name="to"/>, or null.</summary>
+    public Dependency? FindDependency(string from, string to) =>
+        Dependencies.FirstOrDefault(d => d.From == from && d.To == to);
+}

@@ -1,0 +1,177 @@
+namespace ImpactMap.Core.Model;
+
+/// <summary>Checks every rule of the model and reports each problem, not just the first.</summary>
+public static class GraphValidator
+{
+    /// <summary>More problems than this are summarised, so a broken million-line import stays readable.</summary>
+    public const int MaxProblems = 100;
+
+    /// <summary>The longest name, attribute key or value.</summary>
+    public const int MaxTextLength = 1000;
+
+    internal static (Dictionary<string, int> Index, List<GraphProblem> Problems) Validate(
+        IReadOnlyList<Node> nodes, IReadOnlyList<Dependency> dependencies)
+    {
+        var problems = new ProblemList();
+        var index = new Dictionary<string, int>(nodes.Count, StringComparer.Ordinal);
+        for (var i = 0; i < nodes.Count; i++)
+        {
+            CheckNode(nodes[i], $"nodes[{i}]", problems);
+            if (nodes[i].Id is { } id && !index.TryAdd(id, i))
+            {
+                problems.Add($"nodes[{i}].id", $"duplicate node id '{id}'");
+            }
+        }
+
+        var pairs = new HashSet<(string, string)>(dependencies.Count);
+        var groupSizes = new Dictionary<(int Node, string Group), int>();
+        for (var i = 0; i < dependencies.Count; i++)
+        {
+            var d = dependencies[i];
+            var path = $"dependencies[{i}]";
+            var fromKnown = CheckEnd(d.From, "from", path, index, problems);
+            CheckEnd(d.To, "to", path, index, problems);
+            if (d.From is not null && d.From == d.To)
+            {
+                problems.Add(path, $"'{d.From}' cannot depend on itself");
+            }
+
+            if (d.From is not null && d.To is not null && !pairs.Add((d.From, d.To)))
+            {
+                problems.Add(path, $"duplicate dependency from '{d.From}' to '{d.To}'");
+            }
+
+            if (d.Effect is not (NodeState.Down or NodeState.Degraded or NodeState.AtRisk))
+            {
+                problems.Add($"{path}.effect", "effect must be down, degraded or at-risk");
+            }
+
+            if (d.Tolerance < TimeSpan.Zero)
+            {
+                problems.Add($"{path}.tolerance", "tolerance cannot be negative");
+            }
+            else if (d.Tolerance.Ticks % TimeSpan.TicksPerSecond != 0 || d.Tolerance > MaxTolerance)
+            {
+                problems.Add($"{path}.tolerance", "tolerance must be whole seconds, at most 50 years");
+            }
+
+            if (d.Group is not null)
+            {
+                if (!Identifier.IsValid(d.Group))
+                {
+                    problems.Add($"{path}.group", $"group name must be {Identifier.Rule}");
+                }
+                else if (fromKnown)
+                {
+                    var key = (index[d.From!], d.Group);
+                    groupSizes[key] = groupSizes.GetValueOrDefault(key) + 1;
+                }
+            }
+        }
+
+        for (var i = 0; i < nodes.Count; i++)
+        {
+            foreach (var (group, need) in nodes[i].Groups ?? Node.EmptyGroups)
+            {
+                var path = $"nodes[{i}].groups.{group}";
+                if (!Identifier.IsValid(group))
+                {
+                    problems.Add(path, $"group name must be {Identifier.Rule}");
+                    continue;
+                }
+
+                var size = groupSizes.GetValueOrDefault((i, group));
+                if (need < 1)
+                {
+                    problems.Add($"{path}.need", "need must be at least 1");
+                }
+                else if (need > size)
+                {
+                    problems.Add($"{path}.need",
+                        $"'{nodes[i].Id}' needs {need} of group '{group}', which has {size} dependencies");
+                }
+            }
+        }
+
+        return (index, problems.ToList());
+    }
+
+    /// <summary>The longest tolerance, so that times stay far inside a 64-bit count of seconds.</summary>
+    public static readonly TimeSpan MaxTolerance = TimeSpan.FromDays(365 * 50);
+
+    private static void CheckNode(Node node, string path, ProblemList problems)
+    {
+        if (!Identifier.IsValid(node.Id))
+        {
+            problems.Add($"{path}.id", $"'{Shorten(node.Id)}' is not a valid id: {Identifier.Rule}");
+        }
+
+        if (string.IsNullOrWhiteSpace(node.Name) || node.Name.Length > MaxTextLength)
+        {
+            problems.Add($"{path}.name", $"name must be 1 to {MaxTextLength} characters");
+        }
+
+        if (!Identifier.IsValidKind(node.Kind))
+        {
+            problems.Add($"{path}.kind",
+                $"'{Shorten(node.Kind)}' is not a valid kind: supplier, service, customer or another lowercase word");
+        }
+
+        foreach (var (key, value) in node.Attributes ?? Node.EmptyAttributes)
+        {
+            if (string.IsNullOrEmpty(key) || key.Length > 100 || value is null || value.Length > MaxTextLength)
+            {
+                problems.Add($"{path}.attributes", $"attribute keys must be 1 to 100 characters and values at most {MaxTextLength}");
+                break;
+            }
+        }
+    }
+
+    private static bool CheckEnd(string? id, string end, string path, Dictionary<string, int> index, ProblemList problems)
+    {
+        if (id is null)
+        {
+            problems.Add($"{path}.{end}", $"{end} is required");
+            return false;
+        }
+
+        if (!index.ContainsKey(id))
+        {
+            problems.Add($"{path}.{end}", $"unknown node '{Shorten(id)}'");
+            return false;
+        }
+
+        return true;
+    }
+
+    internal static string Shorten(string? text) =>
+        text is null ? "" : text.Length <= 60 ? text : string.Concat(text.AsSpan(0, 57), "...");
+
+    private sealed class ProblemList
+    {
+        private readonly List<GraphProblem> _problems = [];
+        private int _dropped;
+
+        public void Add(string path, string message)
+        {
+            if (_problems.Count < MaxProblems)
+            {
+                _problems.Add(new GraphProblem(path, message));
+            }
+            else
+            {
+                _dropped++;
+            }
+        }
+
+        public List<GraphProblem> ToList()
+        {
+            if (_dropped > 0)
+            {
+                _problems.Add(new GraphProblem("", $"and {_dropped} more problems"));
+            }
+
+            return _problems;
+        }
+    }
+}

@@ -1,0 +1,85 @@
+using ImpactMap.Core.Model;
+
+namespace ImpactMap.Core.Storage;
+
+/// <summary>A graph's name, size and version, as listed.</summary>
+public sealed record GraphSummary(string Name, int Nodes, int Dependencies, long Version);
+
+/// <summary>A graph as stored, with the version it had when read.</summary>
+public sealed record StoredGraph(string Name, DependencyGraph Graph, long Version);
+
+/// <summary>One change to a stored graph, applied atomically with a version check.</summary>
+public abstract record GraphChange
+{
+    private GraphChange()
+    {
+    }
+
+    /// <summary>Adds a node or replaces the node with its id.</summary>
+    public sealed record PutNode(Node Node) : GraphChange;
+
+    /// <summary>Removes a node and every dependency on or of it.</summary>
+    public sealed record RemoveNode(string Id) : GraphChange;
+
+    /// <summary>Adds a dependency.</summary>
+    public sealed record AddDependency(Dependency Dependency) : GraphChange;
+
+    /// <summary>Removes the dependency from one node to another.</summary>
+    public sealed record RemoveDependency(string From, string To) : GraphChange;
+
+    /// <summary>The graph after this change; <see cref="InvalidGraphException"/> when it breaks a rule.</summary>
+    public DependencyGraph ApplyTo(DependencyGraph graph) => this switch
+    {
+        PutNode c => graph.WithNode(c.Node),
+        RemoveNode c => graph.WithoutNode(c.Id),
+        AddDependency c => graph.WithDependency(c.Dependency),
+        RemoveDependency c => graph.WithoutDependency(c.From, c.To),
+        _ => throw new InvalidOperationException(GetType().Name),
+    };
+}
+
+/// <summary>Thrown when a write expected another version than the stored one.</summary>
+public sealed class VersionConflictException(string graph, long? expected, long? actual)
+    : Exception($"graph '{graph}' is at version {actual?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}, not {expected?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}")
+{
+    /// <summary>The version the store holds, or null when the graph does not exist.</summary>
+    public long? Actual { get; } = actual;
+}
+
+/// <summary>Thrown when the store cannot be reached or does not answer in time.</summary>
+public sealed class StoreUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// Where graphs live: the port that every store (embedded SQLite, Neo4j) implements. Every write is atomic
+/// and durable when its task completes; every write moves the graph's version up. Versions are checked, so
+/// that several writers (threads or service instances) never lose each other's changes.
+/// </summary>
+public interface IGraphStore
+{
+    /// <summary>Creates what the store needs (schema, constraints); safe to call again.</summary>
+    Task InitializeAsync(CancellationToken cancellationToken);
+
+    /// <summary>Every graph, by name.</summary>
+    Task<IReadOnlyList<GraphSummary>> ListAsync(CancellationToken cancellationToken);
+
+    /// <summary>A graph's current version, or null when it does not exist. Cheap: read before every query.</summary>
+    Task<long?> GetVersionAsync(string name, CancellationToken cancellationToken);
+
+    /// <summary>A whole graph, or null.</summary>
+    Task<StoredGraph?> GetAsync(string name, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Replaces a whole graph, or creates it. With <paramref name="expectedVersion"/>, only from that version
+    /// (0 meaning "must not exist"). Returns the new version; all or nothing.
+    /// </summary>
+    Task<long> ReplaceAsync(string name, DependencyGraph graph, long? expectedVersion, CancellationToken cancellationToken);
+
+    /// <summary>Applies one change, already validated against the graph at <paramref name="expectedVersion"/>.</summary>
+    Task<long> ApplyAsync(string name, GraphChange change, long expectedVersion, CancellationToken cancellationToken);
+
+    /// <summary>Deletes a graph; false when it did not exist. With a version, only from that version.</summary>
+    Task<bool> DeleteAsync(string name, long? expectedVersion, CancellationToken cancellationToken);
+
+    /// <summary>Whether the store answers now.</summary>
+    Task<bool> IsReadyAsync(CancellationToken cancellationToken);
+}
