@@ -144,7 +144,8 @@ public static class GraphValidator
         return true;
     }
 
-    internal static string Shorten(string? text) =>
+    /// <summary>Text cut to 60 characters for quoting in messages, so hostile input cannot flood them.</summary>
+    public static string Shorten(string? text) =>
         text is null ? "" : text.Length <= 60 ? text : string.Concat(text.AsSpan(0, 57), "...");
 
     private sealed class ProblemList

@@ -8,6 +8,9 @@ public sealed record GraphSummary(string Name, int Nodes, int Dependencies, long
 /// <summary>A graph as stored, with the version it had when read.</summary>
 public sealed record StoredGraph(string Name, DependencyGraph Graph, long Version);
 
+/// <summary>The outcome of replacing a whole graph.</summary>
+public sealed record ReplaceResult(long Version, bool Created);
+
 /// <summary>One change to a stored graph, applied atomically with a version check.</summary>
 public abstract record GraphChange
 {
@@ -70,9 +73,9 @@ public interface IGraphStore
 
     /// <summary>
     /// Replaces a whole graph, or creates it. With <paramref name="expectedVersion"/>, only from that version
-    /// (0 meaning "must not exist"). Returns the new version; all or nothing.
+    /// (0 meaning "must not exist"). All or nothing.
     /// </summary>
-    Task<long> ReplaceAsync(string name, DependencyGraph graph, long? expectedVersion, CancellationToken cancellationToken);
+    Task<ReplaceResult> ReplaceAsync(string name, DependencyGraph graph, long? expectedVersion, CancellationToken cancellationToken);
 
     /// <summary>Applies one change, already validated against the graph at <paramref name="expectedVersion"/>.</summary>
     Task<long> ApplyAsync(string name, GraphChange change, long expectedVersion, CancellationToken cancellationToken);

@@ -1,0 +1,51 @@
+using System.Text;
+using ImpactMap.Api.Hosting;
+using ImpactMap.Core.Documents;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Net.Http.Headers;
+
+namespace ImpactMap.Api.Graphs;
+
+/// <summary>Graph documents in and out of HTTP, as JSON or YAML by Content-Type and Accept.</summary>
+internal static class GraphDocumentBodies
+{
+    public const string Yaml = "application/yaml";
+    private static readonly string[] YamlTypes = [Yaml, "application/x-yaml", "text/yaml", "text/x-yaml"];
+
+    public static async Task<GraphDocument> ReadAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
+    {
+        // Graph documents may be large; every other route keeps Kestrel's small default limit.
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = maxBytes;
+        }
+
+        if (request.ContentLength > maxBytes)
+        {
+            throw new ApiProblem(StatusCodes.Status413PayloadTooLarge, "Request body too large",
+                $"A graph document may be at most {maxBytes} bytes; this one is {request.ContentLength}.");
+        }
+
+        var mediaType = MediaTypeHeaderValue.TryParse(request.ContentType, out var parsed) ? parsed.MediaType.Value : null;
+        if (mediaType is null || mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            return await GraphDocuments.ReadJsonAsync(request.Body, cancellationToken);
+        }
+
+        if (YamlTypes.Contains(mediaType, StringComparer.OrdinalIgnoreCase))
+        {
+            using var reader = new StreamReader(request.Body, Encoding.UTF8);
+            // YamlDotNet reads synchronously; buffer the body first so Kestrel never sees blocking reads.
+            var text = await reader.ReadToEndAsync(cancellationToken);
+            return GraphDocuments.ReadYaml(new StringReader(text));
+        }
+
+        throw new ApiProblem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type",
+            $"Send a graph document as application/json or application/yaml, not {mediaType}.");
+    }
+
+    public static bool WantsYaml(HttpRequest request) =>
+        request.GetTypedHeaders().Accept is { Count: > 0 } accept
+        && accept.OrderByDescending(a => a.Quality ?? 1).First() is { } best
+        && YamlTypes.Contains(best.MediaType.Value, StringComparer.OrdinalIgnoreCase);
+}

@@ -1,0 +1,42 @@
+namespace ImpactMap.Api.Hosting;
+
+/// <summary>The <c>ImpactMap</c> configuration section.</summary>
+public sealed class ImpactMapOptions
+{
+    public const string Section = "ImpactMap";
+
+    /// <summary><c>embedded</c> (SQLite, the default) or <c>neo4j</c>.</summary>
+    public string Store { get; set; } = "embedded";
+
+    /// <summary>Where the embedded store keeps its file.</summary>
+    public string DataDirectory { get; set; } = "./data";
+
+    /// <summary>A folder of graph documents loaded into an empty store at start; empty turns it off.</summary>
+    public string? SampleGraphs { get; set; } = "graphs";
+
+    /// <summary>The largest graph document accepted by PUT.</summary>
+    public long MaxDocumentBytes { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>How long an impact or analysis query may compute before it is stopped with 503.</summary>
+    public TimeSpan QueryBudget { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The largest maxDepth a query may ask for.</summary>
+    public int MaxDepth { get; set; } = 1000;
+
+    /// <summary>The largest limit of affected nodes one impact answer lists.</summary>
+    public int MaxLimit { get; set; } = 100_000;
+
+    public Neo4jOptions Neo4j { get; set; } = new();
+}
+
+/// <summary>The <c>ImpactMap:Neo4j</c> configuration section.</summary>
+public sealed class Neo4jOptions
+{
+    public Uri Url { get; set; } = new("http://localhost:7474");
+
+    public string Database { get; set; } = "neo4j";
+
+    public string? User { get; set; }
+
+    public string? Password { get; set; }
+}

@@ -1,0 +1,65 @@
+using System.Text.Json;
+using ImpactMap.Core.Engine;
+using ImpactMap.Core.Model;
+using ImpactMap.Core.Storage;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace ImpactMap.Api.Hosting;
+
+/// <summary>Turns every exception into application/problem+json with a detail a client can act on.</summary>
+public sealed class ProblemHandler(ILogger<ProblemHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var problem = exception switch
+        {
+            ApiProblem p => p,
+            InvalidGraphException e => new ApiProblem(StatusCodes.Status400BadRequest, "Invalid graph",
+                $"The graph has {e.Problems.Count} problem(s): {e.Message}",
+                new Dictionary<string, object?> { ["problems"] = e.Problems.Select(p => new { p.Path, p.Message }).ToList() }),
+            UnknownNodeException e => new ApiProblem(StatusCodes.Status422UnprocessableEntity, "Unknown node", $"The request names {e.Message}.",
+                new Dictionary<string, object?> { ["nodes"] = e.Ids }),
+            VersionConflictException e => new ApiProblem(StatusCodes.Status412PreconditionFailed, "Version mismatch",
+                $"{e.Message}; read the graph again and retry with its current ETag."),
+            StoreUnavailableException e => Unavailable(httpContext, $"The graph store is unavailable: {e.Message}"),
+            QueryBudgetExceededException e => Unavailable(httpContext, e.Message),
+            BadHttpRequestException e => new ApiProblem(e.StatusCode, e.StatusCode == 413 ? "Request body too large" : "Invalid request",
+                Describe(e)),
+            JsonException e => ApiProblem.BadRequest($"The body is not valid JSON for this request: {e.Message}"),
+            ArgumentException e => ApiProblem.BadRequest(e.Message),
+            _ => null,
+        };
+
+        if (problem is null)
+        {
+            if (exception is OperationCanceledException && httpContext.RequestAborted.IsCancellationRequested)
+            {
+                return true;
+            }
+
+            logger.LogError(exception, "Unhandled error on {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
+            problem = new ApiProblem(StatusCodes.Status500InternalServerError, "Internal error", "The server failed to answer; the error is logged.");
+        }
+
+        httpContext.Response.StatusCode = problem.Status;
+        await TypedResults.Problem(problem.Message, statusCode: problem.Status, title: problem.Title, extensions: problem.Extensions)
+            .ExecuteAsync(httpContext);
+        return true;
+    }
+
+    private static ApiProblem Unavailable(HttpContext httpContext, string detail)
+    {
+        httpContext.Response.Headers.RetryAfter = "5";
+        return new ApiProblem(StatusCodes.Status503ServiceUnavailable, "Service unavailable", detail);
+    }
+
+    /// <summary>Binding failures wrap the parser's own words, which say what and where.</summary>
+    private static string Describe(BadHttpRequestException e) =>
+        e.InnerException is JsonException json
+            ? $"The body is not valid JSON for this request: {json.Message}"
+            : e.Message;
+}
+
+/// <summary>Thrown when a query runs past its time budget.</summary>
+public sealed class QueryBudgetExceededException(TimeSpan budget)
+    : Exception($"The query ran past its budget of {budget.TotalSeconds:0.#} s; narrow it (maxDepth, fewer outages) or retry later.");

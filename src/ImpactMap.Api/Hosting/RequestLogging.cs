@@ -1,0 +1,28 @@
+using Serilog;
+
+namespace ImpactMap.Api.Hosting;
+
+/// <summary>Adds route and graph to each request's log line.</summary>
+internal static class RequestLogging
+{
+    /// <summary>
+    /// Runs before the endpoint rather than at the end: the exception handler clears the endpoint, and the
+    /// lines of failed requests are the ones that most need the route and graph.
+    /// </summary>
+    public static IApplicationBuilder UseRequestLogEnrichment(this IApplicationBuilder app) =>
+        app.Use(async (context, next) =>
+        {
+            var diagnostics = context.RequestServices.GetRequiredService<IDiagnosticContext>();
+            if (context.GetEndpoint() is RouteEndpoint endpoint)
+            {
+                diagnostics.Set("Route", endpoint.RoutePattern.RawText);
+            }
+
+            if (context.Request.RouteValues.TryGetValue("graph", out var graph))
+            {
+                diagnostics.Set("Graph", graph);
+            }
+
+            await next(context);
+        });
+}

@@ -1,0 +1,38 @@
+namespace ImpactMap.Api.Impact;
+
+/// <summary>A failing node; state defaults to down.</summary>
+public sealed record OutageRequest(string? Node, string? State);
+
+/// <summary>The body of POST /v1/graphs/{graph}/impact; only outages is required.</summary>
+public sealed record ImpactRequest(IReadOnlyList<OutageRequest>? Outages, int? MaxDepth, int? Limit, string? Duration);
+
+/// <summary>One node the outage reaches, with why (path from an origin) and when (impactAt, ISO-8601).</summary>
+public sealed record AffectedNode(string Id, string Name, string Kind, string State, int Depth, IReadOnlyList<string> Path, string ImpactAt);
+
+/// <summary>Affected nodes by state, over all of them.</summary>
+public sealed record ImpactCounts(int Down, int Degraded, int AtRisk);
+
+/// <summary>The blast radius of an outage on one version of a graph.</summary>
+public sealed record ImpactResponse(
+    string Graph,
+    long Version,
+    IReadOnlyList<AffectedNode> Affected,
+    ImpactCounts Counts,
+    int Total,
+    bool Truncated,
+    IReadOnlyList<AffectedNode> Origins);
+
+/// <summary>A provider upstream of a node.</summary>
+public sealed record ExposedProvider(string Id, string Name, string Kind, int Depth, string StateIfAloneFails, bool SinglePointOfFailure);
+
+/// <summary>What a node depends on, directly or not, and its single points of failure.</summary>
+public sealed record ExposureResponse(string Graph, long Version, string Node, IReadOnlyList<ExposedProvider> Providers, int SinglePointsOfFailure);
+
+/// <summary>How much goes down when this node alone goes down.</summary>
+public sealed record CriticalNode(string Id, string Name, string Kind, int Down, int CustomersDown);
+
+/// <summary>Nodes ranked by what their failure alone takes down.</summary>
+public sealed record CriticalityResponse(string Graph, long Version, IReadOnlyList<CriticalNode> Nodes);
+
+/// <summary>The dependency cycles of a graph: each a set of node ids that depend on each other.</summary>
+public sealed record CyclesResponse(string Graph, long Version, IReadOnlyList<IReadOnlyList<string>> Cycles);

@@ -1,0 +1,179 @@
+using ImpactMap.Api.Graphs;
+using ImpactMap.Api.Hosting;
+using ImpactMap.Core.Engine;
+using ImpactMap.Core.Model;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace ImpactMap.Api.Impact;
+
+/// <summary>Questions asked of a graph: blast radius, exposure, criticality, cycles.</summary>
+public static class ImpactEndpoints
+{
+    public static RouteGroupBuilder MapImpact(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1/graphs/{graph}").WithTags("Impact")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        group.MapPost("/impact", PostImpact).WithName("Impact")
+            .WithSummary("Blast radius: who goes down, degraded or at-risk when these nodes fail, why and when")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        group.MapGet("/nodes/{id}/impact", GetNodeImpact).WithName("NodeImpact")
+            .WithSummary("Blast radius of this one node going down")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+        group.MapGet("/nodes/{id}/exposure", GetExposure).WithName("Exposure")
+            .WithSummary("Every provider this node depends on, transitively, and which alone take it down");
+        group.MapGet("/criticality", GetCriticality).WithName("Criticality")
+            .WithSummary("Nodes ranked by how many nodes (and customers) go down when each alone fails")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+        group.MapGet("/cycles", GetCycles).WithName("Cycles").WithSummary("The dependency cycles (strongly connected components)");
+        return group;
+    }
+
+    public static async Task<Ok<ImpactResponse>> PostImpact(
+        string graph, ImpactRequest body, GraphCatalog catalog, IOptions<ImpactMapOptions> options, CancellationToken cancellationToken)
+    {
+        var query = ToQuery(body, options.Value);
+        var snapshot = await catalog.GetAsync(graph, cancellationToken);
+        var result = WithinBudget(options.Value, cancellationToken, token => snapshot.Engine.Impact(query, token));
+        return TypedResults.Ok(ToResponse(snapshot, result));
+    }
+
+    public static async Task<Ok<ImpactResponse>> GetNodeImpact(
+        string graph, string id, int? maxDepth, int? limit, string? duration,
+        GraphCatalog catalog, IOptions<ImpactMapOptions> options, CancellationToken cancellationToken)
+    {
+        var snapshot = await catalog.GetAsync(graph, cancellationToken);
+        snapshot.NodeOrThrow(id);
+        var query = ToQuery(new ImpactRequest([new OutageRequest(id, null)], maxDepth, limit, duration), options.Value);
+        var result = WithinBudget(options.Value, cancellationToken, token => snapshot.Engine.Impact(query, token));
+        return TypedResults.Ok(ToResponse(snapshot, result));
+    }
+
+    public static async Task<Ok<ExposureResponse>> GetExposure(
+        string graph, string id, GraphCatalog catalog, IOptions<ImpactMapOptions> options, CancellationToken cancellationToken)
+    {
+        var snapshot = await catalog.GetAsync(graph, cancellationToken);
+        snapshot.NodeOrThrow(id);
+        var exposure = WithinBudget(options.Value, cancellationToken, token => snapshot.Engine.Exposure(id, token));
+        var providers = exposure.Providers.Select(p =>
+        {
+            var node = snapshot.Graph.FindNode(p.Id)!;
+            return new ExposedProvider(p.Id, node.Name, node.Kind, p.Depth, p.StateIfAloneFails.ToWire(), p.SinglePointOfFailure);
+        }).ToList();
+        return TypedResults.Ok(new ExposureResponse(graph, snapshot.Version, id, providers, providers.Count(p => p.SinglePointOfFailure)));
+    }
+
+    public static async Task<Ok<CriticalityResponse>> GetCriticality(
+        string graph, int? top, GraphCatalog catalog, IOptions<ImpactMapOptions> options, CancellationToken cancellationToken)
+    {
+        var count = top ?? 10;
+        if (count is < 1 or > 1000)
+        {
+            throw ApiProblem.BadRequest("top must be between 1 and 1000.");
+        }
+
+        var snapshot = await catalog.GetAsync(graph, cancellationToken);
+        var ranking = WithinBudget(options.Value, cancellationToken, token => snapshot.Engine.Criticality(count, token));
+        return TypedResults.Ok(new CriticalityResponse(graph, snapshot.Version, ranking.Select(c =>
+        {
+            var node = snapshot.Graph.FindNode(c.Id)!;
+            return new CriticalNode(c.Id, node.Name, node.Kind, c.Down, c.CustomersDown);
+        }).ToList()));
+    }
+
+    public static async Task<Ok<CyclesResponse>> GetCycles(string graph, GraphCatalog catalog, CancellationToken cancellationToken)
+    {
+        var snapshot = await catalog.GetAsync(graph, cancellationToken);
+        return TypedResults.Ok(new CyclesResponse(graph, snapshot.Version, snapshot.Engine.Cycles()));
+    }
+
+    /// <summary>Checks an impact request and turns it into the engine's query; 400 listing every problem.</summary>
+    public static ImpactQuery ToQuery(ImpactRequest body, ImpactMapOptions options)
+    {
+        var problems = new List<string>();
+        if (body.Outages is not { Count: > 0 })
+        {
+            problems.Add("outages: at least one outage is required");
+        }
+
+        var outages = new List<Outage>();
+        foreach (var (outage, i) in (body.Outages ?? []).Select((o, i) => (o, i)))
+        {
+            if (outage?.Node is null)
+            {
+                problems.Add($"outages[{i}].node: required");
+                continue;
+            }
+
+            var state = NodeState.Down;
+            if (outage.State is not null && (!NodeStates.TryParse(outage.State, out state) || state == NodeState.Up))
+            {
+                problems.Add($"outages[{i}].state: '{GraphValidator.Shorten(outage.State)}' must be down, degraded or at-risk");
+            }
+
+            outages.Add(new Outage(outage.Node, state));
+        }
+
+        if (body.MaxDepth is < 0 || body.MaxDepth > options.MaxDepth)
+        {
+            problems.Add($"maxDepth: must be between 0 and {options.MaxDepth}");
+        }
+
+        if (body.Limit is < 0 || body.Limit > options.MaxLimit)
+        {
+            problems.Add($"limit: must be between 0 and {options.MaxLimit}");
+        }
+
+        TimeSpan? duration = null;
+        if (body.Duration is not null)
+        {
+            if (Durations.TryParse(body.Duration, out var parsed) && parsed > TimeSpan.Zero)
+            {
+                duration = parsed;
+            }
+            else
+            {
+                problems.Add($"duration: '{GraphValidator.Shorten(body.Duration)}' is not a positive ISO-8601 duration such as PT2H");
+            }
+        }
+
+        return problems.Count > 0
+            ? throw ApiProblem.BadRequest(string.Join("; ", problems), problems)
+            : new ImpactQuery(outages, body.MaxDepth, body.Limit ?? 1000, duration);
+    }
+
+    public static ImpactResponse ToResponse(GraphSnapshot snapshot, ImpactResult result)
+    {
+        AffectedNode Describe(ImpactedNode n)
+        {
+            var node = snapshot.Graph.FindNode(n.Id)!;
+            return new AffectedNode(n.Id, node.Name, node.Kind, n.State.ToWire(), n.Depth, n.Path, Durations.Format(n.ImpactAt));
+        }
+
+        return new ImpactResponse(
+            snapshot.Name,
+            snapshot.Version,
+            result.Affected.Select(Describe).ToList(),
+            new ImpactCounts(result.Counts.Down, result.Counts.Degraded, result.Counts.AtRisk),
+            result.Total,
+            result.Truncated,
+            result.Origins.Select(Describe).ToList());
+    }
+
+    /// <summary>Runs a computation with the configured time budget; past it, 503 rather than an unbounded wait.</summary>
+    private static T WithinBudget<T>(ImpactMapOptions options, CancellationToken requestAborted, Func<CancellationToken, T> compute)
+    {
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
+        budget.CancelAfter(options.QueryBudget);
+        try
+        {
+            return compute(budget.Token);
+        }
+        catch (OperationCanceledException) when (!requestAborted.IsCancellationRequested)
+        {
+            throw new QueryBudgetExceededException(options.QueryBudget);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+using ImpactMap.Api.Graphs;
+using ImpactMap.Api.Hosting;
+using ImpactMap.Api.Impact;
+using ImpactMap.Core.Documents;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http.Json;
+using Scalar.AspNetCore;
+using Serilog;
+
+// Log start-up failures too, before configuration is read.
+Log.Logger = new LoggerConfiguration().WriteTo.Console().CreateBootstrapLogger();
+try
+{
+    var builder = WebApplication.CreateBuilder(args);
+
+    // One structured line per request; Microsoft's own chatter only when it matters.
+    builder.Services.AddSerilog((services, logger) => logger
+        .ReadFrom.Configuration(builder.Configuration)
+        .ReadFrom.Services(services)
+        .Enrich.FromLogContext());
+
+    // The graph store (embedded SQLite or Neo4j) and the catalog of graphs with their engines.
+    builder.Services.AddGraphStore(builder.Configuration);
+
+    // JSON as the documents use it: camelCase, nulls left out, unknown fields refused.
+    builder.Services.Configure<JsonOptions>(o =>
+    {
+        o.SerializerOptions.DefaultIgnoreCondition = GraphDocuments.JsonOptions.DefaultIgnoreCondition;
+        o.SerializerOptions.UnmappedMemberHandling = GraphDocuments.JsonOptions.UnmappedMemberHandling;
+        o.SerializerOptions.MaxDepth = GraphDocuments.JsonOptions.MaxDepth;
+    });
+
+    // Every error as application/problem+json; binding failures thrown so the handler can name them.
+    builder.Services.AddProblemDetails();
+    builder.Services.AddExceptionHandler<ProblemHandler>();
+    builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+
+    builder.Services.AddOpenApi();
+
+    var app = builder.Build();
+
+    // Request logging sits outside the problem handler, so it logs the status the client got.
+    app.UseSerilogRequestLogging();
+    app.UseExceptionHandler();
+    app.UseStatusCodePages();
+    app.UseRequestLogEnrichment();
+
+    app.MapOpenApi();
+    app.MapScalarApiReference("/docs");
+    app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+    app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+
+    app.MapGraphs();
+    app.MapNodes();
+    app.MapDependencies();
+    app.MapImpact();
+
+    await app.InitializeStoreAsync();
+    await app.RunAsync();
+    return 0;
+}
+catch (Exception e) when (e is not HostAbortedException)
+{
+    Log.Fatal(e, "ImpactMap failed to start");
+    return 1;
+}
+finally
+{
+    await Log.CloseAndFlushAsync();
+}
