@@ -24,7 +24,7 @@ public static class GraphEndpoints
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
-        group.MapDelete("/{graph}", DeleteGraph).WithName("DeleteGraph").WithSummary("Delete a graph")
+        group.MapDelete("/{graph}", DeleteGraph).WithName("DeleteGraph").WithSummary("Delete a whole graph")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed);
         return group;

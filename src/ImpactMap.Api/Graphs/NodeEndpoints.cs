@@ -15,9 +15,9 @@ public static class NodeEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/", ListNodes).WithName("ListNodes")
             .WithSummary("List nodes by id, filtered by kind and a search of id and name, a page at a time");
-        group.MapPost("/", AddNode).WithName("AddNode").WithSummary("Add a node")
+        group.MapPost("/", AddNode).WithName("AddNode").WithSummary("Add a node to the graph")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapGet("/{id}", GetNode).WithName("GetNode").WithSummary("Get a node");
+        group.MapGet("/{id}", GetNode).WithName("GetNode").WithSummary("Get one node by its id");
         group.MapPut("/{id}", PutNode).WithName("PutNode").WithSummary("Create or replace a node")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status412PreconditionFailed);
         group.MapDelete("/{id}", DeleteNode).WithName("DeleteNode").WithSummary("Delete a node and every dependency on or of it")

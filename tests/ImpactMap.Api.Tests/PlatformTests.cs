@@ -1,0 +1,75 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace ImpactMap.Api.Tests;
+
+public class PlatformTests : ApiTestBase
+{
+    [Test]
+    public async Task The_OpenAPI_document_describes_every_operation_with_a_summary()
+    {
+        var document = await Client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+
+        var operations = document.GetProperty("paths").EnumerateObject()
+            .SelectMany(path => path.Value.EnumerateObject().Select(op => (Name: $"{op.Name.ToUpperInvariant()} {path.Name}", Operation: op.Value)))
+            .ToList();
+        Assert.That(operations.Select(o => o.Name), Is.SupersetOf(new[]
+        {
+            "GET /v1/graphs", "PUT /v1/graphs/{graph}", "GET /v1/graphs/{graph}", "DELETE /v1/graphs/{graph}",
+            "GET /v1/graphs/{graph}/nodes", "POST /v1/graphs/{graph}/nodes", "GET /v1/graphs/{graph}/nodes/{id}",
+            "PUT /v1/graphs/{graph}/nodes/{id}", "DELETE /v1/graphs/{graph}/nodes/{id}",
+            "GET /v1/graphs/{graph}/dependencies", "POST /v1/graphs/{graph}/dependencies", "DELETE /v1/graphs/{graph}/dependencies",
+            "POST /v1/graphs/{graph}/impact", "GET /v1/graphs/{graph}/nodes/{id}/impact", "GET /v1/graphs/{graph}/nodes/{id}/exposure",
+            "GET /v1/graphs/{graph}/criticality", "GET /v1/graphs/{graph}/cycles",
+        }));
+        foreach (var (name, operation) in operations.Where(o => o.Name.Contains("/v1/", StringComparison.Ordinal)))
+        {
+            Assert.That(operation.TryGetProperty("summary", out var summary) && summary.GetString()!.Length > 10, Is.True, name);
+            Assert.That(operation.TryGetProperty("operationId", out _), Is.True, name);
+            Assert.That(operation.GetProperty("responses").EnumerateObject().Any(r => r.Name.StartsWith('2')), Is.True, name);
+        }
+
+        var impact = operations.Single(o => o.Name == "POST /v1/graphs/{graph}/impact").Operation;
+        Assert.That(impact.GetProperty("requestBody").GetRawText(), Does.Contain("ImpactRequest"));
+        Assert.That(impact.GetProperty("responses").GetProperty("200").GetRawText(), Does.Contain("ImpactResponse"));
+        Assert.That(impact.GetProperty("responses").TryGetProperty("422", out _), Is.True);
+    }
+
+    [Test]
+    public async Task The_docs_page_is_served()
+    {
+        var response = await Client.GetAsync("/docs/v1");
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(html, Does.Contain("openapi/v1.json").IgnoreCase);
+    }
+
+    [Test]
+    public async Task Health_endpoints_answer()
+    {
+        Assert.That((await Client.GetAsync("/health/live")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var ready = await Client.GetAsync("/health/ready");
+        Assert.That(ready.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await ready.Content.ReadAsStringAsync(), Is.EqualTo("Healthy"));
+    }
+
+    [Test]
+    public async Task Unknown_routes_get_a_problem_too()
+    {
+        await ProblemOf(await Client.GetAsync("/v2/nothing"), HttpStatusCode.NotFound);
+        await ProblemOf(await Client.PatchAsync("/v1/graphs", null), HttpStatusCode.MethodNotAllowed);
+    }
+
+    [Test]
+    public async Task Each_request_is_logged_once_with_route_status_and_graph()
+    {
+        await Client.GetAsync("/v1/graphs/no-such-graph-for-logs");
+        await Task.Delay(200);
+
+        var line = Server.Output.Split('\n').Single(l => l.Contains("no-such-graph-for-logs", StringComparison.Ordinal));
+        Assert.That(line, Does.Contain("HTTP GET /v1/graphs/no-such-graph-for-logs responded 404"));
+        Assert.That(line, Does.Contain("\"Route\": \"/v1/graphs/{graph}\"").And.Contain("\"Graph\": \"no-such-graph-for-logs\""));
+    }
+}

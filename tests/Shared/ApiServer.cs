@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace ImpactMap.Tests.Shared;
+
+/// <summary>
+/// The real service in its own process on a loopback port chosen by Kestrel, with its own data folder.
+/// Stop it gracefully or kill it (SIGKILL) to test what survives.
+/// </summary>
+public sealed partial class ApiServer : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output;
+
+    private ApiServer(Process process, StringBuilder output, Uri address)
+    {
+        _process = process;
+        _output = output;
+        Address = address;
+        Client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(120) };
+    }
+
+    public Uri Address { get; }
+
+    public HttpClient Client { get; }
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    /// <summary>Starts the service with these settings (e.g. "ImpactMap:DataDirectory" = a temp folder).</summary>
+    public static async Task<ApiServer> StartAsync(IReadOnlyDictionary<string, string> settings)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(ApiAssembly)!,
+        };
+        info.ArgumentList.Add(ApiAssembly);
+        info.ArgumentList.Add("--urls");
+        info.ArgumentList.Add("http://127.0.0.1:0");
+        foreach (var (key, value) in settings)
+        {
+            info.ArgumentList.Add($"--{key}={value}");
+        }
+
+        var process = Process.Start(info)!;
+        var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var output = new StringBuilder();
+        void OnLine(string? line)
+        {
+            if (line is null)
+            {
+                listening.TrySetException(new InvalidOperationException("the service exited before listening:\n" + output));
+                return;
+            }
+
+            lock (output)
+            {
+                output.AppendLine(line);
+            }
+
+            if (ListeningLine().Match(line) is { Success: true } match)
+            {
+                listening.TrySetResult(new Uri(match.Groups[1].Value));
+            }
+        }
+
+        process.OutputDataReceived += (_, e) => OnLine(e.Data);
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                lock (output)
+                {
+                    output.AppendLine(e.Data);
+                }
+            }
+        };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var winner = await Task.WhenAny(listening.Task, Task.Delay(TimeSpan.FromSeconds(90)));
+        if (winner != listening.Task)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException("the service did not start listening within 90 s:\n" + output);
+        }
+
+        return new ApiServer(process, output, await listening.Task);
+    }
+
+    /// <summary>Settings for a fresh store in a new temp folder, with or without the sample graphs.</summary>
+    public static Dictionary<string, string> EmbeddedSettings(string dataDirectory, bool samples) => new()
+    {
+        ["ImpactMap:DataDirectory"] = dataDirectory,
+        ["ImpactMap:SampleGraphs"] = samples ? SampleCorpus.GraphsFolder : "",
+    };
+
+    /// <summary>SIGKILL: no shutdown, no flush; what was acknowledged must already be on disk.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        if (!_process.HasExited)
+        {
+            await KillAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    public static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
+
+    public static StringContent Yaml(string yaml) => new(yaml, Encoding.UTF8, new MediaTypeHeaderValue("application/yaml"));
+
+    private static string ApiAssembly { get; } = FindApiAssembly();
+
+    private static string FindApiAssembly()
+    {
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+            ? "Release"
+            : "Debug";
+        var path = Path.Combine(SampleCorpus.RepositoryRoot, "src", "ImpactMap.Api", "bin", configuration, "net10.0", "ImpactMap.Api.dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException("build the solution first", path);
+    }
+
+    [GeneratedRegex(@"Now listening on: (http://\S+)")]
+    private static partial Regex ListeningLine();
+}
