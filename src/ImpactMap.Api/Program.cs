@@ -19,6 +19,10 @@ try
         .ReadFrom.Services(services)
         .Enrich.FromLogContext());
 
+    // Small request bodies everywhere; PUT of a whole graph raises its own limit.
+    builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize =
+        builder.Configuration.GetValue($"{ImpactMapOptions.Section}:{nameof(ImpactMapOptions.MaxRequestBytes)}", ImpactMapOptions.DefaultMaxRequestBytes));
+
     // The graph store (embedded SQLite or Neo4j) and the catalog of graphs with their engines.
     builder.Services.AddGraphStore(builder.Configuration);
 

@@ -14,6 +14,11 @@ public sealed class ImpactMapOptions
     /// <summary>A folder of graph documents loaded into an empty store at start; empty turns it off.</summary>
     public string? SampleGraphs { get; set; } = "graphs";
 
+    public const long DefaultMaxRequestBytes = 1024 * 1024;
+
+    /// <summary>The largest request body on every route but PUT of a whole graph.</summary>
+    public long MaxRequestBytes { get; set; } = DefaultMaxRequestBytes;
+
     /// <summary>The largest graph document accepted by PUT.</summary>
     public long MaxDocumentBytes { get; set; } = 256L * 1024 * 1024;
 
