@@ -2,6 +2,15 @@ using ImpactMap.Core.Model;
 
 namespace ImpactMap.Core.Engine;
 
+/// <summary>One dependency as seen from its provider: who depends, through which group, how much, how late.</summary>
+internal struct DependentEdge
+{
+    public int Dependent;
+    public int Group;              // -1 when ungrouped
+    public int ToleranceSeconds;
+    public NodeState Effect;
+}
+
 /// <summary>
 /// The engine's read-only, int-indexed form of a <see cref="DependencyGraph"/>: compressed adjacency arrays
 /// in both directions, so that propagation touches only arrays of value types. Node i is
@@ -12,14 +21,12 @@ public sealed class CompiledGraph
     internal readonly int NodeCount;
     internal readonly int GroupCount;
 
-    // Reverse adjacency (provider -> its dependents), one slot per dependency, sorted by provider.
+    // Reverse adjacency (provider -> its dependents), sorted by provider; one 16-byte slot per dependency
+    // so that what propagation reads about an edge shares a cache line.
     internal readonly int[] DependentStart;
-    internal readonly int[] Dependent;
-    internal readonly int[] EdgeGroup;        // -1 when ungrouped
-    internal readonly NodeState[] EdgeEffect;
-    internal readonly int[] EdgeToleranceSeconds;
+    internal readonly DependentEdge[] Edges;
 
-    // Forward adjacency (dependent -> its providers), for upstream questions.
+    // Forward adjacency (dependent -> its providers), for upstream questions and cycles.
     internal readonly int[] ProviderStart;
     internal readonly int[] Provider;
 
@@ -33,84 +40,58 @@ public sealed class CompiledGraph
     /// <summary>True when some dependency has a tolerance, so that times differ from zero.</summary>
     public bool HasTolerances { get; }
 
-    /// <summary>Compiles <paramref name="graph"/>; linear in its size.</summary>
+    /// <summary>Compiles <paramref name="graph"/>: counting sorts over the ids validation resolved; linear.</summary>
     public CompiledGraph(DependencyGraph graph)
     {
         ArgumentNullException.ThrowIfNull(graph);
         Graph = graph;
-        var nodes = graph.Nodes;
         var dependencies = graph.Dependencies;
-        NodeCount = nodes.Count;
+        var resolved = graph.Edges;
+        NodeCount = graph.Nodes.Count;
         var edgeCount = dependencies.Count;
+        GroupCount = resolved.GroupSize.Count;
+        GroupSize = [.. resolved.GroupSize];
+        GroupNeed = [.. resolved.GroupNeed];
 
-        var from = new int[edgeCount];
-        var to = new int[edgeCount];
-        var group = new int[edgeCount];
-        var groupIds = new Dictionary<(int, string), int>();
-        var sizes = new List<int>();
-        var needs = new List<int>();
         DependentStart = new int[NodeCount + 1];
         ProviderStart = new int[NodeCount + 1];
-        var hasTolerances = false;
         for (var e = 0; e < edgeCount; e++)
         {
-            var d = dependencies[e];
-            var f = graph.IndexOf(d.From);
-            var t = graph.IndexOf(d.To);
-            from[e] = f;
-            to[e] = t;
-            DependentStart[t + 1]++;
-            ProviderStart[f + 1]++;
-            hasTolerances |= d.Tolerance > TimeSpan.Zero;
-            if (d.Group is null)
-            {
-                group[e] = -1;
-                continue;
-            }
-
-            if (!groupIds.TryGetValue((f, d.Group), out var g))
-            {
-                g = sizes.Count;
-                groupIds.Add((f, d.Group), g);
-                sizes.Add(0);
-                needs.Add(nodes[f].NeedOf(d.Group));
-            }
-
-            sizes[g]++;
-            group[e] = g;
+            DependentStart[resolved.To[e] + 1]++;
+            ProviderStart[resolved.From[e] + 1]++;
         }
 
-        HasTolerances = hasTolerances;
-        GroupCount = sizes.Count;
-        GroupSize = [.. sizes];
-        GroupNeed = [.. needs];
         for (var i = 0; i < NodeCount; i++)
         {
             DependentStart[i + 1] += DependentStart[i];
             ProviderStart[i + 1] += ProviderStart[i];
         }
 
-        Dependent = new int[edgeCount];
-        EdgeGroup = new int[edgeCount];
-        EdgeEffect = new NodeState[edgeCount];
-        EdgeToleranceSeconds = new int[edgeCount];
+        Edges = new DependentEdge[edgeCount];
         Provider = new int[edgeCount];
         var dependentFill = DependentStart[..^1];
         var providerFill = ProviderStart[..^1];
+        var hasTolerances = false;
         for (var e = 0; e < edgeCount; e++)
         {
-            var slot = dependentFill[to[e]]++;
-            Dependent[slot] = from[e];
-            EdgeGroup[slot] = group[e];
-            EdgeEffect[slot] = dependencies[e].Effect;
-            EdgeToleranceSeconds[slot] = (int)Math.Min(int.MaxValue, dependencies[e].Tolerance.Ticks / TimeSpan.TicksPerSecond);
-            Provider[providerFill[from[e]]++] = to[e];
+            var d = dependencies[e];
+            var seconds = (int)(d.Tolerance.Ticks / TimeSpan.TicksPerSecond);
+            hasTolerances |= seconds > 0;
+            Edges[dependentFill[resolved.To[e]]++] = new DependentEdge
+            {
+                Dependent = resolved.From[e],
+                Group = resolved.Group[e],
+                ToleranceSeconds = seconds,
+                Effect = d.Effect,
+            };
+            Provider[providerFill[resolved.From[e]]++] = resolved.To[e];
         }
 
+        HasTolerances = hasTolerances;
         IsCustomer = new bool[NodeCount];
         for (var i = 0; i < NodeCount; i++)
         {
-            IsCustomer[i] = nodes[i].Kind == Node.Customer;
+            IsCustomer[i] = graph.Nodes[i].Kind == Node.Customer;
         }
     }
 

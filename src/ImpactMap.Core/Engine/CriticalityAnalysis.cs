@@ -62,13 +62,14 @@ internal static class CriticalityAnalysis
                 var end = graph.DependentStart[node + 1];
                 for (var slot = graph.DependentStart[node]; slot < end; slot++)
                 {
-                    var dependent = graph.Dependent[slot];
-                    if (graph.EdgeEffect[slot] != NodeState.Down || _downStamp[dependent] == stamp)
+                    ref readonly var edge = ref graph.Edges[slot];
+                    var dependent = edge.Dependent;
+                    if (edge.Effect != NodeState.Down || _downStamp[dependent] == stamp)
                     {
                         continue;
                     }
 
-                    var group = graph.EdgeGroup[slot];
+                    var group = edge.Group;
                     if (group >= 0)
                     {
                         if (_groupStamp[group] != stamp)

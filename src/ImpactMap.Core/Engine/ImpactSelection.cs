@@ -7,16 +7,20 @@ internal static class ImpactSelection
 {
     public static ImpactResult Collect(CompiledGraph g, Workspace ws, (int Node, NodeState State)[] origins, int? limit)
     {
-        var isOrigin = new HashSet<int>(origins.Select(o => o.Node));
+        foreach (var (node, _) in origins)
+        {
+            ws.OriginStamp[node] = ws.CurrentStamp;
+        }
+
         int down = 0, degraded = 0, atRisk = 0;
         foreach (var node in ws.TouchedNodes)
         {
-            if (isOrigin.Contains(node))
+            if (ws.OriginStamp[node] == ws.CurrentStamp)
             {
                 continue;
             }
 
-            switch (ws.Level[node])
+            switch (ws.Nodes[node].Level)
             {
                 case NodeState.Down: down++; break;
                 case NodeState.Degraded: degraded++; break;
@@ -26,8 +30,8 @@ internal static class ImpactSelection
 
         var total = down + degraded + atRisk;
         var take = Math.Min(total, limit ?? int.MaxValue);
-        var selected = take == 0 ? [] : Select(g, ws, isOrigin, take);
-        var originResults = isOrigin.Order().Select(o => Describe(g, ws, o)).ToList();
+        var selected = take == 0 ? [] : Select(g, ws, take);
+        var originResults = origins.Select(o => o.Node).Distinct().Order().Select(o => Describe(g, ws, o)).ToList();
         return new ImpactResult(
             selected.Select(n => Describe(g, ws, n)).ToList(),
             originResults,
@@ -37,23 +41,39 @@ internal static class ImpactSelection
     }
 
     /// <summary>The <paramref name="take"/> affected nodes first by depth, then by ordinal id.</summary>
-    private static List<int> Select(CompiledGraph g, Workspace ws, HashSet<int> isOrigin, int take)
+    private static List<int> Select(CompiledGraph g, Workspace ws, int take)
     {
-        var byDepth = new List<List<int>>();
+        // Depths first (counting per depth), then only the depths that fit are collected.
+        var perDepth = new List<int>();
         foreach (var node in ws.TouchedNodes)
         {
-            if (isOrigin.Contains(node))
+            if (ws.OriginStamp[node] == ws.CurrentStamp)
             {
                 continue;
             }
 
             var depth = DepthOf(ws, node);
-            while (byDepth.Count <= depth)
+            while (perDepth.Count <= depth)
             {
-                byDepth.Add([]);
+                perDepth.Add(0);
             }
 
-            byDepth[depth].Add(node);
+            perDepth[depth]++;
+        }
+
+        var lastDepth = 0;
+        for (var sum = 0; lastDepth < perDepth.Count && (sum += perDepth[lastDepth]) < take; lastDepth++)
+        {
+        }
+
+        var byDepth = new List<int>[Math.Min(lastDepth + 1, perDepth.Count)];
+        foreach (var node in ws.TouchedNodes)
+        {
+            var depth = ws.ChainDepth[node];
+            if (depth < byDepth.Length && depth > 0 && ws.OriginStamp[node] != ws.CurrentStamp)
+            {
+                (byDepth[depth] ??= new List<int>(perDepth[depth])).Add(node);
+            }
         }
 
         var selected = new List<int>(take);
@@ -64,6 +84,11 @@ internal static class ImpactSelection
             if (room == 0)
             {
                 break;
+            }
+
+            if (bucket is null)
+            {
+                continue;
             }
 
             if (bucket.Count <= room)
@@ -113,12 +138,20 @@ internal static class ImpactSelection
     /// </summary>
     private static int DepthOf(Workspace ws, int node)
     {
-        var stack = new Stack<int>();
+        var cause = ws.Nodes[node].Cause;
+        if (cause < 0 || ws.ChainStamp[cause] == ws.CurrentStamp)
+        {
+            ws.ChainDepth[node] = cause < 0 ? 0 : ws.ChainDepth[cause] + 1;
+            ws.ChainStamp[node] = ws.CurrentStamp;
+            return ws.ChainDepth[node];
+        }
+
+        var stack = ws.Chain;
         var current = node;
-        while (ws.ChainStamp[current] != ws.CurrentStamp && ws.Cause[current] >= 0)
+        while (ws.ChainStamp[current] != ws.CurrentStamp && ws.Nodes[current].Cause >= 0)
         {
             stack.Push(current);
-            current = ws.Cause[current];
+            current = ws.Nodes[current].Cause;
         }
 
         var depth = ws.ChainStamp[current] == ws.CurrentStamp ? ws.ChainDepth[current] : 0;
@@ -137,13 +170,13 @@ internal static class ImpactSelection
     private static ImpactedNode Describe(CompiledGraph g, Workspace ws, int node)
     {
         var path = new List<string>();
-        for (var current = node; current >= 0; current = ws.Cause[current])
+        for (var current = node; current >= 0; current = ws.Nodes[current].Cause)
         {
             path.Add(g.IdOf(current));
         }
 
         path.Reverse();
-        return new ImpactedNode(g.IdOf(node), ws.Level[node], path.Count - 1, path,
-            TimeSpan.FromSeconds(ws.TimeSeconds[node]));
+        return new ImpactedNode(g.IdOf(node), ws.Nodes[node].Level, path.Count - 1, path,
+            TimeSpan.FromSeconds(ws.Nodes[node].TimeSeconds));
     }
 }

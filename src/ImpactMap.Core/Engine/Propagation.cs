@@ -1,14 +1,14 @@
+using System.Runtime.CompilerServices;
 using ImpactMap.Core.Model;
 
 namespace ImpactMap.Core.Engine;
 
 /// <summary>
 /// Computes the least fixpoint of the propagation rules together with the earliest time each node reaches
-/// its state: Knuth's generalisation of Dijkstra to AND/OR graphs. Events are "node reaches level L at time
-/// t", processed in time order, so the first event that raises a node to a level is its earliest. Same-time
-/// events go through a FIFO (breadth-first, so explaining chains are short); later ones through a heap.
-/// Each node is raised at most three times and each raise visits its dependents once: linear in the size
-/// of what is reached.
+/// its state: Knuth's generalisation of Dijkstra to AND/OR graphs. Steps are handed out in time order (see
+/// <see cref="StepQueue"/>), so the first step that raises a node to a level is its earliest. A node reached
+/// at the current time is raised at once and its dependents are scanned, mostly once per time, however
+/// often it rises; each node rises at most three times: linear in the size of what is reached.
 /// </summary>
 internal static class Propagation
 {
@@ -19,133 +19,141 @@ internal static class Propagation
         CompiledGraph g, Workspace ws, ReadOnlySpan<(int Node, NodeState State)> origins,
         bool masked, long durationSeconds, CancellationToken cancellationToken)
     {
+        var events = ws.Events;
         foreach (var (node, state) in origins)
         {
-            ws.Now.Enqueue(new Event { Target = node, Cause = -1, Level = state });
+            Raise(ws, node, state, -1, 0);
         }
 
         var processed = 0;
-        while (true)
+        while (events.TryTake(out var ev))
         {
-            Event ev;
-            if (!ws.Now.IsEmpty)
-            {
-                ev = ws.Now.Dequeue();
-            }
-            else if (!ws.Later.TryDequeue(out ev, out _))
-            {
-                break;
-            }
-
             if (++processed % CancellationCheckInterval == 0)
             {
                 cancellationToken.ThrowIfCancellationRequested();
             }
 
-            if (ev.IsMember)
+            switch (ev.Kind)
             {
-                var slot = ev.Target;
-                UpdateGroup(g, ws, g.EdgeGroup[slot], g.Dependent[slot], ev.OldLevel, ev.Level, ev.TimeSeconds, ev.Depth, ev.Cause);
-                continue;
-            }
-
-            var n = ev.Target;
-            var old = ws.Level[n];
-            if (ev.Level <= old)
-            {
-                continue;
-            }
-
-            if (old == NodeState.Up)
-            {
-                ws.TouchedNodes.Add(n);
-            }
-
-            ws.Level[n] = ev.Level;
-            ws.Cause[n] = ev.Cause;
-            ws.TimeSeconds[n] = ev.TimeSeconds;
-            var depth = ev.Depth + 1;
-            var end = g.DependentStart[n + 1];
-            for (var slot = g.DependentStart[n]; slot < end; slot++)
-            {
-                var effect = g.EdgeEffect[slot];
-                var capped = ev.Level < effect ? ev.Level : effect;
-                var cappedBefore = old < effect ? old : effect;
-                if (capped <= cappedBefore)
-                {
-                    continue;
-                }
-
-                var dependent = g.Dependent[slot];
-                if (masked && ws.Stamp[dependent] != ws.CurrentStamp)
-                {
-                    continue;
-                }
-
-                var tolerance = g.EdgeToleranceSeconds[slot];
-                var at = ev.TimeSeconds + tolerance;
-                if (at >= durationSeconds)
-                {
-                    continue;
-                }
-
-                var group = g.EdgeGroup[slot];
-                if (group >= 0)
-                {
-                    if (tolerance == 0)
-                    {
-                        UpdateGroup(g, ws, group, dependent, cappedBefore, capped, at, depth, n);
-                    }
-                    else
-                    {
-                        ws.Later.Enqueue(
-                            new Event { Target = slot, Cause = n, Depth = depth, TimeSeconds = at, Level = capped, OldLevel = cappedBefore, IsMember = true },
-                            (at, depth));
-                    }
-                }
-                else if (capped > ws.Level[dependent])
-                {
-                    Schedule(ws, new Event { Target = dependent, Cause = n, Depth = depth, TimeSeconds = at, Level = capped }, tolerance);
-                }
+                case EventKind.Scan:
+                    Scan(g, ws, ev.Target, masked, durationSeconds);
+                    break;
+                case EventKind.Member:
+                    ref readonly var member = ref g.Edges[ev.Target];
+                    UpdateGroup(g, ws, member.Group, member.Dependent, ev.OldLevel, ev.Level, ev.Cause);
+                    break;
+                default:
+                    Raise(ws, ev.Target, ev.Level, ev.Cause, events.Now);
+                    break;
             }
         }
     }
 
-    private static void Schedule(Workspace ws, in Event ev, int delaySeconds)
+    /// <summary>Tells node n's dependents what it reached since its last scan.</summary>
+    private static void Scan(CompiledGraph g, Workspace ws, int n, bool masked, long durationSeconds)
     {
-        if (delaySeconds == 0)
+        ref var scanned = ref ws.Nodes[n];
+        scanned.QueuedAt = NodeState.Up;
+        var old = scanned.Propagated;
+        var current = scanned.Level;
+        if (current <= old)
         {
-            ws.Now.Enqueue(ev);
+            return;
         }
-        else
+
+        scanned.Propagated = current;
+        var now = ws.Events.Now;
+        var nodes = ws.Nodes;
+        var edges = g.Edges;
+        var end = g.DependentStart[n + 1];
+        for (var slot = g.DependentStart[n]; slot < end; slot++)
         {
-            ws.Later.Enqueue(ev, (ev.TimeSeconds, ev.Depth));
+            ref readonly var edge = ref edges[slot];
+            var capped = current < edge.Effect ? current : edge.Effect;
+            var cappedBefore = old < edge.Effect ? old : edge.Effect;
+            var dependent = edge.Dependent;
+            if (capped <= cappedBefore || (masked && ws.Stamp[dependent] != ws.CurrentStamp))
+            {
+                continue;
+            }
+
+            if (edge.ToleranceSeconds == 0)
+            {
+                if (edge.Group < 0)
+                {
+                    Raise(ws, dependent, capped, n, now);
+                }
+                else
+                {
+                    UpdateGroup(g, ws, edge.Group, dependent, cappedBefore, capped, n);
+                }
+
+                continue;
+            }
+
+            var at = now + edge.ToleranceSeconds;
+            if (at >= durationSeconds)
+            {
+                continue;
+            }
+
+            if (edge.Group >= 0)
+            {
+                ws.Events.Add(new Event { Target = slot, Cause = n, Level = capped, OldLevel = cappedBefore, Kind = EventKind.Member }, at);
+            }
+            else if (capped > nodes[dependent].Level)
+            {
+                ws.Events.Add(new Event { Target = dependent, Cause = n, Level = capped, Kind = EventKind.Raise }, at);
+            }
         }
     }
 
-    private static void UpdateGroup(
-        CompiledGraph g, Workspace ws, int group, int dependent, NodeState from, NodeState to, long at, int depth, int cause)
+    /// <summary>Raises a node now, and queues a scan of its dependents at its new level unless one is queued there.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Raise(Workspace ws, int node, NodeState to, int cause, long now)
+    {
+        ref var raised = ref ws.Nodes[node];
+        if (to <= raised.Level)
+        {
+            return;
+        }
+
+        if (raised.Level == NodeState.Up)
+        {
+            ws.TouchedNodes.Add(node);
+        }
+
+        raised.Level = to;
+        raised.Cause = cause;
+        raised.TimeSeconds = now;
+        if (raised.QueuedAt < to)
+        {
+            // A scan queued lower still pops later and finds nothing new to tell.
+            raised.QueuedAt = to;
+            ws.Events.Scan(node, to);
+        }
+    }
+
+    /// <summary>A member's capped level rose: count it, and raise the dependent if the group's contribution rose.</summary>
+    private static void UpdateGroup(CompiledGraph g, Workspace ws, int group, int dependent, NodeState from, NodeState to, int cause)
     {
         var counts = ws.GroupAtLeast;
-        if (counts[group * 3] == 0)
+        var at = group * 3;
+        if (counts[at] == 0)
         {
             ws.TouchedGroups.Add(group);
         }
 
         for (var level = (int)from + 1; level <= (int)to; level++)
         {
-            counts[group * 3 + level - 1]++;
+            counts[at + level - 1]++;
         }
 
-        var contribution = GroupState(g.GroupSize[group], g.GroupNeed[group],
-            counts[group * 3], counts[group * 3 + 1], counts[group * 3 + 2]);
+        var contribution = GroupState(g.GroupSize[group], g.GroupNeed[group], counts[at], counts[at + 1], counts[at + 2]);
         if (contribution > ws.GroupLevel[group])
         {
             ws.GroupLevel[group] = contribution;
-            if (contribution > ws.Level[dependent])
-            {
-                ws.Now.Enqueue(new Event { Target = dependent, Cause = cause, Depth = depth, TimeSeconds = at, Level = contribution });
-            }
+            Raise(ws, dependent, contribution, cause, ws.Events.Now);
         }
     }
 

@@ -128,7 +128,7 @@ public sealed class PropagationEngine
             {
                 for (var slot = Graph.DependentStart[node]; slot < Graph.DependentStart[node + 1]; slot++)
                 {
-                    var dependent = Graph.Dependent[slot];
+                    var dependent = Graph.Edges[slot].Dependent;
                     if (ws.Stamp[dependent] != ws.CurrentStamp)
                     {
                         ws.Stamp[dependent] = ws.CurrentStamp;

@@ -8,15 +8,19 @@ public sealed class DependencyGraph
 {
     private readonly Dictionary<string, int> _nodeIndex;
 
-    private DependencyGraph(IReadOnlyList<Node> nodes, IReadOnlyList<Dependency> dependencies, Dictionary<string, int> nodeIndex)
+    private DependencyGraph(
+        IReadOnlyList<Node> nodes, IReadOnlyList<Dependency> dependencies, Dictionary<string, int> nodeIndex, GraphValidator.ResolvedEdges edges)
     {
         Nodes = nodes;
         Dependencies = dependencies;
         _nodeIndex = nodeIndex;
+        Edges = edges;
     }
 
     /// <summary>The graph with no nodes.</summary>
-    public static DependencyGraph Empty { get; } = new([], [], new Dictionary<string, int>(StringComparer.Ordinal));
+    public static DependencyGraph Empty { get; } = Create([], []);
+
+    internal GraphValidator.ResolvedEdges Edges { get; }
 
     /// <summary>The nodes, in the order given.</summary>
     public IReadOnlyList<Node> Nodes { get; }
@@ -27,13 +31,13 @@ public sealed class DependencyGraph
     /// <summary>A valid graph, or <see cref="InvalidGraphException"/> listing every problem.</summary>
     public static DependencyGraph Create(IReadOnlyList<Node> nodes, IReadOnlyList<Dependency> dependencies)
     {
-        var (index, problems) = GraphValidator.Validate(nodes, dependencies);
+        var (index, problems, edges) = GraphValidator.Validate(nodes, dependencies);
         if (problems.Count > 0)
         {
             throw new InvalidGraphException(problems);
         }
 
-        return new DependencyGraph(nodes, dependencies, index);
+        return new DependencyGraph(nodes, dependencies, index, edges);
     }
 
     /// <summary>The position of a node in <see cref="Nodes"/>, or -1.</summary>

@@ -9,9 +9,10 @@ public static class GraphValidator
     /// <summary>The longest name, attribute key or value.</summary>
     public const int MaxTextLength = 1000;
 
-    internal static (Dictionary<string, int> Index, List<GraphProblem> Problems) Validate(
+    internal static (Dictionary<string, int> Index, List<GraphProblem> Problems, ResolvedEdges Edges) Validate(
         IReadOnlyList<Node> nodes, IReadOnlyList<Dependency> dependencies)
     {
+        var edges = new ResolvedEdges(dependencies.Count);
         var problems = new ProblemList();
         var index = new Dictionary<string, int>(nodes.Count, StringComparer.Ordinal);
         for (var i = 0; i < nodes.Count; i++)
@@ -23,20 +24,23 @@ public static class GraphValidator
             }
         }
 
-        var pairs = new HashSet<(string, string)>(dependencies.Count);
-        var groupSizes = new Dictionary<(int Node, string Group), int>();
+        var pairs = new HashSet<(int, int)>(dependencies.Count);
+        var groupIds = new Dictionary<(int Node, string Group), int>();
         for (var i = 0; i < dependencies.Count; i++)
         {
             var d = dependencies[i];
             var path = $"dependencies[{i}]";
-            var fromKnown = CheckEnd(d.From, "from", path, index, problems);
-            CheckEnd(d.To, "to", path, index, problems);
+            var from = CheckEnd(d.From, "from", path, index, problems);
+            var to = CheckEnd(d.To, "to", path, index, problems);
+            edges.From[i] = from;
+            edges.To[i] = to;
+            edges.Group[i] = -1;
             if (d.From is not null && d.From == d.To)
             {
                 problems.Add(path, $"'{d.From}' cannot depend on itself");
             }
 
-            if (d.From is not null && d.To is not null && !pairs.Add((d.From, d.To)))
+            if (from >= 0 && to >= 0 && !pairs.Add((from, to)))
             {
                 problems.Add(path, $"duplicate dependency from '{d.From}' to '{d.To}'");
             }
@@ -61,10 +65,18 @@ public static class GraphValidator
                 {
                     problems.Add($"{path}.group", $"group name must be {Identifier.Rule}");
                 }
-                else if (fromKnown)
+                else if (from >= 0)
                 {
-                    var key = (index[d.From!], d.Group);
-                    groupSizes[key] = groupSizes.GetValueOrDefault(key) + 1;
+                    if (!groupIds.TryGetValue((from, d.Group), out var group))
+                    {
+                        group = edges.GroupSize.Count;
+                        groupIds.Add((from, d.Group), group);
+                        edges.GroupSize.Add(0);
+                        edges.GroupNeed.Add(nodes[from].NeedOf(d.Group));
+                    }
+
+                    edges.GroupSize[group]++;
+                    edges.Group[i] = group;
                 }
             }
         }
@@ -80,7 +92,7 @@ public static class GraphValidator
                     continue;
                 }
 
-                var size = groupSizes.GetValueOrDefault((i, group));
+                var size = groupIds.TryGetValue((i, group), out var id) ? edges.GroupSize[id] : 0;
                 if (need < 1)
                 {
                     problems.Add($"{path}.need", "need must be at least 1");
@@ -93,7 +105,7 @@ public static class GraphValidator
             }
         }
 
-        return (index, problems.ToList());
+        return (index, problems.ToList(), edges);
     }
 
     /// <summary>The longest tolerance, so that times stay far inside a 64-bit count of seconds.</summary>
@@ -127,26 +139,36 @@ public static class GraphValidator
         }
     }
 
-    private static bool CheckEnd(string? id, string end, string path, Dictionary<string, int> index, ProblemList problems)
+    private static int CheckEnd(string? id, string end, string path, Dictionary<string, int> index, ProblemList problems)
     {
         if (id is null)
         {
             problems.Add($"{path}.{end}", $"{end} is required");
-            return false;
+            return -1;
         }
 
-        if (!index.ContainsKey(id))
+        if (!index.TryGetValue(id, out var position))
         {
             problems.Add($"{path}.{end}", $"unknown node '{Shorten(id)}'");
-            return false;
+            return -1;
         }
 
-        return true;
+        return position;
     }
 
     /// <summary>Text cut to 60 characters for quoting in messages, so hostile input cannot flood them.</summary>
     public static string Shorten(string? text) =>
         text is null ? "" : text.Length <= 60 ? text : string.Concat(text.AsSpan(0, 57), "...");
+
+    /// <summary>What validation learns anyway, kept so that compiling the engine needs no lookups by id.</summary>
+    internal sealed class ResolvedEdges(int count)
+    {
+        public readonly int[] From = new int[count];
+        public readonly int[] To = new int[count];
+        public readonly int[] Group = new int[count];
+        public readonly List<int> GroupSize = [];
+        public readonly List<int> GroupNeed = [];
+    }
 
     private sealed class ProblemList
     {
