@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using ImpactMap.Core.Storage;
+using Polly.Timeout;
 
 namespace ImpactMap.Storage.Neo4j;
 
@@ -140,13 +141,9 @@ internal sealed class Neo4jHttp(HttpClient reads, HttpClient writes, Neo4jStoreO
                 .ToList();
             return (results, response.Headers.Location?.ToString());
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (IsUnreachable(e, cancellationToken))
         {
-            throw new StoreUnavailableException($"Neo4j at {_options.Url} cannot be reached: {e.Message}", e);
-        }
-        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new StoreUnavailableException($"Neo4j at {_options.Url} did not answer in time", e);
+            throw Unavailable(e);
         }
     }
 
@@ -165,15 +162,21 @@ internal sealed class Neo4jHttp(HttpClient reads, HttpClient writes, Neo4jStoreO
 
             return (await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken)).Clone();
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (IsUnreachable(e, cancellationToken))
         {
-            throw new StoreUnavailableException($"Neo4j at {_options.Url} cannot be reached: {e.Message}", e);
-        }
-        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new StoreUnavailableException($"Neo4j at {_options.Url} did not answer in time", e);
+            throw Unavailable(e);
         }
     }
+
+    /// <summary>Refused, reset, timed out (by the client or the resilience pipeline): not the caller cancelling.</summary>
+    private static bool IsUnreachable(Exception e, CancellationToken cancellationToken) =>
+        e is HttpRequestException or TimeoutRejectedException
+        || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested);
+
+    private StoreUnavailableException Unavailable(Exception e) =>
+        e is HttpRequestException
+            ? new StoreUnavailableException($"Neo4j at {_options.Url} cannot be reached: {e.Message}", e)
+            : new StoreUnavailableException($"Neo4j at {_options.Url} did not answer in time", e);
 
     private void Authorize(HttpRequestMessage request)
     {

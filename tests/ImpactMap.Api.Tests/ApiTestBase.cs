@@ -5,8 +5,12 @@ using ImpactMap.Tests.Shared;
 
 namespace ImpactMap.Api.Tests;
 
-/// <summary>One real service per fixture, loaded with the sample graphs; tests that write use graphs of their own.</summary>
-public abstract class ApiTestBase
+/// <summary>
+/// One real service per fixture, loaded with the sample graphs, once on each store; tests that write use
+/// graphs of their own.
+/// </summary>
+[TestFixtureSource(typeof(ApiStores), nameof(ApiStores.All))]
+public abstract class ApiTestBase(string store)
 {
     private TempFolder? _data;
 
@@ -18,7 +22,7 @@ public abstract class ApiTestBase
     public async Task StartServer()
     {
         _data = new TempFolder();
-        Server = await ApiServer.StartAsync(ApiServer.EmbeddedSettings(_data.Path, samples: true));
+        Server = await ApiServer.StartAsync(await ApiStores.SettingsAsync(store, _data.Path, samples: true));
     }
 
     [OneTimeTearDown]

@@ -6,7 +6,7 @@ using ImpactMap.Tests.Shared;
 
 namespace ImpactMap.Api.Tests;
 
-public class GraphApiTests : ApiTestBase
+public class GraphApiTests(string store) : ApiTestBase(store)
 {
     [Test]
     public async Task The_sample_graphs_are_listed_with_their_sizes_and_versions()
@@ -178,26 +178,5 @@ public class GraphApiTests : ApiTestBase
         Assert.That(page.GetProperty("items").GetArrayLength(), Is.EqualTo(44));
         var versions = responses.Select(r => r.Headers.ETag!.Tag).Distinct().Count();
         Assert.That(versions, Is.EqualTo(40), "every write got its own version");
-    }
-
-    [Test]
-    public async Task Acknowledged_writes_survive_a_kill_9_and_restart()
-    {
-        using var data = new TempFolder();
-        var settings = ApiServer.EmbeddedSettings(data.Path, samples: false);
-        string document;
-        await using (var first = await ApiServer.StartAsync(settings))
-        {
-            Assert.That((await first.Client.PutAsync("/v1/graphs/kept", ApiServer.Yaml(SmallGraph))).StatusCode, Is.EqualTo(HttpStatusCode.Created));
-            Assert.That((await first.Client.PostAsync("/v1/graphs/kept/nodes", ApiServer.Json("""{"id": "late", "kind": "customer"}"""))).StatusCode,
-                Is.EqualTo(HttpStatusCode.Created));
-            Assert.That((await first.Client.DeleteAsync("/v1/graphs/kept/dependencies?from=shop&to=app")).StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
-            document = await first.Client.GetStringAsync("/v1/graphs/kept");
-            await first.KillAsync();
-        }
-
-        await using var second = await ApiServer.StartAsync(settings);
-        Assert.That(await second.Client.GetStringAsync("/v1/graphs/kept"), Is.EqualTo(document));
-        Assert.That(document, Does.Contain("\"late\"").And.Not.Contain("\"from\":\"shop\""));
     }
 }

@@ -5,7 +5,7 @@ using ImpactMap.Tests.Shared;
 
 namespace ImpactMap.Api.Tests;
 
-public class ImpactApiTests : ApiTestBase
+public class ImpactApiTests(string store) : ApiTestBase(store)
 {
     [TestCaseSource(typeof(SampleCorpus), nameof(SampleCorpus.Cases))]
     public async Task Sample_graphs_answer_their_expected_impacts_over_http(string graph, ExpectedScenario scenario)

@@ -5,7 +5,7 @@ using ImpactMap.Tests.Shared;
 
 namespace ImpactMap.Api.Tests;
 
-public class NodeAndDependencyApiTests : ApiTestBase
+public class NodeAndDependencyApiTests(string store) : ApiTestBase(store)
 {
     [Test]
     public async Task Nodes_are_listed_by_id_filtered_by_kind_and_search_and_paged_with_a_cursor()
