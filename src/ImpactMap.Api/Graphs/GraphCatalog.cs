@@ -38,7 +38,7 @@ public sealed class GraphSnapshot(string name, DependencyGraph graph, long versi
 /// </summary>
 public sealed class GraphCatalog(IGraphStore store)
 {
-    private const int WriteAttempts = 5;
+    private const int WriteAttempts = 10;
     private readonly ConcurrentDictionary<string, GraphSnapshot> _snapshots = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _writeLocks = new(StringComparer.Ordinal);
 
@@ -113,9 +113,18 @@ public sealed class GraphCatalog(IGraphStore store)
                     var version = await store.ApplyAsync(name, change, snapshot.Version, cancellationToken);
                     return Remember(new GraphSnapshot(name, graph, version));
                 }
-                catch (VersionConflictException) when (ifMatch is null && attempt < WriteAttempts)
+                catch (VersionConflictException) when (ifMatch is null)
                 {
-                    // Another instance wrote first: decide again on what it left.
+                    // Another instance wrote first: decide again on what it left, after a short random pause
+                    // so that instances racing for one graph fall out of step.
+                    if (attempt == WriteAttempts)
+                    {
+                        throw new ApiProblem(StatusCodes.Status503ServiceUnavailable, "Busy",
+                            $"Graph '{name}' is being changed by others faster than this change could land; retry shortly.",
+                            null);
+                    }
+
+                    await Task.Delay(Random.Shared.Next(5, 20 * attempt), cancellationToken);
                 }
             }
         }

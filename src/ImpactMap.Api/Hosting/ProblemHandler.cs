@@ -21,8 +21,8 @@ public sealed class ProblemHandler(ILogger<ProblemHandler> logger) : IExceptionH
                 new Dictionary<string, object?> { ["nodes"] = e.Ids }),
             VersionConflictException e => new ApiProblem(StatusCodes.Status412PreconditionFailed, "Version mismatch",
                 $"{e.Message}; read the graph again and retry with its current ETag."),
-            StoreUnavailableException e => Unavailable(httpContext, $"The graph store is unavailable: {e.Message}"),
-            QueryBudgetExceededException e => Unavailable(httpContext, e.Message),
+            StoreUnavailableException e => Unavailable($"The graph store is unavailable: {e.Message}"),
+            QueryBudgetExceededException e => Unavailable(e.Message),
             BadHttpRequestException e => new ApiProblem(e.StatusCode, e.StatusCode == 413 ? "Request body too large" : "Invalid request",
                 Describe(e)),
             JsonException e => ApiProblem.BadRequest($"The body is not valid JSON for this request: {e.Message}"),
@@ -41,17 +41,19 @@ public sealed class ProblemHandler(ILogger<ProblemHandler> logger) : IExceptionH
             problem = new ApiProblem(StatusCodes.Status500InternalServerError, "Internal error", "The server failed to answer; the error is logged.");
         }
 
+        if (problem.Status == StatusCodes.Status503ServiceUnavailable)
+        {
+            httpContext.Response.Headers.RetryAfter = "5";
+        }
+
         httpContext.Response.StatusCode = problem.Status;
         await TypedResults.Problem(problem.Message, statusCode: problem.Status, title: problem.Title, extensions: problem.Extensions)
             .ExecuteAsync(httpContext);
         return true;
     }
 
-    private static ApiProblem Unavailable(HttpContext httpContext, string detail)
-    {
-        httpContext.Response.Headers.RetryAfter = "5";
-        return new ApiProblem(StatusCodes.Status503ServiceUnavailable, "Service unavailable", detail);
-    }
+    private static ApiProblem Unavailable(string detail) =>
+        new(StatusCodes.Status503ServiceUnavailable, "Service unavailable", detail);
 
     /// <summary>Binding failures wrap the parser's own words, which say what and where.</summary>
     private static string Describe(BadHttpRequestException e) =>

@@ -1,0 +1,41 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ImpactMap.Tests.Shared;
+
+namespace ImpactMap.Api.Tests;
+
+/// <summary>Two service instances on one Neo4j, as in production behind a load balancer.</summary>
+public class Neo4jInstancesTests
+{
+    [Test]
+    public async Task Instances_on_one_Neo4j_see_each_others_writes_before_answering()
+    {
+        using var dataA = new TempFolder();
+        using var dataB = new TempFolder();
+        await using var a = await ApiServer.StartAsync(await ApiStores.SettingsAsync("neo4j", dataA.Path, samples: false));
+        await using var b = await ApiServer.StartAsync(await ApiStores.SettingsAsync("neo4j", dataB.Path, samples: false));
+        var graph = "shared-" + Guid.NewGuid().ToString("N")[..8];
+        await a.Client.PutAsync($"/v1/graphs/{graph}", ApiServer.Yaml("""
+            nodes: [{id: region, kind: supplier}, {id: app, kind: service}]
+            dependencies: [{from: app, to: region}]
+            """));
+        var seenByB = await b.Client.PostAsync($"/v1/graphs/{graph}/impact", ApiServer.Json("""{"outages":[{"node":"region"}]}"""));
+        Assert.That((await seenByB.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("total").GetInt32(), Is.EqualTo(1));
+
+        // B changes the graph; A, which has the old version cached with its engine, must answer for the new one.
+        await b.Client.PostAsync($"/v1/graphs/{graph}/nodes", ApiServer.Json("""{"id": "shop", "kind": "customer"}"""));
+        await b.Client.PostAsync($"/v1/graphs/{graph}/dependencies", ApiServer.Json("""{"from": "shop", "to": "app"}"""));
+        var seenByA = await (await a.Client.PostAsync($"/v1/graphs/{graph}/impact", ApiServer.Json("""{"outages":[{"node":"region"}]}""")))
+            .Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.That(seenByA.GetProperty("total").GetInt32(), Is.EqualTo(2));
+        Assert.That(seenByA.GetProperty("affected")[1].GetProperty("path").GetRawText(), Is.EqualTo("""["region","app","shop"]"""));
+
+        var writes = Enumerable.Range(0, 20).Select(i => (i % 2 == 0 ? a : b).Client.PostAsync($"/v1/graphs/{graph}/nodes",
+            ApiServer.Json($$"""{"id": "w{{i}}", "kind": "service"}"""))).ToList();
+        Assert.That((await Task.WhenAll(writes)).Select(r => r.StatusCode), Has.All.EqualTo(HttpStatusCode.Created));
+        var page = await a.Client.GetFromJsonAsync<JsonElement>($"/v1/graphs/{graph}/nodes?limit=100");
+        Assert.That(page.GetProperty("items").GetArrayLength(), Is.EqualTo(23), "no write lost between instances");
+    }
+}
