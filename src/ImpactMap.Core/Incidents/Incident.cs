@@ -1,0 +1,128 @@
+using ImpactMap.Core.Model;
+
+namespace ImpactMap.Core.Incidents;
+
+/// <summary>Where an incident stands: the statuses of updates, then closed once reviewed.</summary>
+public enum IncidentStatus
+{
+    /// <summary>Looking for the cause.</summary>
+    Investigating,
+
+    /// <summary>The cause is known.</summary>
+    Identified,
+
+    /// <summary>A fix is in; watching.</summary>
+    Monitoring,
+
+    /// <summary>Service is restored; the review is due.</summary>
+    Resolved,
+
+    /// <summary>Reviewed and closed; no more updates.</summary>
+    Closed,
+}
+
+/// <summary>The wire names of <see cref="IncidentStatus"/>.</summary>
+public static class IncidentStatuses
+{
+    /// <summary>The wire name: investigating, identified, monitoring, resolved, closed.</summary>
+    public static string ToWire(this IncidentStatus status) => status.ToString().ToLowerInvariant();
+
+    /// <summary>Parses a wire name; false for anything else.</summary>
+    public static bool TryParse(string? text, out IncidentStatus status)
+    {
+        foreach (var candidate in Enum.GetValues<IncidentStatus>())
+        {
+            if (candidate.ToWire() == text)
+            {
+                status = candidate;
+                return true;
+            }
+        }
+
+        status = default;
+        return false;
+    }
+}
+
+/// <summary>A failing node of an incident.</summary>
+public sealed record IncidentOutage(string Node, NodeState State);
+
+/// <summary>One step of an explaining chain, with the name and kind it had when the impact was computed.</summary>
+public sealed record PartyStep(string Id, string Name, string Kind);
+
+/// <summary>A party the incident reaches, as known when the impact was computed.</summary>
+/// <param name="Path">From an origin to this party.</param>
+public sealed record AffectedParty(string Id, string Name, string Kind, NodeState State, int Depth, IReadOnlyList<PartyStep> Path, TimeSpan ImpactAt);
+
+/// <summary>The impact an incident recorded: what was known, of which graph version, and when.</summary>
+public sealed record IncidentImpact(
+    long GraphVersion,
+    DateTimeOffset ComputedAt,
+    IReadOnlyList<AffectedParty> Affected,
+    IReadOnlyList<AffectedParty> Origins,
+    int Total,
+    bool Truncated)
+{
+    /// <summary>Affected parties by state.</summary>
+    public (int Down, int Degraded, int AtRisk) Counts =>
+        (Affected.Count(a => a.State == NodeState.Down), Affected.Count(a => a.State == NodeState.Degraded), Affected.Count(a => a.State == NodeState.AtRisk));
+}
+
+/// <summary>Who an update's change of outages newly reached, who recovered, and whose state changed.</summary>
+public sealed record ImpactChange(
+    IReadOnlyList<string> BecameAffected,
+    IReadOnlyList<string> Recovered,
+    IReadOnlyList<string> Worsened,
+    IReadOnlyList<string> Improved)
+{
+    /// <summary>The difference between two impacts, each list in ordinal id order.</summary>
+    public static ImpactChange Between(IncidentImpact before, IncidentImpact after)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(after);
+        var old = before.Affected.ToDictionary(a => a.Id, a => a.State, StringComparer.Ordinal);
+        var now = after.Affected.ToDictionary(a => a.Id, a => a.State, StringComparer.Ordinal);
+        static List<string> Sorted(IEnumerable<string> ids) => ids.Order(StringComparer.Ordinal).ToList();
+        return new ImpactChange(
+            Sorted(now.Keys.Where(id => !old.ContainsKey(id))),
+            Sorted(old.Keys.Where(id => !now.ContainsKey(id))),
+            Sorted(now.Where(p => old.TryGetValue(p.Key, out var s) && p.Value > s).Select(p => p.Key)),
+            Sorted(now.Where(p => old.TryGetValue(p.Key, out var s) && p.Value < s).Select(p => p.Key)));
+    }
+}
+
+/// <summary>A timestamped status update; when it changed the outages, what that did.</summary>
+public sealed record IncidentUpdate(
+    int Sequence,
+    DateTimeOffset At,
+    IncidentStatus Status,
+    string Message,
+    IReadOnlyList<IncidentOutage>? Outages,
+    ImpactChange? Change);
+
+/// <summary>An action that keeps it from happening again.</summary>
+public sealed record PreventionAction(string Action, string Owner, DateOnly Due);
+
+/// <summary>The post-incident review: concrete cause, lessons, and actions with owners and dates.</summary>
+public sealed record IncidentReview(string WhatHappened, string WhatWeLearned, IReadOnlyList<PreventionAction> Prevention, DateTimeOffset AcceptedAt);
+
+/// <summary>An outage followed from opening to its closed review.</summary>
+/// <param name="Revision">Moves up with every change; stores check it so no update is lost.</param>
+public sealed record Incident(
+    string Id,
+    string Graph,
+    string Title,
+    IncidentStatus Status,
+    DateTimeOffset StartedAt,
+    TimeSpan? ExpectedDuration,
+    IReadOnlyList<IncidentOutage> Outages,
+    IncidentImpact Impact,
+    IReadOnlyList<IncidentUpdate> Updates,
+    IncidentReview? Review,
+    DateTimeOffset OpenedAt,
+    DateTimeOffset? ClosedAt,
+    long Revision)
+{
+    /// <summary>The latest update, if any.</summary>
+    public IncidentUpdate? LatestUpdate => Updates.Count == 0 ? null : Updates[^1];
+}

@@ -1,0 +1,137 @@
+using ImpactMap.Core.Engine;
+using ImpactMap.Core.Incidents;
+using ImpactMap.Core.Model;
+
+namespace ImpactMap.Core.Tests;
+
+public class IncidentTests
+{
+    [TestCase("")]
+    [TestCase("   ")]
+    [TestCase("Technical issue")]
+    [TestCase("It was a technical outage.")]
+    [TestCase("a glitch")]
+    [TestCase("Unknown")]
+    [TestCase("unknown cause, under investigation")]
+    [TestCase("There was a technical problem with the system")]
+    [TestCase("Technische storing")]
+    [TestCase("Er was sprake van een technische storing.")]
+    [TestCase("Oorzaak onbekend")]
+    [TestCase("Een storing in het systeem")]
+    [TestCase("Human error")]
+    public void Vague_causes_are_refused_in_English_and_Dutch(string cause)
+    {
+        var problems = ReviewPolicy.Check(cause, "Alerting on certificate expiry was missing.", [("Add expiry alerts", "platform-team", "2027-01-15")]);
+
+        Assert.That(problems.Select(p => p.Path), Does.Contain("whatHappened"));
+    }
+
+    [TestCase("The TLS certificate of api.bank.example expired at 09:12 because auto-renewal was disabled in May.")]
+    [TestCase("CrowdStrike channel file 291 crashed every Windows host running sensor 7.11.")]
+    [TestCase("Het verlopen TLS-certificaat van de betaal-API werd niet automatisch vernieuwd.")]
+    [TestCase("DNS misconfiguration in eu-west-1 after a manual change")]
+    public void Concrete_causes_are_accepted(string cause)
+    {
+        var problems = ReviewPolicy.Check(cause, "Certificate expiry had no alert and no owner.", [("Alert 30 days before any certificate expires", "platform-team", "2027-01-15")]);
+
+        Assert.That(problems, Is.Empty);
+    }
+
+    [Test]
+    public void Every_missing_part_of_a_review_is_named()
+    {
+        var problems = ReviewPolicy.Check("The primary database ran out of disk after log rotation stopped.", "", [("", "", "next week")]);
+
+        Assert.That(problems.Select(p => p.Path), Is.EquivalentTo(new[] { "whatWeLearned", "prevention[0].action", "prevention[0].owner", "prevention[0].due" }));
+        Assert.That(ReviewPolicy.Check("The primary database ran out of disk.", "Disk alerts were too late.", null).Single().Path, Is.EqualTo("prevention"));
+    }
+
+    [Test]
+    public void A_customer_two_hops_down_is_told_the_chain_in_plain_words()
+    {
+        var graph = DependencyGraph.Create(
+        [
+            Node.Create("aws", Node.Supplier, "AWS eu-west-1"),
+            Node.Create("acme-pay", Node.Supplier, "Acme Pay"),
+            Node.Create("shop", Node.Customer, "The Shop"),
+            Node.Create("shoppers", Node.Customer, "The Shop's customers"),
+        ],
+        [
+            new Dependency("acme-pay", "aws", null, NodeState.Down, TimeSpan.FromMinutes(15)),
+            Dependency.Create("shop", "acme-pay"),
+            Dependency.Create("shoppers", "shop", effect: NodeState.Degraded),
+        ]);
+        var impact = IncidentImpacts.Compute(new PropagationEngine(graph), 7, [new IncidentOutage("aws", NodeState.Down)], null, DateTimeOffset.UnixEpoch, 1000);
+        var incident = Open(impact) with
+        {
+            Updates = [new IncidentUpdate(1, new DateTimeOffset(2026, 11, 30, 9, 30, 0, TimeSpan.Zero), IncidentStatus.Identified, "AWS confirmed a power loss in one zone", null, null)],
+        };
+
+        var notices = Notices.For(incident);
+
+        var shop = notices.Single(n => n.Node == "shop");
+        Assert.That(shop.Message, Does.StartWith("You are affected because your supplier Acme Pay depends on AWS eu-west-1, which is down."));
+        Assert.That(shop.Message, Does.Contain("Impact on you: down, from 15 minutes after the outage began."));
+        Assert.That(shop.Message, Does.Contain("Latest update (identified, 2026-11-30 09:30 UTC): AWS confirmed a power loss in one zone."));
+        var shoppers = notices.Single(n => n.Node == "shoppers");
+        Assert.That(shoppers.Message, Does.StartWith(
+            "You are affected because your supplier The Shop depends on Acme Pay, which depends on AWS eu-west-1, which is down."));
+        Assert.That(shoppers.Message, Does.Contain("Impact on you: degraded"));
+        Assert.That(shoppers.Path, Is.EqualTo(new[] { "aws", "acme-pay", "shop", "shoppers" }));
+        Assert.That(notices.Single(n => n.Node == "acme-pay").Message, Does.StartWith("You are affected because your supplier AWS eu-west-1 is down."));
+    }
+
+    [Test]
+    public void A_closed_review_is_part_of_every_notice()
+    {
+        var graph = DependencyGraph.Create([Node.Create("a", Node.Supplier, "A"), Node.Create("b", Node.Customer, "B")], [Dependency.Create("b", "a")]);
+        var impact = IncidentImpacts.Compute(new PropagationEngine(graph), 1, [new IncidentOutage("a", NodeState.Down)], null, DateTimeOffset.UnixEpoch, 1000);
+        var incident = Open(impact) with
+        {
+            Review = new IncidentReview("The certificate of A expired.", "Renewal depended on one person.", [new PreventionAction("Automate renewal", "ops", new DateOnly(2027, 1, 31))], DateTimeOffset.UnixEpoch),
+        };
+
+        var message = Notices.For(incident).Single().Message;
+
+        Assert.That(message, Does.Contain("What happened: The certificate of A expired. What we learned: Renewal depended on one person."));
+        Assert.That(message, Does.Contain("How we prevent it from happening again: Automate renewal (owner: ops, due 2027-01-31)."));
+    }
+
+    [Test]
+    public void The_change_between_two_impacts_names_who_became_affected_recovered_worsened_and_improved()
+    {
+        static AffectedParty P(string id, NodeState state) => new(id, id, "service", state, 1, [new PartyStep("o", "o", "supplier"), new PartyStep(id, id, "service")], TimeSpan.Zero);
+        var before = new IncidentImpact(1, DateTimeOffset.UnixEpoch, [P("a", NodeState.Down), P("b", NodeState.AtRisk), P("c", NodeState.Down)], [], 3, false);
+        var after = new IncidentImpact(2, DateTimeOffset.UnixEpoch, [P("b", NodeState.Down), P("c", NodeState.Degraded), P("d", NodeState.AtRisk)], [], 3, false);
+
+        var change = ImpactChange.Between(before, after);
+
+        Assert.That(change.BecameAffected, Is.EqualTo(new[] { "d" }));
+        Assert.That(change.Recovered, Is.EqualTo(new[] { "a" }));
+        Assert.That(change.Worsened, Is.EqualTo(new[] { "b" }));
+        Assert.That(change.Improved, Is.EqualTo(new[] { "c" }));
+    }
+
+    [Test]
+    public void An_incident_round_trips_through_its_stored_json()
+    {
+        var graph = DependencyGraph.Create([Node.Create("a", Node.Supplier, "A"), Node.Create("b", Node.Customer, "B")], [Dependency.Create("b", "a")]);
+        var impact = IncidentImpacts.Compute(new PropagationEngine(graph), 1, [new IncidentOutage("a", NodeState.Degraded)], TimeSpan.FromHours(2), DateTimeOffset.UnixEpoch, 1000);
+        var incident = Open(impact) with
+        {
+            Updates = [new IncidentUpdate(1, DateTimeOffset.UnixEpoch, IncidentStatus.Monitoring, "fix deployed", [new IncidentOutage("a", NodeState.AtRisk)],
+                new ImpactChange(["x"], ["y"], [], ["z"]))],
+            Review = new IncidentReview("what", "learned", [new PreventionAction("act", "me", new DateOnly(2027, 2, 1))], DateTimeOffset.UnixEpoch),
+        };
+
+        var json = IncidentJson.Write(incident);
+        var back = IncidentJson.Read(json);
+
+        Assert.That(IncidentJson.Write(back), Is.EqualTo(json));
+        Assert.That(json, Does.Contain("\"status\":\"investigating\"").And.Contain("\"state\":\"at-risk\""));
+    }
+
+    private static Incident Open(IncidentImpact impact) => new(
+        "i-1", "g", "Payments down", IncidentStatus.Investigating, DateTimeOffset.UnixEpoch, null,
+        impact.Origins.Select(o => new IncidentOutage(o.Id, o.State)).ToList(), impact, [], null, DateTimeOffset.UnixEpoch, null, 1);
+}
