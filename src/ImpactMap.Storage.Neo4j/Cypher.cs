@@ -83,6 +83,50 @@ internal static class Cypher
         DELETE r
         """;
 
+    public const string EnsureEventSequence =
+        "MERGE (s:ImpactMapSequence {id: 2}) ON CREATE SET s.lastVersion = 0 RETURN s.lastVersion";
+
+    public const string CreateIncident = """
+        CREATE (:ImpactMapIncident {key: $graph + '/' + $id, graph: $graph, id: $id, status: $status, openedAt: $opened,
+                                    revision: $revision, document: $document})
+        """;
+
+    public const string GetIncident =
+        "MATCH (i:ImpactMapIncident {key: $graph + '/' + $id}) RETURN i.document";
+
+    public const string ListIncidents = """
+        MATCH (i:ImpactMapIncident {graph: $graph})
+        WHERE $status IS NULL OR i.status = $status
+        RETURN i.document ORDER BY i.openedAt DESC, i.id
+        """;
+
+    public const string ListOpenIncidents =
+        "MATCH (i:ImpactMapIncident) WHERE i.status <> 'closed' RETURN i.document ORDER BY i.graph, i.openedAt DESC, i.id";
+
+    /// <summary>Writing the node first takes its lock, so the revision read after it is the one this save replaces.</summary>
+    public const string LockIncident =
+        "MATCH (i:ImpactMapIncident {key: $graph + '/' + $id}) SET i.locked = true RETURN i.revision";
+
+    public const string SaveIncident = """
+        MATCH (i:ImpactMapIncident {key: $graph + '/' + $id})
+        SET i.status = $status, i.revision = $revision, i.document = $document
+        REMOVE i.locked
+        """;
+
+    public const string AppendEvent = """
+        MATCH (s:ImpactMapSequence {id: 2}) SET s.lastVersion = s.lastVersion + 1
+        CREATE (e:ImpactMapEvent {id: s.lastVersion, graph: $graph, type: $type, data: $data, at: $at})
+        RETURN e.id
+        """;
+
+    public const string ReadEvents = """
+        MATCH (e:ImpactMapEvent {graph: $graph}) WHERE e.id > $after
+        RETURN e.id, e.graph, e.type, e.data, e.at ORDER BY e.id LIMIT $max
+        """;
+
+    public const string LastEventId =
+        "MATCH (s:ImpactMapSequence {id: 2}) RETURN s.lastVersion";
+
     /// <summary>The schema: one statement per transaction, as Neo4j requires; the syntax depends on the major version.</summary>
     public static IReadOnlyList<string> Schema(int majorVersion) => majorVersion switch
     {
@@ -91,18 +135,24 @@ internal static class Cypher
             "CREATE CONSTRAINT ON (n:ImpactMapNode) ASSERT n.key IS UNIQUE",
             "CREATE CONSTRAINT ON (g:ImpactMapGraph) ASSERT g.name IS UNIQUE",
             "CREATE INDEX ON :ImpactMapNode(graph)",
+            "CREATE CONSTRAINT ON (i:ImpactMapIncident) ASSERT i.key IS UNIQUE",
+            "CREATE INDEX ON :ImpactMapEvent(graph)",
         ],
         4 =>
         [
             "CREATE CONSTRAINT impactmap_node_key IF NOT EXISTS ON (n:ImpactMapNode) ASSERT n.key IS UNIQUE",
             "CREATE CONSTRAINT impactmap_graph_name IF NOT EXISTS ON (g:ImpactMapGraph) ASSERT g.name IS UNIQUE",
             "CREATE INDEX impactmap_node_graph IF NOT EXISTS FOR (n:ImpactMapNode) ON (n.graph)",
+            "CREATE CONSTRAINT impactmap_incident_key IF NOT EXISTS ON (i:ImpactMapIncident) ASSERT i.key IS UNIQUE",
+            "CREATE INDEX impactmap_event_graph IF NOT EXISTS FOR (e:ImpactMapEvent) ON (e.graph)",
         ],
         _ =>
         [
             "CREATE CONSTRAINT impactmap_node_key IF NOT EXISTS FOR (n:ImpactMapNode) REQUIRE n.key IS UNIQUE",
             "CREATE CONSTRAINT impactmap_graph_name IF NOT EXISTS FOR (g:ImpactMapGraph) REQUIRE g.name IS UNIQUE",
             "CREATE INDEX impactmap_node_graph IF NOT EXISTS FOR (n:ImpactMapNode) ON (n.graph)",
+            "CREATE CONSTRAINT impactmap_incident_key IF NOT EXISTS FOR (i:ImpactMapIncident) REQUIRE i.key IS UNIQUE",
+            "CREATE INDEX impactmap_event_graph IF NOT EXISTS FOR (e:ImpactMapEvent) ON (e.graph)",
         ],
     };
 }

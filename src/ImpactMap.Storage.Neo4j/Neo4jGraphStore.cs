@@ -1,4 +1,6 @@
 using System.Text.Json;
+using System.Globalization;
+using ImpactMap.Core.Incidents;
 using ImpactMap.Core.Model;
 using ImpactMap.Core.Storage;
 using Polly;
@@ -13,7 +15,7 @@ namespace ImpactMap.Storage.Neo4j;
 /// <c>:ImpactMapGraph</c> with its version. Every write is one Neo4j transaction: a failed import rolls back
 /// whole and leaves the previous graph as it was.
 /// </summary>
-public sealed class Neo4jGraphStore : IGraphStore
+public sealed class Neo4jGraphStore : IGraphStore, IIncidentStore
 {
     private readonly Neo4jHttp _http;
     private readonly Neo4jStoreOptions _options;
@@ -59,7 +61,7 @@ public sealed class Neo4jGraphStore : IGraphStore
             }
 
             await _http.DiscoverAsync(cancellationToken);
-            foreach (var ddl in Cypher.Schema(_http.MajorVersion).Append(Cypher.EnsureSequence))
+            foreach (var ddl in Cypher.Schema(_http.MajorVersion).Append(Cypher.EnsureSequence).Append(Cypher.EnsureEventSequence))
             {
                 await Transient(token => _http.CommitAsync([new Statement(ddl)], isRead: false, token), cancellationToken);
             }
@@ -220,6 +222,104 @@ public sealed class Neo4jGraphStore : IGraphStore
             return false;
         }
     }
+
+    /// <inheritdoc />
+    public async Task CreateAsync(Incident incident, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(incident);
+        await InitializeAsync(cancellationToken);
+        await Transient(token => _http.CommitAsync([new Statement(Cypher.CreateIncident, IncidentParameters(incident))], isRead: false, token), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<Incident?> GetIncidentAsync(string graph, string id, CancellationToken cancellationToken)
+    {
+        var results = await ReadAsync([new Statement(Cypher.GetIncident, new Dictionary<string, object?> { ["graph"] = graph, ["id"] = id })], cancellationToken);
+        return results[0].Rows.Count == 0 ? null : IncidentJson.Read(results[0].Rows[0][0].GetString()!);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<Incident>> ListIncidentsAsync(string graph, IncidentStatus? status, CancellationToken cancellationToken)
+    {
+        var results = await ReadAsync([new Statement(Cypher.ListIncidents,
+            new Dictionary<string, object?> { ["graph"] = graph, ["status"] = status?.ToWire() })], cancellationToken);
+        return results[0].Rows.Select(r => IncidentJson.Read(r[0].GetString()!)).ToList();
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<Incident>> ListOpenIncidentsAsync(CancellationToken cancellationToken)
+    {
+        var results = await ReadAsync([new Statement(Cypher.ListOpenIncidents)], cancellationToken);
+        return results[0].Rows.Select(r => IncidentJson.Read(r[0].GetString()!)).ToList();
+    }
+
+    /// <inheritdoc />
+    public async Task SaveAsync(Incident incident, long expectedRevision, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(incident);
+        await InitializeAsync(cancellationToken);
+        await Transient(async token =>
+        {
+            var key = new Dictionary<string, object?> { ["graph"] = incident.Graph, ["id"] = incident.Id };
+            var (transaction, results) = await _http.BeginAsync([new Statement(Cypher.LockIncident, key)], token);
+            try
+            {
+                if (results[0].Rows.Count == 0 || results[0].Rows[0][0].GetInt64() != expectedRevision)
+                {
+                    throw new VersionConflictException($"{incident.Graph}/{incident.Id}", expectedRevision,
+                        results[0].Rows.Count == 0 ? null : results[0].Rows[0][0].GetInt64());
+                }
+
+                await transaction.CommitAsync([new Statement(Cypher.SaveIncident, IncidentParameters(incident))], token);
+                return true;
+            }
+            catch
+            {
+                await transaction.RollbackAsync();
+                throw;
+            }
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<long> AppendEventAsync(string graph, string type, string data, CancellationToken cancellationToken)
+    {
+        await InitializeAsync(cancellationToken);
+        var results = await Transient(token => _http.CommitAsync([new Statement(Cypher.AppendEvent, new Dictionary<string, object?>
+        {
+            ["graph"] = graph,
+            ["type"] = type,
+            ["data"] = data,
+            ["at"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+        })], isRead: false, token), cancellationToken);
+        return results[0].Rows[0][0].GetInt64();
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<StoredEvent>> ReadEventsAsync(string graph, long afterId, int max, CancellationToken cancellationToken)
+    {
+        var results = await ReadAsync([new Statement(Cypher.ReadEvents,
+            new Dictionary<string, object?> { ["graph"] = graph, ["after"] = afterId, ["max"] = max })], cancellationToken);
+        return results[0].Rows.Select(r => new StoredEvent(r[0].GetInt64(), r[1].GetString()!, r[2].GetString()!, r[3].GetString()!,
+            DateTimeOffset.Parse(r[4].GetString()!, CultureInfo.InvariantCulture))).ToList();
+    }
+
+    /// <inheritdoc />
+    public async Task<long> LastEventIdAsync(CancellationToken cancellationToken)
+    {
+        var results = await ReadAsync([new Statement(Cypher.LastEventId)], cancellationToken);
+        return results[0].Rows.Count == 0 ? 0 : results[0].Rows[0][0].GetInt64();
+    }
+
+    private static Dictionary<string, object?> IncidentParameters(Incident incident) => new()
+    {
+        ["graph"] = incident.Graph,
+        ["id"] = incident.Id,
+        ["status"] = incident.Status.ToWire(),
+        ["opened"] = incident.OpenedAt.ToString("O", CultureInfo.InvariantCulture),
+        ["revision"] = incident.Revision,
+        ["document"] = IncidentJson.Write(incident),
+    };
 
     /// <summary>
     /// Opens a transaction that first takes the next version (locking the sequence node, so writers queue)

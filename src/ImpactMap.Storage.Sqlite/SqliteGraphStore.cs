@@ -1,4 +1,6 @@
 using System.Text.Json;
+using System.Globalization;
+using ImpactMap.Core.Incidents;
 using ImpactMap.Core.Model;
 using ImpactMap.Core.Storage;
 using Microsoft.Data.Sqlite;
@@ -9,7 +11,7 @@ namespace ImpactMap.Storage.Sqlite;
 /// The embedded store: one SQLite file in WAL mode with synchronous=FULL, so a write is on disk before its
 /// task completes, and every write is one transaction, so a failed or killed write leaves nothing half done.
 /// </summary>
-public sealed class SqliteGraphStore : IGraphStore
+public sealed class SqliteGraphStore : IGraphStore, IIncidentStore
 {
     private const string Schema = """
         PRAGMA journal_mode = WAL;
@@ -40,6 +42,23 @@ public sealed class SqliteGraphStore : IGraphStore
             tolerance_seconds INTEGER NOT NULL,
             PRIMARY KEY (graph, from_id, to_id)
         ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS incidents (
+            graph TEXT NOT NULL,
+            id TEXT NOT NULL,
+            status TEXT NOT NULL,
+            opened_at TEXT NOT NULL,
+            revision INTEGER NOT NULL,
+            document TEXT NOT NULL,
+            PRIMARY KEY (graph, id)
+        ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS events (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            graph TEXT NOT NULL,
+            type TEXT NOT NULL,
+            data TEXT NOT NULL,
+            at TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS events_by_graph ON events (graph, id);
         """;
 
     private readonly string _connectionString;
@@ -262,6 +281,101 @@ public sealed class SqliteGraphStore : IGraphStore
         {
             return false;
         }
+    }
+
+    /// <inheritdoc />
+    public async Task CreateAsync(Incident incident, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(incident);
+        await using var connection = await OpenAsync(cancellationToken);
+        await ExecuteAsync(connection, null,
+            "INSERT INTO incidents (graph, id, status, opened_at, revision, document) VALUES ($graph, $id, $status, $opened, $revision, $document)",
+            cancellationToken, ("$graph", incident.Graph), ("$id", incident.Id), ("$status", incident.Status.ToWire()),
+            ("$opened", incident.OpenedAt.ToString("O", CultureInfo.InvariantCulture)), ("$revision", incident.Revision), ("$document", IncidentJson.Write(incident)));
+    }
+
+    /// <inheritdoc />
+    public async Task<Incident?> GetIncidentAsync(string graph, string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, "SELECT document FROM incidents WHERE graph = $graph AND id = $id", ("$graph", graph), ("$id", id));
+        return await command.ExecuteScalarAsync(cancellationToken) is string json ? IncidentJson.Read(json) : null;
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<Incident>> ListIncidentsAsync(string graph, IncidentStatus? status, CancellationToken cancellationToken) =>
+        ReadIncidentsAsync(
+            status is null
+                ? "SELECT document FROM incidents WHERE graph = $graph ORDER BY opened_at DESC, id"
+                : "SELECT document FROM incidents WHERE graph = $graph AND status = $status ORDER BY opened_at DESC, id",
+            cancellationToken, ("$graph", graph), ("$status", status?.ToWire() ?? ""));
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<Incident>> ListOpenIncidentsAsync(CancellationToken cancellationToken) =>
+        ReadIncidentsAsync("SELECT document FROM incidents WHERE status <> 'closed' ORDER BY graph, opened_at DESC, id", cancellationToken);
+
+    /// <inheritdoc />
+    public async Task SaveAsync(Incident incident, long expectedRevision, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(incident);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, null,
+            "UPDATE incidents SET status = $status, revision = $revision, document = $document WHERE graph = $graph AND id = $id AND revision = $expected",
+            ("$graph", incident.Graph), ("$id", incident.Id), ("$status", incident.Status.ToWire()), ("$revision", incident.Revision),
+            ("$document", IncidentJson.Write(incident)), ("$expected", expectedRevision));
+        if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
+        {
+            throw new VersionConflictException($"{incident.Graph}/{incident.Id}", expectedRevision, null);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<long> AppendEventAsync(string graph, string type, string data, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await ScalarAsync(connection, null,
+            "INSERT INTO events (graph, type, data, at) VALUES ($graph, $type, $data, $at) RETURNING id", cancellationToken,
+            ("$graph", graph), ("$type", type), ("$data", data), ("$at", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture)));
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<StoredEvent>> ReadEventsAsync(string graph, long afterId, int max, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, null,
+            "SELECT id, graph, type, data, at FROM events WHERE graph = $graph AND id > $after ORDER BY id LIMIT $max",
+            ("$graph", graph), ("$after", afterId), ("$max", max));
+        var events = new List<StoredEvent>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            events.Add(new StoredEvent(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                DateTimeOffset.Parse(reader.GetString(4), CultureInfo.InvariantCulture)));
+        }
+
+        return events;
+    }
+
+    /// <inheritdoc />
+    public async Task<long> LastEventIdAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, "SELECT coalesce(max(id), 0) FROM events");
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    private async Task<IReadOnlyList<Incident>> ReadIncidentsAsync(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, sql, parameters);
+        var incidents = new List<Incident>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            incidents.Add(IncidentJson.Read(reader.GetString(0)));
+        }
+
+        return incidents;
     }
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)

@@ -1,0 +1,102 @@
+using ImpactMap.Core.Incidents;
+using ImpactMap.Core.Model;
+using ImpactMap.Core.Storage;
+using ImpactMap.Tests.Shared;
+
+namespace ImpactMap.Storage.Tests;
+
+/// <summary>What every store must do with incidents and events, run against each of them.</summary>
+[TestFixtureSource(typeof(StoreFactories), nameof(StoreFactories.All))]
+public class IncidentStoreContract(string kind)
+{
+    private TempFolder _folder = null!;
+    private IIncidentStore _store = null!;
+
+    [OneTimeSetUp]
+    public async Task CreateStore()
+    {
+        _folder = new TempFolder();
+        var graphs = (await StoreFactories.CreateAsync(kind, _folder))();
+        await graphs.InitializeAsync(CancellationToken.None);
+        _store = (IIncidentStore)graphs;
+    }
+
+    [OneTimeTearDown]
+    public void RemoveFolder() => _folder.Dispose();
+
+    private static Incident NewIncident(string graph, DateTimeOffset openedAt, IncidentStatus status = IncidentStatus.Investigating)
+    {
+        var party = new AffectedParty("b", "B \"quoted\"", "customer", NodeState.Down, 1, [new PartyStep("a", "A", "supplier"), new PartyStep("b", "B", "customer")], TimeSpan.FromMinutes(5));
+        var origin = new AffectedParty("a", "A", "supplier", NodeState.Down, 0, [new PartyStep("a", "A", "supplier")], TimeSpan.Zero);
+        var impact = new IncidentImpact(3, openedAt, [party], [origin], 1, false);
+        return new Incident("i-" + Guid.NewGuid().ToString("N")[..8], graph, "Region down', DETACH DELETE n //", status, openedAt, TimeSpan.FromHours(2),
+            [new IncidentOutage("a", NodeState.Down)], impact, [], null, openedAt, null, 1);
+    }
+
+    [Test]
+    public async Task An_incident_is_stored_and_read_back_whole()
+    {
+        var incident = NewIncident("g-" + Guid.NewGuid().ToString("N")[..8], DateTimeOffset.UtcNow);
+
+        await _store.CreateAsync(incident, CancellationToken.None);
+        var stored = await _store.GetIncidentAsync(incident.Graph, incident.Id, CancellationToken.None);
+
+        Assert.That(IncidentJson.Write(stored!), Is.EqualTo(IncidentJson.Write(incident)));
+        Assert.That(await _store.GetIncidentAsync(incident.Graph, "nope", CancellationToken.None), Is.Null);
+    }
+
+    [Test]
+    public async Task Incidents_are_listed_newest_first_and_filtered_by_status()
+    {
+        var graph = "g-" + Guid.NewGuid().ToString("N")[..8];
+        var older = NewIncident(graph, DateTimeOffset.UtcNow.AddHours(-2));
+        var newer = NewIncident(graph, DateTimeOffset.UtcNow.AddHours(-1));
+        var closed = NewIncident(graph, DateTimeOffset.UtcNow, IncidentStatus.Closed);
+        foreach (var incident in new[] { older, newer, closed })
+        {
+            await _store.CreateAsync(incident, CancellationToken.None);
+        }
+
+        var all = await _store.ListIncidentsAsync(graph, null, CancellationToken.None);
+        var open = await _store.ListIncidentsAsync(graph, IncidentStatus.Investigating, CancellationToken.None);
+        var everywhereOpen = await _store.ListOpenIncidentsAsync(CancellationToken.None);
+
+        Assert.That(all.Select(i => i.Id), Is.EqualTo(new[] { closed.Id, newer.Id, older.Id }));
+        Assert.That(open.Select(i => i.Id), Is.EqualTo(new[] { newer.Id, older.Id }));
+        Assert.That(everywhereOpen.Select(i => i.Id), Is.SupersetOf(new[] { newer.Id, older.Id }).And.No.Member(closed.Id));
+    }
+
+    [Test]
+    public async Task A_save_from_a_stale_revision_is_refused()
+    {
+        var incident = NewIncident("g-" + Guid.NewGuid().ToString("N")[..8], DateTimeOffset.UtcNow);
+        await _store.CreateAsync(incident, CancellationToken.None);
+        var updated = incident with { Status = IncidentStatus.Identified, Revision = 2 };
+
+        await _store.SaveAsync(updated, 1, CancellationToken.None);
+
+        Assert.ThrowsAsync<VersionConflictException>(() => _store.SaveAsync(incident with { Title = "lost", Revision = 2 }, 1, CancellationToken.None));
+        var stored = await _store.GetIncidentAsync(incident.Graph, incident.Id, CancellationToken.None);
+        Assert.That(stored!.Status, Is.EqualTo(IncidentStatus.Identified));
+        Assert.That(stored.Title, Is.EqualTo(incident.Title));
+    }
+
+    [Test]
+    public async Task Events_come_back_in_order_per_graph_after_a_given_id()
+    {
+        var graph = "g-" + Guid.NewGuid().ToString("N")[..8];
+        var other = "g-" + Guid.NewGuid().ToString("N")[..8];
+        var before = await _store.LastEventIdAsync(CancellationToken.None);
+
+        var first = await _store.AppendEventAsync(graph, "incident.opened", """{"id":"x"}""", CancellationToken.None);
+        await _store.AppendEventAsync(other, "graph.changed", "{}", CancellationToken.None);
+        var second = await _store.AppendEventAsync(graph, "incident.closed", """{"id":"x"}""", CancellationToken.None);
+
+        Assert.That(first, Is.GreaterThan(before));
+        Assert.That(second, Is.GreaterThan(first));
+        var all = await _store.ReadEventsAsync(graph, 0, 100, CancellationToken.None);
+        Assert.That(all.Select(e => (e.Id, e.Type, e.Data)), Is.EqualTo(new[] { (first, "incident.opened", """{"id":"x"}"""), (second, "incident.closed", """{"id":"x"}""") }));
+        Assert.That((await _store.ReadEventsAsync(graph, first, 100, CancellationToken.None)).Single().Id, Is.EqualTo(second));
+        Assert.That(await _store.LastEventIdAsync(CancellationToken.None), Is.GreaterThanOrEqualTo(second));
+    }
+}
