@@ -1,9 +1,12 @@
+using ImpactMap.Api.Events;
 using ImpactMap.Api.Graphs;
 using ImpactMap.Api.Hosting;
 using ImpactMap.Api.Impact;
+using ImpactMap.Api.Incidents;
 using ImpactMap.Core.Documents;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
+using Prometheus;
 using Scalar.AspNetCore;
 using Serilog;
 
@@ -39,16 +42,23 @@ try
     builder.Services.AddExceptionHandler<ProblemHandler>();
     builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 
+    // Incidents and the event feed for dashboards, in the same store as the graphs.
+    builder.Services.AddSingleton(TimeProvider.System);
+    builder.Services.AddSingleton<EventFeed>();
+    builder.Services.AddSingleton<IncidentService>();
+
     builder.Services.AddOpenApi();
 
     var app = builder.Build();
 
-    // Request logging sits outside the problem handler, so it logs the status the client got.
+    // Request logging and HTTP metrics sit outside the problem handler, so they see the status the client got.
     app.UseSerilogRequestLogging();
+    app.UseHttpMetrics(o => o.AddCustomLabel("route", RequestLogging.RouteOf));
     app.UseExceptionHandler();
     app.UseStatusCodePages();
     app.UseRequestLogEnrichment();
 
+    app.MapImpactMapMetrics();
     app.MapOpenApi();
     app.MapScalarApiReference("/docs");
     app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
@@ -58,6 +68,8 @@ try
     app.MapNodes();
     app.MapDependencies();
     app.MapImpact();
+    app.MapIncidents();
+    app.MapEvents();
 
     await app.InitializeStoreAsync();
     await app.RunAsync();

@@ -22,7 +22,7 @@ public class EmbeddedStoreTests
     {
         using var data = new TempFolder();
         var settings = ApiServer.EmbeddedSettings(data.Path, samples: false);
-        string document;
+        string document, incident;
         await using (var first = await ApiServer.StartAsync(settings))
         {
             Assert.That((await first.Client.PutAsync("/v1/graphs/kept", ApiServer.Yaml(SmallGraph))).StatusCode, Is.EqualTo(HttpStatusCode.Created));
@@ -30,11 +30,15 @@ public class EmbeddedStoreTests
                 Is.EqualTo(HttpStatusCode.Created));
             Assert.That((await first.Client.DeleteAsync("/v1/graphs/kept/dependencies?from=shop&to=app")).StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
             document = await first.Client.GetStringAsync("/v1/graphs/kept");
+            var opened = await first.Client.PostAsync("/v1/graphs/kept/incidents", ApiServer.Json("""{"title": "Region down", "outages": [{"node": "region"}]}"""));
+            incident = await opened.Content.ReadAsStringAsync();
             await first.KillAsync();
         }
 
         await using var second = await ApiServer.StartAsync(settings);
         Assert.That(await second.Client.GetStringAsync("/v1/graphs/kept"), Is.EqualTo(document));
+        var id = JsonDocument.Parse(incident).RootElement.GetProperty("id").GetString();
+        Assert.That(await second.Client.GetStringAsync($"/v1/graphs/kept/incidents/{id}"), Is.EqualTo(incident), "incidents survive too");
         Assert.That(document, Does.Contain("\"late\"").And.Not.Contain("\"from\":\"shop\""));
     }
 

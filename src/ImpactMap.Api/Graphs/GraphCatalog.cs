@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using ImpactMap.Api.Events;
 using ImpactMap.Api.Hosting;
 using ImpactMap.Core.Engine;
 using ImpactMap.Core.Model;
@@ -36,7 +37,7 @@ public sealed class GraphSnapshot(string name, DependencyGraph graph, long versi
 /// an instance sees writes made by others; the graph and its engine are reloaded only when that moved.
 /// Writes to one graph are serialised here and version-checked in the store, so none is lost.
 /// </summary>
-public sealed class GraphCatalog(IGraphStore store)
+public sealed class GraphCatalog(IGraphStore store, EventFeed events)
 {
     private const int WriteAttempts = 10;
     private readonly ConcurrentDictionary<string, GraphSnapshot> _snapshots = new(StringComparer.Ordinal);
@@ -79,6 +80,10 @@ public sealed class GraphCatalog(IGraphStore store)
         try
         {
             var result = await store.ReplaceAsync(name, graph, ifMatch, cancellationToken);
+            await events.PublishAsync(name, "graph.changed", new
+            {
+                Graph = name, result.Version, Change = result.Created ? "created" : "replaced", Nodes = graph.Nodes.Count, Dependencies = graph.Dependencies.Count,
+            }, cancellationToken);
             return (Remember(new GraphSnapshot(name, graph, result.Version)), result.Created);
         }
         finally
@@ -111,6 +116,7 @@ public sealed class GraphCatalog(IGraphStore store)
                 try
                 {
                     var version = await store.ApplyAsync(name, change, snapshot.Version, cancellationToken);
+                    await events.PublishAsync(name, "graph.changed", new { Graph = name, Version = version, Change = Describe(change) }, cancellationToken);
                     return Remember(new GraphSnapshot(name, graph, version));
                 }
                 catch (VersionConflictException) when (ifMatch is null)
@@ -138,8 +144,22 @@ public sealed class GraphCatalog(IGraphStore store)
     {
         var deleted = Identifier.IsValid(name) && await store.DeleteAsync(name, ifMatch, cancellationToken);
         _snapshots.TryRemove(name, out _);
+        if (deleted)
+        {
+            await events.PublishAsync(name, "graph.changed", new { Graph = name, Change = "deleted" }, cancellationToken);
+        }
+
         return deleted;
     }
+
+    private static object Describe(GraphChange change) => change switch
+    {
+        GraphChange.PutNode c => new { Kind = "node-put", Node = c.Node.Id },
+        GraphChange.RemoveNode c => new { Kind = "node-removed", Node = c.Id },
+        GraphChange.AddDependency c => new { Kind = "dependency-added", c.Dependency.From, c.Dependency.To },
+        GraphChange.RemoveDependency c => new { Kind = "dependency-removed", c.From, c.To },
+        _ => new { Kind = change.GetType().Name },
+    };
 
     private GraphSnapshot Remember(GraphSnapshot snapshot) =>
         _snapshots.AddOrUpdate(snapshot.Name, snapshot, (_, existing) => existing.Version > snapshot.Version ? existing : snapshot);

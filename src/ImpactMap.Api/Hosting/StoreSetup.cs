@@ -56,6 +56,8 @@ internal static class StoreSetup
                 throw new InvalidOperationException($"ImpactMap:Store must be 'embedded' or 'neo4j', not '{store}'.");
         }
 
+        // Each store keeps incidents and events beside its graphs.
+        services.AddSingleton(sp => (IIncidentStore)sp.GetRequiredService<IGraphStore>());
         services.AddSingleton<GraphCatalog>();
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
         return services;

@@ -93,29 +93,7 @@ public static class ImpactEndpoints
     public static ImpactQuery ToQuery(ImpactRequest body, ImpactMapOptions options)
     {
         var problems = new List<string>();
-        if (body.Outages is not { Count: > 0 })
-        {
-            problems.Add("outages: at least one outage is required");
-        }
-
-        var outages = new List<Outage>();
-        foreach (var (outage, i) in (body.Outages ?? []).Select((o, i) => (o, i)))
-        {
-            if (outage?.Node is null)
-            {
-                problems.Add($"outages[{i}].node: required");
-                continue;
-            }
-
-            var state = NodeState.Down;
-            if (outage.State is not null && (!NodeStates.TryParse(outage.State, out state) || state == NodeState.Up))
-            {
-                problems.Add($"outages[{i}].state: '{GraphValidator.Shorten(outage.State)}' must be down, degraded or at-risk");
-            }
-
-            outages.Add(new Outage(outage.Node, state));
-        }
-
+        var outages = ParseOutages(body.Outages, problems);
         if (body.MaxDepth is < 0 || body.MaxDepth > options.MaxDepth)
         {
             problems.Add($"maxDepth: must be between 0 and {options.MaxDepth}");
@@ -142,6 +120,37 @@ public static class ImpactEndpoints
         return problems.Count > 0
             ? throw ApiProblem.BadRequest(string.Join("; ", problems), problems)
             : new ImpactQuery(outages, body.MaxDepth, body.Limit ?? 1000, duration);
+    }
+
+    /// <summary>Outages as requested: at least one, each naming a node, states down (default), degraded or at-risk.</summary>
+    public static List<Outage> ParseOutages(IReadOnlyList<OutageRequest>? requested, List<string> problems)
+    {
+        if (requested is not { Count: > 0 })
+        {
+            problems.Add("outages: at least one outage is required");
+            return [];
+        }
+
+        var outages = new List<Outage>();
+        for (var i = 0; i < requested.Count; i++)
+        {
+            var outage = requested[i];
+            if (outage?.Node is null)
+            {
+                problems.Add($"outages[{i}].node: required");
+                continue;
+            }
+
+            var state = NodeState.Down;
+            if (outage.State is not null && (!NodeStates.TryParse(outage.State, out state) || state == NodeState.Up))
+            {
+                problems.Add($"outages[{i}].state: '{GraphValidator.Shorten(outage.State)}' must be down, degraded or at-risk");
+            }
+
+            outages.Add(new Outage(outage.Node, state));
+        }
+
+        return outages;
     }
 
     public static ImpactResponse ToResponse(GraphSnapshot snapshot, ImpactResult result)

@@ -1,0 +1,35 @@
+using System.Text.Json;
+using ImpactMap.Core.Storage;
+
+namespace ImpactMap.Api.Events;
+
+/// <summary>
+/// Publishes events into the store (so every instance and every reconnecting client sees them) and wakes
+/// this instance's event streams at once; streams also poll, for events other instances wrote.
+/// </summary>
+public sealed class EventFeed(IIncidentStore store, ILogger<EventFeed> logger)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private TaskCompletionSource _published = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>
+    /// Appends an event after the change it reports has been stored. A failure here is logged, not thrown:
+    /// the change stands, and its client was already owed a success.
+    /// </summary>
+    public async Task PublishAsync(string graph, string type, object payload, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await store.AppendEventAsync(graph, type, JsonSerializer.Serialize(payload, Json), cancellationToken);
+            Interlocked.Exchange(ref _published, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+        }
+        catch (StoreUnavailableException e)
+        {
+            logger.LogWarning("Event {Type} for graph {Graph} was not recorded: {Reason}", type, graph, e.Message);
+        }
+    }
+
+    /// <summary>Waits until something is published here, or the timeout passes.</summary>
+    public Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
+        Volatile.Read(ref _published).Task.WaitAsync(timeout, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+}

@@ -1,0 +1,43 @@
+using ImpactMap.Api.Impact;
+
+namespace ImpactMap.Api.Incidents;
+
+/// <summary>The body of POST /v1/graphs/{graph}/incidents; startedAt defaults to now.</summary>
+public sealed record OpenIncidentRequest(string? Title, IReadOnlyList<OutageRequest>? Outages, DateTimeOffset? StartedAt, string? ExpectedDuration);
+
+/// <summary>The body of POST …/incidents/{id}/updates: a status and message; outages to change them.</summary>
+public sealed record IncidentUpdateRequest(string? Status, string? Message, IReadOnlyList<OutageRequest>? Outages, string? ExpectedDuration);
+
+/// <summary>An action with its owner and due date (YYYY-MM-DD).</summary>
+public sealed record PreventionRequest(string? Action, string? Owner, string? Due);
+
+/// <summary>The body of PUT …/incidents/{id}/review.</summary>
+public sealed record ReviewRequest(string? WhatHappened, string? WhatWeLearned, IReadOnlyList<PreventionRequest>? Prevention);
+
+public sealed record OutageResponse(string Node, string State);
+
+public sealed record ImpactChangeResponse(IReadOnlyList<string> BecameAffected, IReadOnlyList<string> Recovered, IReadOnlyList<string> Worsened, IReadOnlyList<string> Improved);
+
+public sealed record IncidentUpdateResponse(int Sequence, DateTimeOffset At, string Status, string Message, IReadOnlyList<OutageResponse>? Outages, ImpactChangeResponse? Change);
+
+public sealed record PreventionResponse(string Action, string Owner, string Due);
+
+public sealed record ReviewResponse(string WhatHappened, string WhatWeLearned, IReadOnlyList<PreventionResponse> Prevention, DateTimeOffset AcceptedAt);
+
+/// <summary>An incident: what failed, the impact computed then (impact endpoint's shape), updates, review.</summary>
+public sealed record IncidentResponse(
+    string Id,
+    string Graph,
+    string Title,
+    string Status,
+    DateTimeOffset StartedAt,
+    string? ExpectedDuration,
+    DateTimeOffset OpenedAt,
+    DateTimeOffset? ClosedAt,
+    IReadOnlyList<OutageResponse> Outages,
+    ImpactResponse Impact,
+    IReadOnlyList<IncidentUpdateResponse> Updates,
+    ReviewResponse? Review);
+
+/// <summary>What one affected party is told.</summary>
+public sealed record NoticeResponse(string Node, string Name, string Kind, string State, string ImpactAt, IReadOnlyList<string> Path, string Message);
