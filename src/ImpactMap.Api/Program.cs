@@ -1,3 +1,4 @@
+using ImpactMap.Api.Access;
 using ImpactMap.Api.Events;
 using ImpactMap.Api.Graphs;
 using ImpactMap.Api.Hosting;
@@ -47,6 +48,11 @@ try
     builder.Services.AddSingleton<EventFeed>();
     builder.Services.AddSingleton<IncidentService>();
 
+    // API keys, per-key rate limits and the audit trail.
+    builder.Services.AddSingleton<ApiKeys>();
+    builder.Services.AddSingleton<AuditLog>();
+    builder.Services.AddKeyRateLimits(builder.Configuration);
+
     builder.Services.AddOpenApi();
 
     var app = builder.Build();
@@ -54,9 +60,12 @@ try
     // Request logging and HTTP metrics sit outside the problem handler, so they see the status the client got.
     app.UseSerilogRequestLogging();
     app.UseHttpMetrics(o => o.AddCustomLabel("route", RequestLogging.RouteOf));
+    app.UseAuditLog();
     app.UseExceptionHandler();
     app.UseStatusCodePages();
     app.UseRequestLogEnrichment();
+    app.UseAccessControl();
+    app.UseRateLimiter();
 
     app.MapImpactMapMetrics();
     app.MapOpenApi();
@@ -71,6 +80,7 @@ try
     app.MapIncidents();
     app.MapEvents();
 
+    app.ListenOnLoopbackWhenOpen();
     await app.InitializeStoreAsync();
     await app.RunAsync();
     return 0;

@@ -38,7 +38,7 @@ public sealed partial class ApiServer : IAsyncDisposable
     }
 
     /// <summary>Starts the service with these settings (e.g. "ImpactMap:DataDirectory" = a temp folder).</summary>
-    public static async Task<ApiServer> StartAsync(IReadOnlyDictionary<string, string> settings)
+    public static async Task<ApiServer> StartAsync(IReadOnlyDictionary<string, string> settings, string urls = "http://127.0.0.1:0")
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -49,7 +49,7 @@ public sealed partial class ApiServer : IAsyncDisposable
         };
         info.ArgumentList.Add(ApiAssembly);
         info.ArgumentList.Add("--urls");
-        info.ArgumentList.Add("http://127.0.0.1:0");
+        info.ArgumentList.Add(urls);
         foreach (var (key, value) in settings)
         {
             info.ArgumentList.Add($"--{key}={value}");
@@ -105,6 +105,7 @@ public sealed partial class ApiServer : IAsyncDisposable
     {
         ["ImpactMap:DataDirectory"] = dataDirectory,
         ["ImpactMap:SampleGraphs"] = samples ? SampleCorpus.GraphsFolder : "",
+        ["ImpactMap:AuditLog"] = Path.Combine(dataDirectory, "audit.log"),
     };
 
     /// <summary>SIGKILL: no shutdown, no flush; what was acknowledged must already be on disk.</summary>

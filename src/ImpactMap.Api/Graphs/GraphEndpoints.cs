@@ -1,3 +1,4 @@
+using ImpactMap.Api.Access;
 using ImpactMap.Api.Hosting;
 using ImpactMap.Core.Documents;
 using ImpactMap.Core.Storage;
@@ -24,14 +25,17 @@ public static class GraphEndpoints
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
-        group.MapDelete("/{graph}", DeleteGraph).WithName("DeleteGraph").WithSummary("Delete a whole graph")
+        group.MapDelete("/{graph}", DeleteGraph).WithName("DeleteGraph").WithSummary("Delete a whole graph").RequireRole(ApiRole.Admin)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed);
         return group;
     }
 
-    public static async Task<Ok<IReadOnlyList<GraphSummary>>> ListGraphs(GraphCatalog catalog, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await catalog.ListAsync(cancellationToken));
+    public static async Task<Ok<List<GraphSummary>>> ListGraphs(HttpContext context, GraphCatalog catalog, CancellationToken cancellationToken)
+    {
+        var caller = AccessControl.CallerOf(context);
+        return TypedResults.Ok((await catalog.ListAsync(cancellationToken)).Where(g => caller.MaySee(g.Name)).ToList());
+    }
 
     public static async Task<IResult> GetGraph(string graph, HttpContext context, GraphCatalog catalog, CancellationToken cancellationToken)
     {
@@ -47,6 +51,11 @@ public static class GraphEndpoints
         string graph, HttpContext context, GraphCatalog catalog, IOptions<ImpactMapOptions> options, CancellationToken cancellationToken)
     {
         var ifMatch = context.Request.IfMatch();
+        if (await catalog.FindAsync(graph, cancellationToken) is null)
+        {
+            AccessControl.RequireToCreateGraph(context);
+        }
+
         var document = await GraphDocumentBodies.ReadAsync(context.Request, options.Value.MaxDocumentBytes, cancellationToken);
         var model = GraphDocuments.ToGraph(document);
         var (snapshot, created) = await catalog.ReplaceAsync(graph, model, ifMatch, cancellationToken);

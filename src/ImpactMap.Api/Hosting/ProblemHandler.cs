@@ -41,9 +41,14 @@ public sealed class ProblemHandler(ILogger<ProblemHandler> logger) : IExceptionH
             problem = new ApiProblem(StatusCodes.Status500InternalServerError, "Internal error", "The server failed to answer; the error is logged.");
         }
 
+        // Headers are set here: the exception handler clears those set before the exception.
         if (problem.Status == StatusCodes.Status503ServiceUnavailable)
         {
             httpContext.Response.Headers.RetryAfter = "5";
+        }
+        else if (problem.Status == StatusCodes.Status401Unauthorized)
+        {
+            httpContext.Response.Headers.WWWAuthenticate = $"ApiKey header=\"{Access.AccessControl.Header}\"";
         }
 
         httpContext.Response.StatusCode = problem.Status;

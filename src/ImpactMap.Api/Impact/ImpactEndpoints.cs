@@ -1,3 +1,4 @@
+using ImpactMap.Api.Access;
 using ImpactMap.Api.Graphs;
 using ImpactMap.Api.Hosting;
 using ImpactMap.Core.Engine;
@@ -15,7 +16,7 @@ public static class ImpactEndpoints
         var group = app.MapGroup("/v1/graphs/{graph}").WithTags("Impact")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
-        group.MapPost("/impact", PostImpact).WithName("Impact")
+        group.MapPost("/impact", PostImpact).WithName("Impact").RequireRole(ApiRole.Reader)
             .WithSummary("Blast radius: who goes down, degraded or at-risk when these nodes fail, why and when")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
