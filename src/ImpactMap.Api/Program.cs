@@ -66,6 +66,7 @@ try
     app.UseRequestLogEnrichment();
     app.UseAccessControl();
     app.UseRateLimiter();
+    app.UseIdempotencyKeys();
 
     app.MapImpactMapMetrics();
     app.MapOpenApi();

@@ -127,6 +127,17 @@ internal static class Cypher
     public const string LastEventId =
         "MATCH (s:ImpactMapSequence {id: 2}) RETURN s.lastVersion";
 
+    public const string FindResponse = """
+        MATCH (r:ImpactMapIdempotency {key: $key})
+        RETURN r.requestHash, r.status, r.contentType, r.location, r.etag, r.body
+        """;
+
+    public const string SaveResponse = """
+        MERGE (r:ImpactMapIdempotency {key: $key})
+        ON CREATE SET r.requestHash = $hash, r.status = $status, r.contentType = $type, r.location = $location,
+                      r.etag = $etag, r.body = $body, r.at = $at
+        """;
+
     /// <summary>The schema: one statement per transaction, as Neo4j requires; the syntax depends on the major version.</summary>
     public static IReadOnlyList<string> Schema(int majorVersion) => majorVersion switch
     {
@@ -137,6 +148,7 @@ internal static class Cypher
             "CREATE INDEX ON :ImpactMapNode(graph)",
             "CREATE CONSTRAINT ON (i:ImpactMapIncident) ASSERT i.key IS UNIQUE",
             "CREATE INDEX ON :ImpactMapEvent(graph)",
+            "CREATE CONSTRAINT ON (r:ImpactMapIdempotency) ASSERT r.key IS UNIQUE",
         ],
         4 =>
         [
@@ -145,6 +157,7 @@ internal static class Cypher
             "CREATE INDEX impactmap_node_graph IF NOT EXISTS FOR (n:ImpactMapNode) ON (n.graph)",
             "CREATE CONSTRAINT impactmap_incident_key IF NOT EXISTS ON (i:ImpactMapIncident) ASSERT i.key IS UNIQUE",
             "CREATE INDEX impactmap_event_graph IF NOT EXISTS FOR (e:ImpactMapEvent) ON (e.graph)",
+            "CREATE CONSTRAINT impactmap_idempotency_key IF NOT EXISTS ON (r:ImpactMapIdempotency) ASSERT r.key IS UNIQUE",
         ],
         _ =>
         [
@@ -153,6 +166,7 @@ internal static class Cypher
             "CREATE INDEX impactmap_node_graph IF NOT EXISTS FOR (n:ImpactMapNode) ON (n.graph)",
             "CREATE CONSTRAINT impactmap_incident_key IF NOT EXISTS FOR (i:ImpactMapIncident) REQUIRE i.key IS UNIQUE",
             "CREATE INDEX impactmap_event_graph IF NOT EXISTS FOR (e:ImpactMapEvent) ON (e.graph)",
+            "CREATE CONSTRAINT impactmap_idempotency_key IF NOT EXISTS FOR (r:ImpactMapIdempotency) REQUIRE r.key IS UNIQUE",
         ],
     };
 }

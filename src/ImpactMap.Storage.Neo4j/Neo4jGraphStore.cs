@@ -15,7 +15,7 @@ namespace ImpactMap.Storage.Neo4j;
 /// <c>:ImpactMapGraph</c> with its version. Every write is one Neo4j transaction: a failed import rolls back
 /// whole and leaves the previous graph as it was.
 /// </summary>
-public sealed class Neo4jGraphStore : IGraphStore, IIncidentStore
+public sealed class Neo4jGraphStore : IGraphStore, IIncidentStore, IIdempotencyStore
 {
     private readonly Neo4jHttp _http;
     private readonly Neo4jStoreOptions _options;
@@ -309,6 +309,38 @@ public sealed class Neo4jGraphStore : IGraphStore, IIncidentStore
     {
         var results = await ReadAsync([new Statement(Cypher.LastEventId)], cancellationToken);
         return results[0].Rows.Count == 0 ? 0 : results[0].Rows[0][0].GetInt64();
+    }
+
+    /// <inheritdoc />
+    public async Task<IdempotentResponse?> FindResponseAsync(string key, CancellationToken cancellationToken)
+    {
+        var results = await ReadAsync([new Statement(Cypher.FindResponse, new Dictionary<string, object?> { ["key"] = key })], cancellationToken);
+        if (results[0].Rows.Count == 0)
+        {
+            return null;
+        }
+
+        var r = results[0].Rows[0];
+        static string? Text(JsonElement value) => value.ValueKind == JsonValueKind.Null ? null : value.GetString();
+        return new IdempotentResponse(r[0].GetString()!, r[1].GetInt32(), Text(r[2]), Text(r[3]), Text(r[4]), Convert.FromBase64String(r[5].GetString()!));
+    }
+
+    /// <inheritdoc />
+    public async Task SaveResponseAsync(string key, IdempotentResponse response, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        await InitializeAsync(cancellationToken);
+        await Transient(token => _http.CommitAsync([new Statement(Cypher.SaveResponse, new Dictionary<string, object?>
+        {
+            ["key"] = key,
+            ["hash"] = response.RequestHash,
+            ["status"] = response.Status,
+            ["type"] = response.ContentType,
+            ["location"] = response.Location,
+            ["etag"] = response.ETag,
+            ["body"] = Convert.ToBase64String(response.Body),
+            ["at"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+        })], isRead: false, token), cancellationToken);
     }
 
     private static Dictionary<string, object?> IncidentParameters(Incident incident) => new()

@@ -11,7 +11,7 @@ namespace ImpactMap.Storage.Sqlite;
 /// The embedded store: one SQLite file in WAL mode with synchronous=FULL, so a write is on disk before its
 /// task completes, and every write is one transaction, so a failed or killed write leaves nothing half done.
 /// </summary>
-public sealed class SqliteGraphStore : IGraphStore, IIncidentStore
+public sealed class SqliteGraphStore : IGraphStore, IIncidentStore, IIdempotencyStore
 {
     private const string Schema = """
         PRAGMA journal_mode = WAL;
@@ -59,6 +59,16 @@ public sealed class SqliteGraphStore : IGraphStore, IIncidentStore
             at TEXT NOT NULL
         );
         CREATE INDEX IF NOT EXISTS events_by_graph ON events (graph, id);
+        CREATE TABLE IF NOT EXISTS idempotency (
+            key TEXT PRIMARY KEY,
+            request_hash TEXT NOT NULL,
+            status INTEGER NOT NULL,
+            content_type TEXT,
+            location TEXT,
+            etag TEXT,
+            body BLOB NOT NULL,
+            at TEXT NOT NULL
+        ) WITHOUT ROWID;
         """;
 
     private readonly string _connectionString;
@@ -362,6 +372,34 @@ public sealed class SqliteGraphStore : IGraphStore, IIncidentStore
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = Command(connection, null, "SELECT coalesce(max(id), 0) FROM events");
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <inheritdoc />
+    public async Task<IdempotentResponse?> FindResponseAsync(string key, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, null,
+            "SELECT request_hash, status, content_type, location, etag, body FROM idempotency WHERE key = $key", ("$key", key));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new IdempotentResponse(reader.GetString(0), reader.GetInt32(1), Text(reader, 2), Text(reader, 3), Text(reader, 4), (byte[])reader.GetValue(5))
+            : null;
+
+        static string? Text(SqliteDataReader reader, int column) => reader.IsDBNull(column) ? null : reader.GetString(column);
+    }
+
+    /// <inheritdoc />
+    public async Task SaveResponseAsync(string key, IdempotentResponse response, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        await using var connection = await OpenAsync(cancellationToken);
+        await ExecuteAsync(connection, null, """
+            INSERT OR IGNORE INTO idempotency (key, request_hash, status, content_type, location, etag, body, at)
+            VALUES ($key, $hash, $status, $type, $location, $etag, $body, $at)
+            """, cancellationToken, ("$key", key), ("$hash", response.RequestHash), ("$status", response.Status),
+            ("$type", (object?)response.ContentType ?? DBNull.Value), ("$location", (object?)response.Location ?? DBNull.Value),
+            ("$etag", (object?)response.ETag ?? DBNull.Value), ("$body", response.Body),
+            ("$at", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture)));
     }
 
     private async Task<IReadOnlyList<Incident>> ReadIncidentsAsync(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)

@@ -58,6 +58,7 @@ internal static class StoreSetup
 
         // Each store keeps incidents and events beside its graphs.
         services.AddSingleton(sp => (IIncidentStore)sp.GetRequiredService<IGraphStore>());
+        services.AddSingleton(sp => (IIdempotencyStore)sp.GetRequiredService<IGraphStore>());
         services.AddSingleton<GraphCatalog>();
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
         return services;

@@ -1,0 +1,97 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using ImpactMap.Api.Hosting;
+using ImpactMap.Core.Storage;
+
+namespace ImpactMap.Api.Access;
+
+/// <summary>
+/// <c>Idempotency-Key</c> on POST: the first successful answer is kept in the store under the caller, the
+/// route and the key; a retry with the same key and body gets that answer again (with
+/// <c>Idempotent-Replayed: true</c>) and changes nothing; the same key with another body gets 422.
+/// </summary>
+public static class Idempotency
+{
+    public const string Header = "Idempotency-Key";
+    private static readonly ConcurrentDictionary<string, SemaphoreSlim> InFlight = new(StringComparer.Ordinal);
+
+    public static IApplicationBuilder UseIdempotencyKeys(this IApplicationBuilder app) =>
+        app.Use(async (context, next) =>
+        {
+            var presented = context.Request.Headers[Header].ToString();
+            if (!HttpMethods.IsPost(context.Request.Method) || presented.Length == 0)
+            {
+                await next(context);
+                return;
+            }
+
+            if (presented.Length > 200 || presented.Any(c => c is < '!' or > '~'))
+            {
+                throw ApiProblem.BadRequest($"{Header} must be 1 to 200 visible ASCII characters.");
+            }
+
+            var store = context.RequestServices.GetRequiredService<IIdempotencyStore>();
+            var key = $"{AccessControl.CallerOf(context).KeyId}\n{context.Request.Path}\n{presented}";
+            context.Request.EnableBuffering();
+            var hash = Convert.ToHexStringLower(await SHA256.HashDataAsync(context.Request.Body, context.RequestAborted));
+            context.Request.Body.Position = 0;
+
+            // One at a time per key here; the store keeps the first answer for retries reaching other instances.
+            var gate = InFlight.GetOrAdd(key, _ => new SemaphoreSlim(1, 1));
+            await gate.WaitAsync(context.RequestAborted);
+            try
+            {
+                if (await store.FindResponseAsync(key, context.RequestAborted) is { } first)
+                {
+                    if (first.RequestHash != hash)
+                    {
+                        throw new ApiProblem(StatusCodes.Status422UnprocessableEntity, "Idempotency-Key reused",
+                            $"{Header} '{presented}' was first used with another body; use a new key for a new request.");
+                    }
+
+                    var response = context.Response;
+                    response.StatusCode = first.Status;
+                    response.ContentType = first.ContentType;
+                    if (first.Location is not null)
+                    {
+                        response.Headers.Location = first.Location;
+                    }
+
+                    if (first.ETag is not null)
+                    {
+                        response.Headers.ETag = first.ETag;
+                    }
+
+                    response.Headers["Idempotent-Replayed"] = "true";
+                    await response.Body.WriteAsync(first.Body, context.RequestAborted);
+                    return;
+                }
+
+                var original = context.Response.Body;
+                using var captured = new MemoryStream();
+                context.Response.Body = captured;
+                try
+                {
+                    await next(context);
+                }
+                finally
+                {
+                    context.Response.Body = original;
+                }
+
+                captured.Position = 0;
+                await captured.CopyToAsync(original, context.RequestAborted);
+                if (context.Response.StatusCode is >= 200 and < 300)
+                {
+                    await store.SaveResponseAsync(key, new IdempotentResponse(hash, context.Response.StatusCode, context.Response.ContentType,
+                        context.Response.Headers.Location.ToString() is { Length: > 0 } location ? location : null,
+                        context.Response.Headers.ETag.ToString() is { Length: > 0 } etag ? etag : null,
+                        captured.ToArray()), CancellationToken.None);
+                }
+            }
+            finally
+            {
+                gate.Release();
+            }
+        });
+}

@@ -1,0 +1,82 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ImpactMap.Tests.Shared;
+
+namespace ImpactMap.Api.Tests;
+
+public class IdempotencyTests(string store) : ApiTestBase(store)
+{
+    private async Task<HttpResponseMessage> PostAsync(string url, string json, string key)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = ApiServer.Json(json) };
+        request.Headers.Add("Idempotency-Key", key);
+        return await Client.SendAsync(request);
+    }
+
+    [Test]
+    public async Task A_retried_create_returns_the_first_answer_and_creates_nothing_more()
+    {
+        var graph = await CreateGraphAsync(SmallGraph);
+        var key = Guid.NewGuid().ToString();
+
+        var first = await PostAsync($"/v1/graphs/{graph}/nodes", """{"id": "cdn", "kind": "supplier"}""", key);
+        var retry = await PostAsync($"/v1/graphs/{graph}/nodes", """{"id": "cdn", "kind": "supplier"}""", key);
+
+        Assert.That(first.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        Assert.That(retry.StatusCode, Is.EqualTo(HttpStatusCode.Created), "not 409: the retry is the same request");
+        Assert.That(await retry.Content.ReadAsStringAsync(), Is.EqualTo(await first.Content.ReadAsStringAsync()));
+        Assert.That(retry.Headers.Location, Is.EqualTo(first.Headers.Location));
+        Assert.That(retry.Headers.ETag, Is.EqualTo(first.Headers.ETag));
+        Assert.That(retry.Headers.GetValues("Idempotent-Replayed").Single(), Is.EqualTo("true"));
+    }
+
+    [Test]
+    public async Task A_retried_incident_is_opened_once()
+    {
+        var graph = await CreateGraphAsync(SmallGraph);
+        var key = Guid.NewGuid().ToString();
+        const string body = """{"title": "Region down", "outages": [{"node": "region"}]}""";
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => PostAsync($"/v1/graphs/{graph}/incidents", body, key)));
+
+        var ids = new List<string?>();
+        foreach (var response in responses)
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+            ids.Add((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString());
+        }
+
+        Assert.That(ids.Distinct().Count(), Is.EqualTo(1));
+        var incidents = await Client.GetFromJsonAsync<JsonElement>($"/v1/graphs/{graph}/incidents");
+        Assert.That(incidents.GetArrayLength(), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task The_same_key_with_another_body_gets_422_and_changes_nothing()
+    {
+        var graph = await CreateGraphAsync(SmallGraph);
+        var key = Guid.NewGuid().ToString();
+        await PostAsync($"/v1/graphs/{graph}/nodes", """{"id": "cdn", "kind": "supplier"}""", key);
+
+        var other = await PostAsync($"/v1/graphs/{graph}/nodes", """{"id": "dns", "kind": "supplier"}""", key);
+
+        var problem = await ProblemOf(other, HttpStatusCode.UnprocessableEntity);
+        Assert.That(problem.GetProperty("detail").GetString(), Does.Contain("another body"));
+        await ProblemOf(await Client.GetAsync($"/v1/graphs/{graph}/nodes/dns"), HttpStatusCode.NotFound);
+        await ProblemOf(await PostAsync($"/v1/graphs/{graph}/nodes", "{}", new string('k', 201)), HttpStatusCode.BadRequest);
+    }
+
+    [Test]
+    public async Task A_failed_first_attempt_is_not_kept_so_a_corrected_retry_is_not_refused()
+    {
+        var graph = await CreateGraphAsync(SmallGraph);
+        var key = Guid.NewGuid().ToString();
+
+        var failed = await PostAsync($"/v1/graphs/{graph}/dependencies", """{"from": "shop", "to": "ghost"}""", key);
+        var again = await PostAsync($"/v1/graphs/{graph}/dependencies", """{"from": "shop", "to": "ghost"}""", key);
+
+        await ProblemOf(failed, HttpStatusCode.BadRequest);
+        await ProblemOf(again, HttpStatusCode.BadRequest);
+    }
+}
