@@ -106,6 +106,8 @@ public sealed partial class ApiServer : IAsyncDisposable
         ["ImpactMap:DataDirectory"] = dataDirectory,
         ["ImpactMap:SampleGraphs"] = samples ? SampleCorpus.GraphsFolder : "",
         ["ImpactMap:AuditLog"] = Path.Combine(dataDirectory, "audit.log"),
+        // Tests that measure rate limits turn them on themselves; the rest send bursts on purpose.
+        ["ImpactMap:RateLimit:PermitsPerSecond"] = "0",
     };
 
     /// <summary>SIGKILL: no shutdown, no flush; what was acknowledged must already be on disk.</summary>
