@@ -47,9 +47,72 @@ public class EmbeddedStoreTests
     {
         using var data = new TempFolder();
         await using var server = await ApiServer.StartAsync(ApiServer.EmbeddedSettings(data.Path, samples: false));
-        const int nodes = 200_003;
+        var body = new MemoryStream(LargeDocument(200_003));
+        var content = new StreamContent(body);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+
+        var response = await server.Client.PutAsync("/v1/graphs/large", content);
+
+        var summary = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), summary.GetRawText());
+        Assert.That(summary.GetProperty("nodes").GetInt32(), Is.EqualTo(200_003));
+        Assert.That(summary.GetProperty("dependencies").GetInt32(), Is.EqualTo(1_000_000));
+        var impact = await (await server.Client.PostAsync("/v1/graphs/large/impact", ApiServer.Json("""{"outages":[{"node":"n0"}],"limit":10}""")))
+            .Content.ReadFromJsonAsync<JsonElement>();
+        Assert.That(impact.GetProperty("total").GetInt32(), Is.Positive);
+        Assert.That(impact.GetProperty("affected").GetArrayLength(), Is.EqualTo(10));
+    }
+
+    [Test]
+    public async Task A_kill_9_during_a_large_import_leaves_the_previous_or_the_new_graph_whole()
+    {
+        using var data = new TempFolder();
+        var settings = ApiServer.EmbeddedSettings(data.Path, samples: false);
+        var document = LargeDocument(100_003);
+        var outcomes = new List<string>();
+        await using (var first = await ApiServer.StartAsync(settings))
+        {
+            Assert.That((await first.Client.PutAsync("/v1/graphs/big", ApiServer.Yaml(SmallGraph))).StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        }
+
+        // Early, middle and late in the import, so that kills land both before and after its commit.
+        foreach (var killAfter in new[] { 400, 2000, 4500, 9000 })
+        {
+            await using var server = await ApiServer.StartAsync(settings);
+            var import = server.Client.PutAsync("/v1/graphs/big", new ByteArrayContent(document) { Headers = { ContentType = new("application/json") } });
+            await Task.Delay(killAfter);
+            await server.KillAsync();
+            try
+            {
+                await import;
+            }
+            catch (HttpRequestException)
+            {
+                // Killed mid-request: the client never got an answer.
+            }
+
+            await using var restarted = await ApiServer.StartAsync(settings);
+            var graphs = await restarted.Client.GetFromJsonAsync<JsonElement>("/v1/graphs");
+            var big = graphs.EnumerateArray().Single(g => g.GetProperty("name").GetString() == "big");
+            var sizes = (big.GetProperty("nodes").GetInt32(), big.GetProperty("dependencies").GetInt32());
+            Assert.That(sizes, Is.AnyOf((3, 2), (100_003, 500_000)), "the previous graph or the new one, never a part");
+            var read = await restarted.Client.GetAsync("/v1/graphs/big/nodes?limit=1");
+            Assert.That(read.StatusCode, Is.EqualTo(HttpStatusCode.OK), "and it loads: every dependency has both its ends");
+            outcomes.Add(sizes.Item1 == 3 ? "previous" : "new");
+            if (sizes.Item1 != 3)
+            {
+                await restarted.Client.PutAsync("/v1/graphs/big", ApiServer.Yaml(SmallGraph));
+            }
+        }
+
+        TestContext.Out.WriteLine("after each kill: " + string.Join(", ", outcomes));
+    }
+
+    /// <summary>A deep, wide, acyclic supply chain as JSON: five earlier providers per node, 5 x (nodes - 1000) dependencies in all.</summary>
+    private static byte[] LargeDocument(int nodes)
+    {
         var body = new MemoryStream();
-        await using (var json = new Utf8JsonWriter(body))
+        using (var json = new Utf8JsonWriter(body))
         {
             json.WriteStartObject();
             json.WriteStartArray("nodes");
@@ -65,7 +128,6 @@ public class EmbeddedStoreTests
             json.WriteStartArray("dependencies");
             for (var i = 1000; i < nodes; i++)
             {
-                // Five providers each, all earlier: a deep, wide, acyclic supply chain; 995,015 here and 4,985 below.
                 for (var k = 1; k <= 5; k++)
                 {
                     json.WriteStartObject();
@@ -75,17 +137,15 @@ public class EmbeddedStoreTests
                 }
             }
 
-            for (var i = 1; i <= 1000; i++)
+            // The first thousand depend on up to five predecessors each: 4,985 more.
+            for (var i = 1; i < 1000; i++)
             {
-                for (var k = 1; k <= 5 && i - k >= 0; k++)
+                for (var k = 1; k <= Math.Min(5, i); k++)
                 {
-                    if (i < 1000 && k <= i)
-                    {
-                        json.WriteStartObject();
-                        json.WriteString("from", $"n{i}");
-                        json.WriteString("to", $"n{i - k}");
-                        json.WriteEndObject();
-                    }
+                    json.WriteStartObject();
+                    json.WriteString("from", $"n{i}");
+                    json.WriteString("to", $"n{i - k}");
+                    json.WriteEndObject();
                 }
             }
 
@@ -93,19 +153,6 @@ public class EmbeddedStoreTests
             json.WriteEndObject();
         }
 
-        body.Position = 0;
-        var content = new StreamContent(body);
-        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-
-        var response = await server.Client.PutAsync("/v1/graphs/large", content);
-
-        var summary = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), summary.GetRawText());
-        Assert.That(summary.GetProperty("nodes").GetInt32(), Is.EqualTo(nodes));
-        Assert.That(summary.GetProperty("dependencies").GetInt32(), Is.EqualTo(1_000_000));
-        var impact = await (await server.Client.PostAsync("/v1/graphs/large/impact", ApiServer.Json("""{"outages":[{"node":"n0"}],"limit":10}""")))
-            .Content.ReadFromJsonAsync<JsonElement>();
-        Assert.That(impact.GetProperty("total").GetInt32(), Is.Positive);
-        Assert.That(impact.GetProperty("affected").GetArrayLength(), Is.EqualTo(10));
+        return body.ToArray();
     }
 }
