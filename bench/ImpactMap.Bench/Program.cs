@@ -6,6 +6,14 @@ using QuikGraph;
 using QuikGraph.Algorithms.Search;
 
 // Figures for bench/README.md. Usage: dotnet run -c Release --project bench/ImpactMap.Bench [nodes] [criticality-nodes]
+//   or: ... -- load URL RATE SECONDS WRITE-SHARE [API-KEY]  (fixed-rate load against a running service; see bench/load.sh)
+if (args is ["load", var loadUrl, var loadRate, var loadSeconds, var writeShare, ..])
+{
+    var invariant = System.Globalization.CultureInfo.InvariantCulture;
+    return await LoadTest.RunAsync(new Uri(loadUrl), int.Parse(loadRate, invariant), TimeSpan.FromSeconds(int.Parse(loadSeconds, invariant)),
+        double.Parse(writeShare, invariant), args.Length > 5 ? args[5] : null);
+}
+
 var nodeCount = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000;
 var criticalityNodes = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100_000;
 Console.WriteLine($"{Environment.ProcessorCount} cores, .NET {Environment.Version}");
@@ -109,6 +117,8 @@ Console.WriteLine($"| criticality of {criticalityNodes:N0} nodes, {smaller.Graph
 
 var cyclesMs = Median(3, () => engine.Cycles());
 Console.WriteLine($"| cycles (Tarjan) on the large graph | {cyclesMs:0} ms | |");
+
+return 0;
 
 static void Report(string what, double ms, string target) => Console.WriteLine($"| {what} | {ms:0.0} ms | {target} |");
 

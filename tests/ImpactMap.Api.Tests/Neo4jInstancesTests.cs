@@ -36,6 +36,9 @@ public class Neo4jInstancesTests
             ApiServer.Json($$"""{"id": "w{{i}}", "kind": "service"}"""))).ToList();
         Assert.That((await Task.WhenAll(writes)).Select(r => r.StatusCode), Has.All.EqualTo(HttpStatusCode.Created));
         var page = await a.Client.GetFromJsonAsync<JsonElement>($"/v1/graphs/{graph}/nodes?limit=100");
-        Assert.That(page.GetProperty("items").GetArrayLength(), Is.EqualTo(23), "no write lost between instances");
+        var pageB = await b.Client.GetFromJsonAsync<JsonElement>($"/v1/graphs/{graph}/nodes?limit=100");
+        var listed = (await a.Client.GetFromJsonAsync<JsonElement>("/v1/graphs")).EnumerateArray().Single(g => g.GetProperty("name").GetString() == graph);
+        Assert.That(page.GetProperty("items").GetArrayLength(), Is.EqualTo(23),
+            $"no write lost between instances (B sees {pageB.GetProperty("items").GetArrayLength()}, the store lists {listed.GetProperty("nodes")} at version {listed.GetProperty("version")}; A: {page.GetRawText()[..200]})");
     }
 }

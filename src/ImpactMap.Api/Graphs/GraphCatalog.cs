@@ -42,13 +42,18 @@ public sealed class GraphCatalog(IGraphStore store, EventFeed events)
     private const int WriteAttempts = 10;
     private readonly ConcurrentDictionary<string, GraphSnapshot> _snapshots = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _writeLocks = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Name, long Version), Lazy<Task<GraphSnapshot?>>> _loads = new();
 
     public Task<IReadOnlyList<GraphSummary>> ListAsync(CancellationToken cancellationToken) => store.ListAsync(cancellationToken);
 
     public async Task<GraphSnapshot> GetAsync(string name, CancellationToken cancellationToken) =>
         await FindAsync(name, cancellationToken) ?? throw ApiProblem.GraphNotFound(name);
 
-    public async Task<GraphSnapshot?> FindAsync(string name, CancellationToken cancellationToken)
+    public Task<GraphSnapshot?> FindAsync(string name, CancellationToken cancellationToken) =>
+        FindAsync(name, waitForLocalWrite: true, cancellationToken);
+
+    /// <param name="waitForLocalWrite">False inside a write, which holds the graph's gate itself.</param>
+    private async Task<GraphSnapshot?> FindAsync(string name, bool waitForLocalWrite, CancellationToken cancellationToken)
     {
         if (!Identifier.IsValid(name))
         {
@@ -62,12 +67,42 @@ public sealed class GraphCatalog(IGraphStore store, EventFeed events)
             return null;
         }
 
-        if (_snapshots.TryGetValue(name, out var cached) && cached.Version == version)
+        if (_snapshots.TryGetValue(name, out var cached) && cached.Version >= version)
         {
             return cached;
         }
 
-        var stored = await store.GetAsync(name, cancellationToken);
+        // A write of this instance may have committed and not yet published its snapshot: wait for it
+        // rather than read the whole graph back from the store.
+        if (waitForLocalWrite && _writeLocks.TryGetValue(name, out var gate) && gate.CurrentCount == 0)
+        {
+            await gate.WaitAsync(cancellationToken);
+            gate.Release();
+            if (_snapshots.TryGetValue(name, out cached) && cached.Version >= version)
+            {
+                return cached;
+            }
+        }
+
+        // Another instance wrote: one load per version, shared by every request that needs it.
+        var load = _loads.GetOrAdd((name, version.Value), key => new Lazy<Task<GraphSnapshot?>>(() => LoadAsync(key.Name)));
+        try
+        {
+            return await load.Value.WaitAsync(cancellationToken);
+        }
+        finally
+        {
+            if (load.Value.IsCompleted)
+            {
+                _loads.TryRemove(new KeyValuePair<(string, long), Lazy<Task<GraphSnapshot?>>>((name, version.Value), load));
+            }
+        }
+    }
+
+    private async Task<GraphSnapshot?> LoadAsync(string name)
+    {
+        // Not the caller's token: the load is shared, and one caller giving up must not fail the others.
+        var stored = await store.GetAsync(name, CancellationToken.None);
         return stored is null ? null : Remember(new GraphSnapshot(name, stored.Graph, stored.Version));
     }
 
@@ -105,7 +140,7 @@ public sealed class GraphCatalog(IGraphStore store, EventFeed events)
         {
             for (var attempt = 1; ; attempt++)
             {
-                var snapshot = await GetAsync(name, cancellationToken);
+                var snapshot = await FindAsync(name, waitForLocalWrite: false, cancellationToken) ?? throw ApiProblem.GraphNotFound(name);
                 if (ifMatch is not null && ifMatch != snapshot.Version)
                 {
                     throw new VersionConflictException(name, ifMatch, snapshot.Version);

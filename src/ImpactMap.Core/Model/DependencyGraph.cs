@@ -49,11 +49,29 @@ public sealed class DependencyGraph
     /// <summary>True when the graph has a node with this id.</summary>
     public bool Contains(string id) => _nodeIndex.ContainsKey(id);
 
-    /// <summary>The graph with <paramref name="node"/> added, or replacing the node with its id.</summary>
+    /// <summary>
+    /// The graph with <paramref name="node"/> added, or replacing the node with its id. A new node, or one whose
+    /// group needs stay the same, is checked on its own (dependencies and their resolved ends are shared, so a
+    /// single edit stays cheap on a large graph); any other edit validates the whole graph.
+    /// </summary>
     public DependencyGraph WithNode(Node node)
     {
-        var nodes = Nodes.ToList();
+        ArgumentNullException.ThrowIfNull(node);
         var i = IndexOf(node.Id);
+        var nodes = Nodes.ToList();
+        if (i >= 0 && !SameNeeds(Nodes[i], node))
+        {
+            nodes[i] = node;
+            return Create(nodes, Dependencies);
+        }
+
+        var problems = GraphValidator.ValidateAlone(node, hasDependencies: i >= 0);
+        if (problems.Count > 0)
+        {
+            throw new InvalidGraphException(problems);
+        }
+
+        var index = _nodeIndex;
         if (i >= 0)
         {
             nodes[i] = node;
@@ -61,10 +79,14 @@ public sealed class DependencyGraph
         else
         {
             nodes.Add(node);
+            index = new Dictionary<string, int>(_nodeIndex, StringComparer.Ordinal) { [node.Id] = nodes.Count - 1 };
         }
 
-        return Create(nodes, Dependencies);
+        return new DependencyGraph(nodes, Dependencies, index, Edges);
     }
+
+    private static bool SameNeeds(Node a, Node b) =>
+        a.Groups.Count == b.Groups.Count && a.Groups.All(g => b.Groups.TryGetValue(g.Key, out var need) && need == g.Value);
 
     /// <summary>The graph without the node and every dependency on or of it.</summary>
     public DependencyGraph WithoutNode(string id) =>

@@ -108,6 +108,27 @@ public static class GraphValidator
         return (index, problems.ToList(), edges);
     }
 
+    /// <summary>
+    /// The problems of one node on its own: for a node without dependencies (a new one, or one whose group
+    /// needs do not change) nothing else about the graph can be broken by it.
+    /// </summary>
+    internal static List<GraphProblem> ValidateAlone(Node node, bool hasDependencies)
+    {
+        var problems = new ProblemList();
+        CheckNode(node, "node", problems);
+        if (!hasDependencies)
+        {
+            foreach (var (group, need) in node.Groups ?? Node.EmptyGroups)
+            {
+                problems.Add($"node.groups.{group}.need", Identifier.IsValid(group)
+                    ? $"'{node.Id}' needs {need} of group '{group}', which has 0 dependencies"
+                    : $"group name must be {Identifier.Rule}");
+            }
+        }
+
+        return problems.ToList();
+    }
+
     /// <summary>The longest tolerance, so that times stay far inside a 64-bit count of seconds.</summary>
     public static readonly TimeSpan MaxTolerance = TimeSpan.FromDays(365 * 50);
 
