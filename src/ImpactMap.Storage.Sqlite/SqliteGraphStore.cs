@@ -172,9 +172,7 @@ public sealed class SqliteGraphStore : IGraphStore, IIncidentStore, IIdempotency
         CheckVersion(name, expectedVersion, current);
         await DeleteContentAsync(connection, transaction, name, cancellationToken);
 
-        await using (var insert = Command(connection, transaction,
-            "INSERT INTO nodes (graph, id, position, name, kind, attributes, groups) VALUES ($graph, $id, $position, $name, $kind, $attributes, $groups)",
-            ("$graph", name), ("$id", ""), ("$position", 0), ("$name", ""), ("$kind", ""), ("$attributes", DBNull.Value), ("$groups", DBNull.Value)))
+        await using (var insert = NodeCommand(connection, transaction, InsertNode, name))
         {
             insert.Prepare();
             for (var i = 0; i < graph.Nodes.Count; i++)
@@ -184,9 +182,7 @@ public sealed class SqliteGraphStore : IGraphStore, IIncidentStore, IIdempotency
             }
         }
 
-        await using (var insert = Command(connection, transaction,
-            "INSERT INTO dependencies (graph, from_id, to_id, position, group_name, effect, tolerance_seconds) VALUES ($graph, $from, $to, $position, $group, $effect, $tolerance)",
-            ("$graph", name), ("$from", ""), ("$to", ""), ("$position", 0), ("$group", DBNull.Value), ("$effect", ""), ("$tolerance", 0)))
+        await using (var insert = DependencyCommand(connection, transaction, name))
         {
             insert.Prepare();
             for (var i = 0; i < graph.Dependencies.Count; i++)
@@ -216,12 +212,8 @@ public sealed class SqliteGraphStore : IGraphStore, IIncidentStore, IIdempotency
         switch (change)
         {
             case GraphChange.PutNode put:
-                await using (var upsert = Command(connection, transaction, """
-                    INSERT INTO nodes (graph, id, position, name, kind, attributes, groups)
-                    VALUES ($graph, $id, $position, $name, $kind, $attributes, $groups)
-                    ON CONFLICT (graph, id) DO UPDATE SET name = $name, kind = $kind, attributes = $attributes, groups = $groups
-                    """,
-                    ("$graph", name), ("$id", ""), ("$position", 0), ("$name", ""), ("$kind", ""), ("$attributes", DBNull.Value), ("$groups", DBNull.Value)))
+                await using (var upsert = NodeCommand(connection, transaction,
+                    InsertNode + " ON CONFLICT (graph, id) DO UPDATE SET name = $name, kind = $kind, attributes = $attributes, groups = $groups", name))
                 {
                     BindNode(upsert, put.Node, position);
                     await upsert.ExecuteNonQueryAsync(cancellationToken);
@@ -234,9 +226,7 @@ public sealed class SqliteGraphStore : IGraphStore, IIncidentStore, IIdempotency
                     cancellationToken, ("$graph", name), ("$id", remove.Id));
                 break;
             case GraphChange.AddDependency add:
-                await using (var insert = Command(connection, transaction,
-                    "INSERT INTO dependencies (graph, from_id, to_id, position, group_name, effect, tolerance_seconds) VALUES ($graph, $from, $to, $position, $group, $effect, $tolerance)",
-                    ("$graph", name), ("$from", ""), ("$to", ""), ("$position", 0), ("$group", DBNull.Value), ("$effect", ""), ("$tolerance", 0)))
+                await using (var insert = DependencyCommand(connection, transaction, name))
                 {
                     BindDependency(insert, add.Dependency, position);
                     await insert.ExecuteNonQueryAsync(cancellationToken);
@@ -452,6 +442,20 @@ public sealed class SqliteGraphStore : IGraphStore, IIncidentStore, IIdempotency
     private static Task DeleteContentAsync(SqliteConnection connection, SqliteTransaction transaction, string name, CancellationToken cancellationToken) =>
         ExecuteAsync(connection, transaction, "DELETE FROM dependencies WHERE graph = $graph; DELETE FROM nodes WHERE graph = $graph",
             cancellationToken, ("$graph", name));
+
+    private const string InsertNode =
+        "INSERT INTO nodes (graph, id, position, name, kind, attributes, groups) VALUES ($graph, $id, $position, $name, $kind, $attributes, $groups)";
+
+    /// <summary>A node insert (or upsert) with its parameters in place, for <see cref="BindNode"/> to fill.</summary>
+    private static SqliteCommand NodeCommand(SqliteConnection connection, SqliteTransaction transaction, string sql, string graph) =>
+        Command(connection, transaction, sql,
+            ("$graph", graph), ("$id", ""), ("$position", 0), ("$name", ""), ("$kind", ""), ("$attributes", DBNull.Value), ("$groups", DBNull.Value));
+
+    /// <summary>A dependency insert with its parameters in place, for <see cref="BindDependency"/> to fill.</summary>
+    private static SqliteCommand DependencyCommand(SqliteConnection connection, SqliteTransaction transaction, string graph) =>
+        Command(connection, transaction,
+            "INSERT INTO dependencies (graph, from_id, to_id, position, group_name, effect, tolerance_seconds) VALUES ($graph, $from, $to, $position, $group, $effect, $tolerance)",
+            ("$graph", graph), ("$from", ""), ("$to", ""), ("$position", 0), ("$group", DBNull.Value), ("$effect", ""), ("$tolerance", 0));
 
     private static void BindNode(SqliteCommand command, Node node, long position)
     {
