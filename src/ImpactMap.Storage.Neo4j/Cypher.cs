@@ -17,6 +17,14 @@ internal static class Cypher
     public const string GraphVersion =
         "MATCH (g:ImpactMapGraph {name: $graph}) RETURN g.version";
 
+    /// <summary>
+    /// Neo4j reads committed data without snapshots, and a reader holding no lock can see a committing write's
+    /// new version before all of its changes. Writing the graph node first takes its lock, which a writer holds
+    /// until its commit has been applied whole, so the reads after it in the same transaction see all of it.
+    /// </summary>
+    public const string LockGraphForRead =
+        "MATCH (g:ImpactMapGraph {name: $graph}) SET g.readAt = timestamp() RETURN g.version";
+
     public const string ListGraphs = """
         MATCH (g:ImpactMapGraph)
         OPTIONAL MATCH (n:ImpactMapNode {graph: g.name})

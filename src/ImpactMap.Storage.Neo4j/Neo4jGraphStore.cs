@@ -91,14 +91,14 @@ public sealed class Neo4jGraphStore : IGraphStore, IIncidentStore, IIdempotencyS
     /// <inheritdoc />
     public async Task<StoredGraph?> GetAsync(string name, CancellationToken cancellationToken)
     {
-        // Neo4j reads committed data statement by statement; the version read before and after tells
-        // whether a write landed in between, and then the read is simply done again.
+        // The graph node's lock is taken first (see LockGraphForRead); the version read again at the end still
+        // tells whether anything moved, and then the read is simply done again.
         for (var attempt = 0; ; attempt++)
         {
             var parameters = Graph(name);
             var results = await ReadAsync(
             [
-                new Statement(Cypher.GraphVersion, parameters),
+                new Statement(Cypher.LockGraphForRead, parameters),
                 new Statement(Cypher.ReadNodes, parameters),
                 new Statement(Cypher.ReadDependencies, parameters),
                 new Statement(Cypher.GraphVersion, parameters),
