@@ -41,9 +41,6 @@ public sealed class Neo4jGraphStore : IGraphStore, IIncidentStore, IIdempotencyS
         _http = new Neo4jHttp(reads, writes, options);
     }
 
-    /// <summary>The server's version, once discovered.</summary>
-    public string? ServerVersion => _http.Version;
-
     /// <inheritdoc />
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {

@@ -29,8 +29,6 @@ internal sealed class Neo4jHttp(HttpClient reads, HttpClient writes, Neo4jStoreO
 
     public string? Version { get; private set; }
 
-    public bool IsDiscovered => _transactionEndpoint is not null;
-
     public async Task DiscoverAsync(CancellationToken cancellationToken)
     {
         var root = await GetJsonAsync(_options.Url, cancellationToken);

@@ -21,8 +21,6 @@ public sealed class GraphSnapshot(string name, DependencyGraph graph, long versi
 
     public long Version { get; } = version;
 
-    public string ETag => $"\"{Version}\"";
-
     public PropagationEngine Engine => _engine.Value;
 
     public IReadOnlyList<Node> NodesById => _nodesById.Value;

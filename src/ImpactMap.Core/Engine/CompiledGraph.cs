@@ -37,9 +37,6 @@ public sealed class CompiledGraph
     /// <summary>The graph this was compiled from.</summary>
     public DependencyGraph Graph { get; }
 
-    /// <summary>True when some dependency has a tolerance, so that times differ from zero.</summary>
-    public bool HasTolerances { get; }
-
     /// <summary>Compiles <paramref name="graph"/>: counting sorts over the ids validation resolved; linear.</summary>
     public CompiledGraph(DependencyGraph graph)
     {
@@ -71,12 +68,10 @@ public sealed class CompiledGraph
         Provider = new int[edgeCount];
         var dependentFill = DependentStart[..^1];
         var providerFill = ProviderStart[..^1];
-        var hasTolerances = false;
         for (var e = 0; e < edgeCount; e++)
         {
             var d = dependencies[e];
             var seconds = (int)(d.Tolerance.Ticks / TimeSpan.TicksPerSecond);
-            hasTolerances |= seconds > 0;
             Edges[dependentFill[resolved.To[e]]++] = new DependentEdge
             {
                 Dependent = resolved.From[e],
@@ -87,7 +82,6 @@ public sealed class CompiledGraph
             Provider[providerFill[resolved.From[e]]++] = resolved.To[e];
         }
 
-        HasTolerances = hasTolerances;
         IsCustomer = new bool[NodeCount];
         for (var i = 0; i < NodeCount; i++)
         {
