@@ -1,0 +1,64 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using ImpactMap.Storage.Neo4j;
+
+namespace ImpactMap.Storage.Tests;
+
+/// <summary>
+/// Which endpoint and schema statements the store picks for each Neo4j major version. Neo4j 4 and 5 cannot run
+/// on this machine (the tests' real Neo4j is 3.1), so these use a fake HTTP server that answers like them and
+/// records what the store sends; the 3.x path is also covered against the real Neo4j by the contract suite.
+/// </summary>
+public class Neo4jVersionTests
+{
+    [TestCase("5.26.0", "/db/impact/tx/commit", "CREATE CONSTRAINT impactmap_node_key IF NOT EXISTS FOR (n:ImpactMapNode) REQUIRE n.key IS UNIQUE")]
+    [TestCase("4.4.30", "/db/impact/tx/commit", "CREATE CONSTRAINT impactmap_node_key IF NOT EXISTS ON (n:ImpactMapNode) ASSERT n.key IS UNIQUE")]
+    [TestCase("3.5.35", "/db/data/transaction/commit", "CREATE CONSTRAINT ON (n:ImpactMapNode) ASSERT n.key IS UNIQUE")]
+    public async Task The_store_uses_the_endpoint_and_schema_of_the_servers_version_with_a_fake_Neo4j_since_4_and_5_cannot_run_here(
+        string version, string commitPath, string firstStatement)
+    {
+        var server = new FakeNeo4j(version);
+        var store = new Neo4jGraphStore(new HttpClient(server), new HttpClient(server),
+            new Neo4jStoreOptions { Url = new Uri("http://neo4j.test:7474"), Database = "impact" });
+
+        await store.InitializeAsync(CancellationToken.None);
+
+        Assert.That(server.Posts.Select(p => p.Path).Distinct(), Is.EqualTo(new[] { commitPath }));
+        Assert.That(server.Posts[0].Statement, Is.EqualTo(firstStatement));
+        Assert.That(server.Posts.Select(p => p.Statement), Has.Some.StartsWith("MERGE (s:ImpactMapSequence {id: 1})"));
+        Assert.That(server.Posts.Select(p => p.Statement).Count(s => s.StartsWith("CREATE", StringComparison.Ordinal)), Is.EqualTo(6),
+            "constraints and indexes each in their own transaction");
+    }
+
+    private sealed class FakeNeo4j(string version) : HttpMessageHandler
+    {
+        public List<(string Path, string Statement)> Posts { get; } = [];
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var path = request.RequestUri!.AbsolutePath;
+            if (request.Method == HttpMethod.Get)
+            {
+                // 4.x and 5.x describe a templated transaction endpoint at the root; 3.x points to /db/data/.
+                return Json(path switch
+                {
+                    "/" when !version.StartsWith('3') => $$"""{"transaction": "http://advertised-host:7474/db/{databaseName}/tx", "neo4j_version": "{{version}}"}""",
+                    "/" => """{"data": "http://advertised-host:7474/db/data/"}""",
+                    _ => $$"""{"transaction": "http://advertised-host:7474/db/data/transaction", "neo4j_version": "{{version}}"}""",
+                });
+            }
+
+            var body = JsonSerializer.Deserialize<JsonElement>(await request.Content!.ReadAsStringAsync(cancellationToken));
+            foreach (var statement in body.GetProperty("statements").EnumerateArray())
+            {
+                Posts.Add((path, statement.GetProperty("statement").GetString()!));
+            }
+
+            return Json("""{"results": [{"columns": [], "data": []}], "errors": []}""");
+        }
+
+        private static HttpResponseMessage Json(string json) =>
+            new(HttpStatusCode.OK) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+    }
+}
