@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using ImpactMap.Api.Hosting;
 using ImpactMap.Core.Storage;
@@ -13,7 +12,7 @@ namespace ImpactMap.Api.Access;
 public static class Idempotency
 {
     public const string Header = "Idempotency-Key";
-    private static readonly ConcurrentDictionary<string, SemaphoreSlim> InFlight = new(StringComparer.Ordinal);
+    private static readonly StripedGates InFlight = new();
 
     public static IApplicationBuilder UseIdempotencyKeys(this IApplicationBuilder app) =>
         app.Use(async (context, next) =>
@@ -37,9 +36,7 @@ public static class Idempotency
             context.Request.Body.Position = 0;
 
             // One at a time per key here; the store keeps the first answer for retries reaching other instances.
-            var gate = InFlight.GetOrAdd(key, _ => new SemaphoreSlim(1, 1));
-            await gate.WaitAsync(context.RequestAborted);
-            try
+            using (await InFlight.EnterAsync(key, context.RequestAborted))
             {
                 if (await store.FindResponseAsync(key, context.RequestAborted) is { } first)
                 {
@@ -88,10 +85,6 @@ public static class Idempotency
                         context.Response.Headers.ETag.ToString() is { Length: > 0 } etag ? etag : null,
                         captured.ToArray()), CancellationToken.None);
                 }
-            }
-            finally
-            {
-                gate.Release();
             }
         });
 }

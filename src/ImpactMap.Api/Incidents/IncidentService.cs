@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using ImpactMap.Api.Events;
 using ImpactMap.Api.Graphs;
 using ImpactMap.Api.Hosting;
@@ -15,7 +14,7 @@ public sealed class IncidentService(
     GraphCatalog catalog, IIncidentStore store, EventFeed events, TimeProvider clock, IOptions<ImpactMapOptions> options)
 {
     private const int SaveAttempts = 5;
-    private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
+    private readonly StripedGates _gates = new();
 
     public async Task<Incident> OpenAsync(string graph, OpenIncidentRequest body, CancellationToken cancellationToken)
     {
@@ -165,9 +164,7 @@ public sealed class IncidentService(
     private async Task<Incident> ChangeAsync(
         string graph, string id, Func<Incident, DateTimeOffset, Task<Incident>> change, CancellationToken cancellationToken)
     {
-        var gate = _locks.GetOrAdd($"{graph}/{id}", _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(cancellationToken);
-        try
+        using (await _gates.EnterAsync($"{graph}/{id}", cancellationToken))
         {
             for (var attempt = 1; ; attempt++)
             {
@@ -188,10 +185,6 @@ public sealed class IncidentService(
                     // Another instance changed it first: apply this change to what it left.
                 }
             }
-        }
-        finally
-        {
-            gate.Release();
         }
     }
 
