@@ -43,8 +43,12 @@ public sealed class PropagationEngine
         var ws = Rent();
         try
         {
-            var masked = query.MaxDepth is { } maxDepth && StampWithinHops(ws, origins, maxDepth);
-            Propagation.Run(Graph, ws, origins, masked, duration, cancellationToken);
+            if (query.MaxDepth is { } maxDepth)
+            {
+                StampWithinHops(ws, origins, maxDepth);
+            }
+
+            Propagation.Run(Graph, ws, origins, masked: query.MaxDepth is not null, duration, cancellationToken);
             return ImpactSelection.Collect(Graph, ws, origins, query.Limit);
         }
         finally
@@ -109,7 +113,7 @@ public sealed class PropagationEngine
     }
 
     /// <summary>Stamps every node within <paramref name="maxDepth"/> hops downstream of an origin.</summary>
-    private bool StampWithinHops(Workspace ws, (int Node, NodeState State)[] origins, int maxDepth)
+    private void StampWithinHops(Workspace ws, (int Node, NodeState State)[] origins, int maxDepth)
     {
         var frontier = new List<int>();
         foreach (var (node, _) in origins)
@@ -140,7 +144,5 @@ public sealed class PropagationEngine
             (frontier, next) = (next, frontier);
             next.Clear();
         }
-
-        return true;
     }
 }
