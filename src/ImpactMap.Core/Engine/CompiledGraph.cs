@@ -5,10 +5,16 @@ namespace ImpactMap.Core.Engine;
 /// <summary>One dependency as seen from its provider: who depends, through which group, how much, how late.</summary>
 internal struct DependentEdge
 {
+    /// <summary>Stands for a group slack too large for <see cref="GroupSlack"/>: read it from the graph.</summary>
+    public const ushort LargeSlack = ushort.MaxValue;
+
     public int Dependent;
     public int Group;              // -1 when ungrouped
     public int ToleranceSeconds;
     public NodeState Effect;
+
+    // The group's size minus its need, kept in what would be padding so that propagation reads no group array.
+    public ushort GroupSlack;
 }
 
 /// <summary>
@@ -30,8 +36,8 @@ public sealed class CompiledGraph
     internal readonly int[] ProviderStart;
     internal readonly int[] Provider;
 
-    internal readonly int[] GroupSize;
-    internal readonly int[] GroupNeed;
+    // Per group: how many alternatives may fail before it stops meeting its need (size - need).
+    internal readonly int[] GroupSlack;
     internal readonly bool[] IsCustomer;
 
     /// <summary>The graph this was compiled from.</summary>
@@ -47,8 +53,11 @@ public sealed class CompiledGraph
         NodeCount = graph.Nodes.Count;
         var edgeCount = dependencies.Count;
         GroupCount = resolved.GroupSize.Count;
-        GroupSize = [.. resolved.GroupSize];
-        GroupNeed = [.. resolved.GroupNeed];
+        GroupSlack = new int[GroupCount];
+        for (var group = 0; group < GroupCount; group++)
+        {
+            GroupSlack[group] = resolved.GroupSize[group] - resolved.GroupNeed[group];
+        }
 
         DependentStart = new int[NodeCount + 1];
         ProviderStart = new int[NodeCount + 1];
@@ -72,12 +81,14 @@ public sealed class CompiledGraph
         {
             var d = dependencies[e];
             var seconds = (int)(d.Tolerance.Ticks / TimeSpan.TicksPerSecond);
+            var group = resolved.Group[e];
             Edges[dependentFill[resolved.To[e]]++] = new DependentEdge
             {
                 Dependent = resolved.From[e],
-                Group = resolved.Group[e],
+                Group = group,
                 ToleranceSeconds = seconds,
                 Effect = d.Effect,
+                GroupSlack = group < 0 ? (ushort)0 : (ushort)Math.Min(GroupSlack[group], DependentEdge.LargeSlack),
             };
             Provider[providerFill[resolved.From[e]]++] = resolved.To[e];
         }
@@ -94,6 +105,10 @@ public sealed class CompiledGraph
 
     /// <summary>The id of node <paramref name="index"/>.</summary>
     public string IdOf(int index) => Graph.Nodes[index].Id;
+
+    /// <summary>The slack of the group that <paramref name="edge"/> belongs to.</summary>
+    internal int SlackOf(in DependentEdge edge) =>
+        edge.GroupSlack == DependentEdge.LargeSlack ? GroupSlack[edge.Group] : edge.GroupSlack;
 
     /// <summary>How many dependents node <paramref name="index"/> has.</summary>
     public int DependentCount(int index) => DependentStart[index + 1] - DependentStart[index];

@@ -78,7 +78,7 @@ internal static class CriticalityAnalysis
                             _groupDown[group] = 0;
                         }
 
-                        if (graph.GroupSize[group] - ++_groupDown[group] >= graph.GroupNeed[group])
+                        if (++_groupDown[group] <= graph.GroupSlack[group])
                         {
                             continue;
                         }

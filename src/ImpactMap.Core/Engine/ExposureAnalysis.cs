@@ -55,7 +55,7 @@ internal static class ExposureAnalysis
             foreach (var (provider, depth) in upstream)
             {
                 Propagation.Run(g, ws, [(provider, NodeState.Down)], masked: true, long.MaxValue, cancellationToken);
-                providers.Add(new ExposedProvider(g.IdOf(provider), depth, ws.Nodes[node].Level));
+                providers.Add(new ExposedProvider(g.IdOf(provider), depth, ws.LevelOf(node)));
                 ws.Reset();
             }
 

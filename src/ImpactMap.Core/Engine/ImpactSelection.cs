@@ -12,22 +12,14 @@ internal static class ImpactSelection
             ws.OriginStamp[node] = ws.CurrentStamp;
         }
 
-        int down = 0, degraded = 0, atRisk = 0;
-        foreach (var node in ws.TouchedNodes)
+        // Propagation counted every node it raised; only the origins are taken out here.
+        var counts = ws.Counts.ToArray();
+        foreach (var node in origins.Select(o => o.Node).Distinct())
         {
-            if (ws.OriginStamp[node] == ws.CurrentStamp)
-            {
-                continue;
-            }
-
-            switch (ws.Nodes[node].Level)
-            {
-                case NodeState.Down: down++; break;
-                case NodeState.Degraded: degraded++; break;
-                default: atRisk++; break;
-            }
+            counts[(int)ws.LevelOf(node)]--;
         }
 
+        int down = counts[(int)NodeState.Down], degraded = counts[(int)NodeState.Degraded], atRisk = counts[(int)NodeState.AtRisk];
         var total = down + degraded + atRisk;
         var take = Math.Min(total, limit ?? int.MaxValue);
         var selected = take == 0 ? [] : Select(g, ws, take);
@@ -44,8 +36,9 @@ internal static class ImpactSelection
     private static List<int> Select(CompiledGraph g, Workspace ws, int take)
     {
         // Depths first (counting per depth), then only the depths that fit are collected.
+        var reached = ws.Reached();
         var perDepth = new List<int>();
-        foreach (var node in ws.TouchedNodes)
+        foreach (var node in reached)
         {
             if (ws.OriginStamp[node] == ws.CurrentStamp)
             {
@@ -67,7 +60,7 @@ internal static class ImpactSelection
         }
 
         var byDepth = new List<int>[Math.Min(lastDepth + 1, perDepth.Count)];
-        foreach (var node in ws.TouchedNodes)
+        foreach (var node in reached)
         {
             var depth = ws.ChainDepth[node];
             if (depth < byDepth.Length && depth > 0 && ws.OriginStamp[node] != ws.CurrentStamp)
@@ -138,7 +131,7 @@ internal static class ImpactSelection
     /// </summary>
     private static int DepthOf(Workspace ws, int node)
     {
-        var cause = ws.Nodes[node].Cause;
+        var cause = ws.Cause[node];
         if (cause < 0 || ws.ChainStamp[cause] == ws.CurrentStamp)
         {
             ws.ChainDepth[node] = cause < 0 ? 0 : ws.ChainDepth[cause] + 1;
@@ -148,10 +141,10 @@ internal static class ImpactSelection
 
         var stack = ws.Chain;
         var current = node;
-        while (ws.ChainStamp[current] != ws.CurrentStamp && ws.Nodes[current].Cause >= 0)
+        while (ws.ChainStamp[current] != ws.CurrentStamp && ws.Cause[current] >= 0)
         {
             stack.Push(current);
-            current = ws.Nodes[current].Cause;
+            current = ws.Cause[current];
         }
 
         var depth = ws.ChainStamp[current] == ws.CurrentStamp ? ws.ChainDepth[current] : 0;
@@ -170,13 +163,12 @@ internal static class ImpactSelection
     private static ImpactedNode Describe(CompiledGraph g, Workspace ws, int node)
     {
         var path = new List<string>();
-        for (var current = node; current >= 0; current = ws.Nodes[current].Cause)
+        for (var current = node; current >= 0; current = ws.Cause[current])
         {
             path.Add(g.IdOf(current));
         }
 
         path.Reverse();
-        return new ImpactedNode(g.IdOf(node), ws.Nodes[node].Level, path.Count - 1, path,
-            TimeSpan.FromSeconds(ws.Nodes[node].TimeSeconds));
+        return new ImpactedNode(g.IdOf(node), ws.LevelOf(node), path.Count - 1, path, TimeSpan.FromSeconds(ws.TimeSeconds[node]));
     }
 }

@@ -1,76 +1,97 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 using ImpactMap.Core.Model;
 
 namespace ImpactMap.Core.Engine;
 
 /// <summary>
 /// Computes the least fixpoint of the propagation rules together with the earliest time each node reaches
-/// its state: Knuth's generalisation of Dijkstra to AND/OR graphs. Steps are handed out in time order (see
-/// <see cref="StepQueue"/>), so the first step that raises a node to a level is its earliest. A node reached
-/// at the current time is raised at once and its dependents are scanned, mostly once per time, however
-/// often it rises; each node rises at most three times: linear in the size of what is reached.
+/// its state: Knuth's generalisation of Dijkstra to AND/OR graphs. Time advances from one distinct time to
+/// the next (see <see cref="DelayedSteps"/>), so the first step that raises a node to a level is its
+/// earliest. At each time, what is due is applied, then nodes are scanned in waves by level: down, then
+/// degraded, then at-risk. A scan never raises anything above its own level, so a node is scanned once per
+/// level it reaches and, without tolerances, exactly once. Linear in the size of what is reached.
 /// </summary>
 internal static class Propagation
 {
     private const int CancellationCheckInterval = 1 << 14;
+
+    // How many queued nodes ahead the wave asks the memory for; the adjacency offsets go out first, the edges
+    // when those have arrived. Measured on the benchmark graph (bench/README.md).
+    private const int PrefetchDistance = 16;
 
     // ws must be begun and clean. When masked, only nodes stamped in ws.Stamp may change (origins always may).
     public static void Run(
         CompiledGraph g, Workspace ws, ReadOnlySpan<(int Node, NodeState State)> origins,
         bool masked, long durationSeconds, CancellationToken cancellationToken)
     {
-        var events = ws.Events;
         foreach (var (node, state) in origins)
         {
-            Raise(ws, node, state, -1, 0);
+            Raise(ws, node, (int)state, -1, 0);
         }
 
-        var processed = 0;
-        while (events.TryTake(out var ev))
+        var scans = 0;
+        while (true)
         {
-            if (++processed % CancellationCheckInterval == 0)
+            var now = ws.Delayed.Now;
+            for (var level = (int)NodeState.Down; level > 0; level--)
             {
-                cancellationToken.ThrowIfCancellationRequested();
+                var raised = ws.Raised[level];
+                while (raised.Head < raised.Count)
+                {
+                    var node = raised.Items[raised.Head++];
+                    PrefetchAhead(g, ws, raised);
+
+                    // A node that rose further since is scanned at its higher level instead.
+                    if ((ws.Levels[node] & Workspace.LevelMask) != level)
+                    {
+                        continue;
+                    }
+
+                    if (++scans % CancellationCheckInterval == 0)
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                    }
+
+                    Scan(g, ws, node, level, masked, now, durationSeconds);
+                }
             }
 
-            switch (ev.Kind)
+            if (!ws.Delayed.TryAdvance(out var due))
             {
-                case EventKind.Scan:
-                    Scan(g, ws, ev.Target, masked, durationSeconds);
-                    break;
-                case EventKind.Member:
-                    ref readonly var member = ref g.Edges[ev.Target];
-                    UpdateGroup(g, ws, member.Group, member.Dependent, ev.OldLevel, ev.Level, ev.Cause);
-                    break;
-                default:
-                    Raise(ws, ev.Target, ev.Level, ev.Cause, events.Now);
-                    break;
+                return;
+            }
+
+            now = ws.Delayed.Now;
+            foreach (ref readonly var step in due)
+            {
+                if (step.Kind == StepKind.Member)
+                {
+                    ref readonly var member = ref g.Edges[step.Target];
+                    UpdateGroup(ws, member.Group, g.SlackOf(member), member.Dependent, (int)step.OldLevel, (int)step.Level, step.Cause, now);
+                }
+                else
+                {
+                    Raise(ws, step.Target, (int)step.Level, step.Cause, now);
+                }
             }
         }
     }
 
-    /// <summary>Tells node n's dependents what it reached since its last scan.</summary>
-    private static void Scan(CompiledGraph g, Workspace ws, int n, bool masked, long durationSeconds)
+    /// <summary>Tells node n's dependents that it reached <paramref name="current"/>.</summary>
+    private static void Scan(CompiledGraph g, Workspace ws, int n, int current, bool masked, long now, long durationSeconds)
     {
-        ref var scanned = ref ws.Nodes[n];
-        scanned.QueuedAt = NodeState.Up;
-        var old = scanned.Propagated;
-        var current = scanned.Level;
-        if (current <= old)
-        {
-            return;
-        }
-
-        scanned.Propagated = current;
-        var now = ws.Events.Now;
-        var nodes = ws.Nodes;
+        var levels = ws.Levels;
+        var told = levels[n] >> Workspace.ToldShift;
+        levels[n] = (byte)(current | current << Workspace.ToldShift);
         var edges = g.Edges;
         var end = g.DependentStart[n + 1];
         for (var slot = g.DependentStart[n]; slot < end; slot++)
         {
             ref readonly var edge = ref edges[slot];
-            var capped = current < edge.Effect ? current : edge.Effect;
-            var cappedBefore = old < edge.Effect ? old : edge.Effect;
+            var effect = (int)edge.Effect;
+            var capped = current < effect ? current : effect;
+            var cappedBefore = told < effect ? told : effect;
             var dependent = edge.Dependent;
             if (capped <= cappedBefore || (masked && ws.Stamp[dependent] != ws.CurrentStamp))
             {
@@ -85,7 +106,7 @@ internal static class Propagation
                 }
                 else
                 {
-                    UpdateGroup(g, ws, edge.Group, dependent, cappedBefore, capped, n);
+                    UpdateGroup(ws, edge.Group, g.SlackOf(edge), dependent, cappedBefore, capped, n, now);
                 }
 
                 continue;
@@ -99,81 +120,112 @@ internal static class Propagation
 
             if (edge.Group >= 0)
             {
-                ws.Events.Add(new Event { Target = slot, Cause = n, Level = capped, OldLevel = cappedBefore, Kind = EventKind.Member }, at);
+                ws.Delayed.Add(new DelayedStep { Target = slot, Cause = n, Level = (NodeState)capped, OldLevel = (NodeState)cappedBefore, Kind = StepKind.Member }, at);
             }
-            else if (capped > nodes[dependent].Level)
+            else if (capped > (levels[dependent] & Workspace.LevelMask))
             {
-                ws.Events.Add(new Event { Target = dependent, Cause = n, Level = capped, Kind = EventKind.Raise }, at);
+                ws.Delayed.Add(new DelayedStep { Target = dependent, Cause = n, Level = (NodeState)capped, Kind = StepKind.Raise }, at);
             }
         }
     }
 
-    /// <summary>Raises a node now, and queues a scan of its dependents at its new level unless one is queued there.</summary>
+    /// <summary>Raises a node now, and lists it for a scan at its new level.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Raise(Workspace ws, int node, NodeState to, int cause, long now)
+    private static void Raise(Workspace ws, int node, int to, int cause, long now)
     {
-        ref var raised = ref ws.Nodes[node];
-        if (to <= raised.Level)
+        var before = ws.Levels[node];
+        var old = before & Workspace.LevelMask;
+        if (to <= old)
         {
             return;
         }
 
-        if (raised.Level == NodeState.Up)
+        ws.Levels[node] = (byte)((before & ~Workspace.LevelMask) | to);
+        ws.Cause[node] = cause;
+        if (now > 0)
         {
-            ws.TouchedNodes.Add(node);
+            ws.TimeSeconds[node] = now;
         }
 
-        raised.Level = to;
-        raised.Cause = cause;
-        raised.TimeSeconds = now;
-        if (raised.QueuedAt < to)
-        {
-            // A scan queued lower still pops later and finds nothing new to tell.
-            raised.QueuedAt = to;
-            ws.Events.Scan(node, to);
-        }
+        ws.Counts[old]--;
+        ws.Counts[to]++;
+        ws.Raised[to].Add(node);
     }
 
     /// <summary>A member's capped level rose: count it, and raise the dependent if the group's contribution rose.</summary>
-    private static void UpdateGroup(CompiledGraph g, Workspace ws, int group, int dependent, NodeState from, NodeState to, int cause)
+    private static void UpdateGroup(Workspace ws, int group, int slack, int dependent, int from, int to, int cause, long now)
     {
-        var counts = ws.GroupAtLeast;
-        var at = group * 3;
-        if (counts[at] == 0)
+        ref var counts = ref ws.Groups[group];
+        if (counts.AtRisk == 0)
         {
             ws.TouchedGroups.Add(group);
         }
 
-        for (var level = (int)from + 1; level <= (int)to; level++)
+        var before = Contribution(slack, counts);
+
+        // from < to, so the member is now at least at-risk; it counts once at each level it newly reaches.
+        if (from < (int)NodeState.AtRisk)
         {
-            counts[at + level - 1]++;
+            counts.AtRisk++;
         }
 
-        var contribution = GroupState(g.GroupSize[group], g.GroupNeed[group], counts[at], counts[at + 1], counts[at + 2]);
-        if (contribution > ws.GroupLevel[group])
+        if (from < (int)NodeState.Degraded && to >= (int)NodeState.Degraded)
         {
-            ws.GroupLevel[group] = contribution;
-            Raise(ws, dependent, contribution, cause, ws.Events.Now);
+            counts.Degraded++;
+        }
+
+        if (from < (int)NodeState.Down && to >= (int)NodeState.Down)
+        {
+            counts.Down++;
+        }
+
+        var after = Contribution(slack, counts);
+        if (after > before)
+        {
+            Raise(ws, dependent, after, cause, now);
         }
     }
 
     /// <summary>
-    /// What a group of <paramref name="size"/> alternatives with need <paramref name="need"/> contributes,
-    /// given how many members are (capped) at least at-risk, degraded and down: the need-th best member state
-    /// when that is degraded or down; at-risk when some member is not up and no spare is left; else up.
+    /// What a group contributes, given how many of its members may fail before it stops meeting its need
+    /// (<paramref name="slack"/> = size - need): the need-th best member state when that is degraded or down;
+    /// at-risk when some member is not up and no spare is left; else up.
     /// </summary>
-    public static NodeState GroupState(int size, int need, int atLeastAtRisk, int atLeastDegraded, int atLeastDown)
+    private static int Contribution(int slack, in GroupCounts counts) =>
+        counts.Down > slack ? (int)NodeState.Down
+        : counts.Degraded > slack ? (int)NodeState.Degraded
+        : counts.AtRisk > 0 && counts.AtRisk >= slack ? (int)NodeState.AtRisk
+        : (int)NodeState.Up;
+
+    /// <summary>
+    /// Asks the memory early for what the wave reads next: the adjacency offsets and level of the node
+    /// <see cref="PrefetchDistance"/> places ahead, and the first edges of the one half as far. Only a hint;
+    /// without SSE it does nothing.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void PrefetchAhead(CompiledGraph g, Workspace ws, RaisedList raised)
     {
-        if (size - atLeastDown < need)
+        if (!Sse.IsSupported)
         {
-            return NodeState.Down;
+            return;
         }
 
-        if (size - atLeastDegraded < need)
+        var far = raised.Head + PrefetchDistance;
+        if (far < raised.Count)
         {
-            return NodeState.Degraded;
+            var node = raised.Items[far];
+            Sse.Prefetch0(Unsafe.AsPointer(ref g.DependentStart[node]));
+            Sse.Prefetch0(Unsafe.AsPointer(ref ws.Levels[node]));
         }
 
-        return atLeastAtRisk > 0 && size - atLeastAtRisk <= need ? NodeState.AtRisk : NodeState.Up;
+        var near = raised.Head + PrefetchDistance / 2;
+        if (near < raised.Count)
+        {
+            var first = g.DependentStart[raised.Items[near]];
+            if (first < g.Edges.Length)
+            {
+                Sse.Prefetch0(Unsafe.AsPointer(ref g.Edges[first]));
+            }
+        }
     }
 }

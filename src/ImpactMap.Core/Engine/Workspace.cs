@@ -8,29 +8,47 @@ namespace ImpactMap.Core.Engine;
 /// </summary>
 internal sealed class Workspace
 {
-    public readonly NodeScratch[] Nodes;
+    // Per node, one byte: its level in bits 0-1 and, in bits 2-3, the level its dependents were told about.
+    // A byte per node keeps the array propagation checks on every edge as small as a BFS's visited array.
+    public readonly byte[] Levels;
+    public readonly int[] Cause;          // where the level is above up: the provider that set it; -1 for an origin's own
+    public readonly long[] TimeSeconds;   // where the level is above up: when it was reached; written only after time 0
+    public readonly GroupCounts[] Groups;
     public readonly int[] Stamp;          // == CurrentStamp: in the allowed set (mask) of this query
     public readonly int[] OriginStamp;    // == CurrentStamp: an origin of this query
     public readonly int[] ChainDepth;     // valid where ChainStamp == CurrentStamp
     public readonly int[] ChainStamp;
-    public readonly int[] GroupAtLeast;   // per group: members capped at >= at-risk, >= degraded, >= down
-    public readonly NodeState[] GroupLevel;
-    public readonly List<int> TouchedNodes = [];
+
+    /// <summary>
+    /// Per level (index 1 to 3), every node raised to it, in order. A node rises to each level at most once, so
+    /// these also list everything to reset, and a node's entry at its final level is unique.
+    /// </summary>
+    public readonly RaisedList[] Raised = [new(), new(), new(), new()];
+
+    /// <summary>How many nodes are at each level, origins included; index 0 is not kept.</summary>
+    public readonly int[] Counts = new int[4];
+
     public readonly List<int> TouchedGroups = [];
-    public readonly StepQueue Events = new();
+    public readonly DelayedSteps Delayed = new();
     public readonly Stack<int> Chain = new();
     public int CurrentStamp;
 
     public Workspace(CompiledGraph graph)
     {
-        Nodes = new NodeScratch[graph.NodeCount];
+        Levels = new byte[graph.NodeCount];
+        Cause = new int[graph.NodeCount];
+        TimeSeconds = new long[graph.NodeCount];
+        Groups = new GroupCounts[graph.GroupCount];
         Stamp = new int[graph.NodeCount];
         OriginStamp = new int[graph.NodeCount];
         ChainDepth = new int[graph.NodeCount];
         ChainStamp = new int[graph.NodeCount];
-        GroupAtLeast = new int[graph.GroupCount * 3];
-        GroupLevel = new NodeState[graph.GroupCount];
     }
+
+    public NodeState LevelOf(int node) => (NodeState)(Levels[node] & LevelMask);
+
+    public const int LevelMask = 3;
+    public const int ToldShift = 2;
 
     /// <summary>Starts a query: a fresh stamp, so old marks no longer count.</summary>
     public void Begin()
@@ -44,153 +62,167 @@ internal sealed class Workspace
         }
     }
 
+    /// <summary>The nodes above up, each once (origins included), in no particular order.</summary>
+    public List<int> Reached()
+    {
+        var reached = new List<int>(Counts[1] + Counts[2] + Counts[3]);
+        for (var level = 1; level <= 3; level++)
+        {
+            var raised = Raised[level];
+            for (var i = 0; i < raised.Count; i++)
+            {
+                var node = raised.Items[i];
+                if ((Levels[node] & LevelMask) == level)
+                {
+                    reached.Add(node);
+                }
+            }
+        }
+
+        return reached;
+    }
+
     /// <summary>Puts back to "all up" exactly what the last query changed.</summary>
     public void Reset()
     {
-        foreach (var node in TouchedNodes)
+        var clearTimes = Delayed.Now > 0;
+        for (var level = 1; level <= 3; level++)
         {
-            Nodes[node] = default;
+            var raised = Raised[level];
+            for (var i = 0; i < raised.Count; i++)
+            {
+                Levels[raised.Items[i]] = 0;
+                if (clearTimes)
+                {
+                    TimeSeconds[raised.Items[i]] = 0;
+                }
+            }
+
+            raised.Clear();
         }
 
         foreach (var group in TouchedGroups)
         {
-            GroupAtLeast[group * 3] = GroupAtLeast[group * 3 + 1] = GroupAtLeast[group * 3 + 2] = 0;
-            GroupLevel[group] = NodeState.Up;
+            Groups[group] = default;
         }
 
-        TouchedNodes.Clear();
         TouchedGroups.Clear();
-        Events.Clear();
+        Array.Clear(Counts);
+        Delayed.Clear();
     }
 }
 
-/// <summary>
-/// What propagation keeps per node, in one 16-byte slot so that raising a node costs one cache miss, not five.
-/// </summary>
-internal struct NodeScratch
+/// <summary>How many members of a group are, capped at their effects, at least at-risk, degraded and down.</summary>
+internal struct GroupCounts
 {
-    public NodeState Level;
-    public NodeState Propagated;  // the level the node's dependents have been told about
-    public NodeState QueuedAt;    // the highest level whose scan queue holds the node; Up for none
-    public int Cause;             // the provider whose change set the final level; -1 for an origin's own
-    public long TimeSeconds;      // when the final level was reached
+    public int AtRisk;
+    public int Degraded;
+    public int Down;
 }
 
-internal enum EventKind : byte
+/// <summary>A growing list of node indices that keeps its place: <see cref="Head"/> is how far it has been scanned.</summary>
+internal sealed class RaisedList
 {
-    /// <summary>A node reaches a level (after a tolerance).</summary>
+    public int[] Items = new int[256];
+    public int Count;
+    public int Head;
+
+    public void Add(int node)
+    {
+        if (Count == Items.Length)
+        {
+            Array.Resize(ref Items, Items.Length * 2);
+        }
+
+        Items[Count++] = node;
+    }
+
+    public void Clear() => Count = Head = 0;
+}
+
+internal enum StepKind : byte
+{
+    /// <summary>A node reaches a level.</summary>
     Raise,
 
-    /// <summary>A grouped dependency's capped level rises (after a tolerance).</summary>
+    /// <summary>A grouped dependency's capped level rises.</summary>
     Member,
-
-    /// <summary>Tell a node's dependents about the levels it reached since its last scan.</summary>
-    Scan,
 }
 
-/// <summary>One step of propagation; its time is that of the bucket holding it.</summary>
-internal struct Event
+/// <summary>A step that waits for a tolerance to run out; its time is that of the bucket holding it.</summary>
+internal struct DelayedStep
 {
     public int Target;      // node, or edge slot for Member
     public int Cause;
     public NodeState Level;
     public NodeState OldLevel;  // Member only: the capped level before
-    public EventKind Kind;
+    public StepKind Kind;
 }
 
 /// <summary>
-/// The order of propagation steps. Time first: delayed events wait in one list per distinct time (times are
-/// sums of tolerances, so there are few; a heap orders them). Within a time, every delayed event first, then
-/// scans by level, down before degraded before at-risk: a scan never raises anything above its own level,
-/// so a node is rarely scanned twice. Within a level, first in, first out, so explaining chains stay short.
+/// Steps waiting for a later time: one list per distinct time (times are sums of tolerances, so there are
+/// few), and a heap of those times.
 /// </summary>
-internal sealed class StepQueue
+internal sealed class DelayedSteps
 {
-    private readonly Dictionary<long, EventList> _later = [];
+    private readonly Dictionary<long, StepList> _byTime = [];
     private readonly PriorityQueue<long, long> _times = new();
-    private readonly Stack<EventList> _spare = new();
-    private readonly IntQueue[] _scans = [new(), new(), new(), new()];
-    private EventList _due = new();
-    private int _nextDue;
+    private readonly Stack<StepList> _spare = new();
+    private StepList _due = new();
 
-    /// <summary>The time of the steps being handed out.</summary>
+    /// <summary>The time of the steps last handed out; 0 before any.</summary>
     public long Now { get; private set; }
 
-    public void Scan(int node, NodeState level) => _scans[(int)level].Enqueue(node);
-
-    /// <summary>An event at a later time.</summary>
-    public void Add(in Event item, long time)
+    public void Add(in DelayedStep step, long time)
     {
-        if (!_later.TryGetValue(time, out var list))
+        if (!_byTime.TryGetValue(time, out var list))
         {
-            list = _spare.Count > 0 ? _spare.Pop() : new EventList();
-            _later.Add(time, list);
+            list = _spare.Count > 0 ? _spare.Pop() : new StepList();
+            _byTime.Add(time, list);
             _times.Enqueue(time, time);
         }
 
-        list.Add(item);
+        list.Add(step);
     }
 
-    public bool TryTake(out Event item)
+    /// <summary>Moves the clock to the next time with steps and hands them out; false when none are left.</summary>
+    public bool TryAdvance(out ReadOnlySpan<DelayedStep> due)
     {
-        while (true)
+        if (!_times.TryDequeue(out var time, out _))
         {
-            if (_nextDue < _due.Count)
-            {
-                item = _due.Items[_nextDue++];
-                return true;
-            }
-
-            for (var level = (int)NodeState.Down; level > 0; level--)
-            {
-                if (_scans[level].TryDequeue(out var node))
-                {
-                    item = new Event { Target = node, Kind = EventKind.Scan };
-                    return true;
-                }
-            }
-
-            if (!_times.TryDequeue(out var time, out _))
-            {
-                item = default;
-                return false;
-            }
-
-            _due.Clear();
-            _spare.Push(_due);
-            _due = _later[time];
-            _later.Remove(time);
-            _nextDue = 0;
-            Now = time;
+            due = default;
+            return false;
         }
+
+        _due.Clear();
+        _spare.Push(_due);
+        _due = _byTime[time];
+        _byTime.Remove(time);
+        Now = time;
+        due = _due.Items.AsSpan(0, _due.Count);
+        return true;
     }
 
     public void Clear()
     {
-        foreach (var list in _later.Values)
+        foreach (var list in _byTime.Values)
         {
             list.Clear();
             _spare.Push(list);
         }
 
-        _later.Clear();
+        _byTime.Clear();
         _times.Clear();
         _due.Clear();
-        _nextDue = 0;
-        foreach (var queue in _scans)
-        {
-            queue.Clear();
-        }
-
         Now = 0;
     }
 
-    private sealed class EventList
+    private sealed class StepList
     {
-        public Event[] Items = new Event[64];
+        public DelayedStep[] Items = new DelayedStep[64];
         public int Count;
 
-        public void Add(in Event item)
+        public void Add(in DelayedStep item)
         {
             if (Count == Items.Length)
             {
@@ -201,47 +233,5 @@ internal sealed class StepQueue
         }
 
         public void Clear() => Count = 0;
-    }
-
-    private sealed class IntQueue
-    {
-        private int[] _items = new int[256];
-        private int _head;
-        private int _tail;
-
-        public void Enqueue(int item)
-        {
-            if (_tail == _items.Length)
-            {
-                if (_head > 0)
-                {
-                    Array.Copy(_items, _head, _items, 0, _tail - _head);
-                    _tail -= _head;
-                    _head = 0;
-                }
-
-                if (_tail == _items.Length)
-                {
-                    Array.Resize(ref _items, _items.Length * 2);
-                }
-            }
-
-            _items[_tail++] = item;
-        }
-
-        public bool TryDequeue(out int item)
-        {
-            if (_head == _tail)
-            {
-                _head = _tail = 0;
-                item = 0;
-                return false;
-            }
-
-            item = _items[_head++];
-            return true;
-        }
-
-        public void Clear() => _head = _tail = 0;
     }
 }
