@@ -5,47 +5,37 @@ namespace ImpactMap.Core.Engine;
 /// <summary>Turns a finished propagation into a result: counts, ordering by depth then id, the limit, paths.</summary>
 internal static class ImpactSelection
 {
-    public static ImpactResult Collect(CompiledGraph g, Workspace ws, (int Node, NodeState State)[] origins, int? limit)
+    public static ImpactResult Collect(CompiledGraph g, Workspace ws, int? limit)
     {
-        foreach (var (node, _) in origins)
-        {
-            ws.OriginStamp[node] = ws.CurrentStamp;
-        }
-
         // Propagation counted every node it raised; only the origins are taken out here.
         var counts = ws.Counts.ToArray();
-        foreach (var node in origins.Select(o => o.Node).Distinct())
+        foreach (var origin in ws.OriginEntries.Keys)
         {
-            counts[(int)ws.LevelOf(node)]--;
+            counts[(int)ws.LevelOf(origin)]--;
         }
 
         int down = counts[(int)NodeState.Down], degraded = counts[(int)NodeState.Degraded], atRisk = counts[(int)NodeState.AtRisk];
         var total = down + degraded + atRisk;
         var take = Math.Min(total, limit ?? int.MaxValue);
         var selected = take == 0 ? [] : Select(g, ws, take);
-        var originResults = origins.Select(o => o.Node).Distinct().Order().Select(o => Describe(g, ws, o)).ToList();
+        var originResults = ws.OriginEntries.Keys.Order().Select(o => Describe(g, ws, ws.OriginEntries[o])).ToList();
         return new ImpactResult(
-            selected.Select(n => Describe(g, ws, n)).ToList(),
+            selected.Select(entry => Describe(g, ws, entry)).ToList(),
             originResults,
             new ImpactCounts(down, degraded, atRisk),
             total,
             take < total);
     }
 
-    /// <summary>The <paramref name="take"/> affected nodes first by depth, then by ordinal id.</summary>
+    /// <summary>The entries of the <paramref name="take"/> affected nodes first by depth, then by ordinal id.</summary>
     private static List<int> Select(CompiledGraph g, Workspace ws, int take)
     {
         // Depths first (counting per depth), then only the depths that fit are collected.
-        var reached = ws.Reached();
+        var affected = AffectedEntries(ws);
         var perDepth = new List<int>();
-        foreach (var node in reached)
+        foreach (var entry in affected)
         {
-            if (ws.OriginStamp[node] == ws.CurrentStamp)
-            {
-                continue;
-            }
-
-            var depth = DepthOf(ws, node);
+            var depth = ws.DepthOf(entry);
             while (perDepth.Count <= depth)
             {
                 perDepth.Add(0);
@@ -60,17 +50,16 @@ internal static class ImpactSelection
         }
 
         var byDepth = new List<int>[Math.Min(lastDepth + 1, perDepth.Count)];
-        foreach (var node in reached)
+        foreach (var entry in affected)
         {
-            var depth = ws.ChainDepth[node];
-            if (depth < byDepth.Length && depth > 0 && ws.OriginStamp[node] != ws.CurrentStamp)
+            var depth = ws.DepthOf(entry);
+            if (depth < byDepth.Length)
             {
-                (byDepth[depth] ??= new List<int>(perDepth[depth])).Add(node);
+                (byDepth[depth] ??= new List<int>(perDepth[depth])).Add(entry);
             }
         }
 
         var selected = new List<int>(take);
-        var byId = Comparer<int>.Create((a, b) => string.CompareOrdinal(g.IdOf(a), g.IdOf(b)));
         foreach (var bucket in byDepth)
         {
             var room = take - selected.Count;
@@ -79,96 +68,90 @@ internal static class ImpactSelection
                 break;
             }
 
-            if (bucket is null)
+            if (bucket is not null)
             {
-                continue;
-            }
-
-            if (bucket.Count <= room)
-            {
-                bucket.Sort(byId);
-                selected.AddRange(bucket);
-            }
-            else
-            {
-                selected.AddRange(Smallest(bucket, room, byId));
+                selected.AddRange(FirstById(g, ws, bucket, room));
             }
         }
 
         return selected;
     }
 
-    /// <summary>The <paramref name="count"/> smallest items in order, with a bounded heap: O(n log count).</summary>
-    private static List<int> Smallest(List<int> items, int count, IComparer<int> comparer)
+    /// <summary>Each affected node's entry at its final level, origins left out, into the workspace's list.</summary>
+    private static List<int> AffectedEntries(Workspace ws)
     {
-        var worstFirst = Comparer<int>.Create((a, b) => comparer.Compare(b, a));
-        var heap = new PriorityQueue<int, int>(count + 1, worstFirst);
-        foreach (var item in items)
+        var affected = ws.Affected;
+        affected.Clear();
+        for (var level = 1; level <= 3; level++)
         {
-            if (heap.Count < count)
+            var raised = ws.Raised[level];
+            for (var i = 0; i < raised.Count; i++)
             {
-                heap.Enqueue(item, item);
-            }
-            else if (comparer.Compare(item, heap.Peek()) < 0)
-            {
-                heap.EnqueueDequeue(item, item);
+                var state = ws.Levels[raised.Items[i]];
+                if ((state & Workspace.LevelMask) == level && (state & Workspace.OriginFlag) == 0)
+                {
+                    affected.Add(Workspace.Entry(level, i));
+                }
             }
         }
 
-        var result = new List<int>(heap.Count);
-        while (heap.Count > 0)
-        {
-            result.Add(heap.Dequeue());
-        }
-
-        result.Reverse();
-        return result;
+        return affected;
     }
 
     /// <summary>
-    /// Hops along the chain of causes back to an origin, memoised per query. The chain cannot loop: each
-    /// cause reached its level no later, and at no lower level, than what it caused.
+    /// The first <paramref name="count"/> entries by ordinal id, in order: sorted when all fit, else through a
+    /// bounded heap, O(n log count).
     /// </summary>
-    private static int DepthOf(Workspace ws, int node)
+    private static IEnumerable<int> FirstById(CompiledGraph g, Workspace ws, List<int> entries, int count)
     {
-        var cause = ws.Cause[node];
-        if (cause < 0 || ws.ChainStamp[cause] == ws.CurrentStamp)
+        if (entries.Count <= count)
         {
-            ws.ChainDepth[node] = cause < 0 ? 0 : ws.ChainDepth[cause] + 1;
-            ws.ChainStamp[node] = ws.CurrentStamp;
-            return ws.ChainDepth[node];
+            var ids = new string[entries.Count];
+            for (var i = 0; i < ids.Length; i++)
+            {
+                ids[i] = g.IdOf(ws.NodeOf(entries[i]));
+            }
+
+            var sorted = entries.ToArray();
+            Array.Sort(ids, sorted, StringComparer.Ordinal);
+            return sorted;
         }
 
-        var stack = ws.Chain;
-        var current = node;
-        while (ws.ChainStamp[current] != ws.CurrentStamp && ws.Cause[current] >= 0)
+        var greatestFirst = Comparer<string>.Create((a, b) => string.CompareOrdinal(b, a));
+        var heap = new PriorityQueue<int, string>(count + 1, greatestFirst);
+        foreach (var entry in entries)
         {
-            stack.Push(current);
-            current = ws.Cause[current];
+            var id = g.IdOf(ws.NodeOf(entry));
+            if (heap.Count < count)
+            {
+                heap.Enqueue(entry, id);
+            }
+            else if (heap.TryPeek(out _, out var greatest) && string.CompareOrdinal(id, greatest) < 0)
+            {
+                heap.EnqueueDequeue(entry, id);
+            }
         }
 
-        var depth = ws.ChainStamp[current] == ws.CurrentStamp ? ws.ChainDepth[current] : 0;
-        ws.ChainStamp[current] = ws.CurrentStamp;
-        ws.ChainDepth[current] = depth;
-        while (stack.Count > 0)
+        var result = new int[heap.Count];
+        for (var i = result.Length - 1; i >= 0; i--)
         {
-            current = stack.Pop();
-            ws.ChainDepth[current] = ++depth;
-            ws.ChainStamp[current] = ws.CurrentStamp;
+            result[i] = heap.Dequeue();
         }
 
-        return ws.ChainDepth[node];
+        return result;
     }
 
-    private static ImpactedNode Describe(CompiledGraph g, Workspace ws, int node)
+    /// <summary>A node at the level of its entry, with the chain of raises that led there.</summary>
+    private static ImpactedNode Describe(CompiledGraph g, Workspace ws, int entry)
     {
         var path = new List<string>();
-        for (var current = node; current >= 0; current = ws.Cause[current])
+        for (var current = entry; current >= 0; current = ws.ParentOf(current))
         {
-            path.Add(g.IdOf(current));
+            path.Add(g.IdOf(ws.NodeOf(current)));
         }
 
         path.Reverse();
-        return new ImpactedNode(g.IdOf(node), ws.LevelOf(node), path.Count - 1, path, TimeSpan.FromSeconds(ws.TimeSeconds[node]));
+        var node = ws.NodeOf(entry);
+        return new ImpactedNode(g.IdOf(node), ws.LevelOf(node), ws.DepthOf(entry), path, TimeSpan.FromSeconds(ws.TimeSeconds[node]));
     }
 }

@@ -17,7 +17,8 @@ internal static class Propagation
     private const int CancellationCheckInterval = 1 << 14;
 
     // How many queued nodes ahead the wave asks the memory for; the adjacency offsets go out first, the edges
-    // when those have arrived. Measured on the benchmark graph (bench/README.md).
+    // when those have arrived. On the benchmark graph 8, 16 and 32 did alike; without prefetching the blast
+    // radius took a third longer (bench/README.md).
     private const int PrefetchDistance = 16;
 
     // ws must be begun and clean. When masked, only nodes stamped in ws.Stamp may change (origins always may).
@@ -25,9 +26,14 @@ internal static class Propagation
         CompiledGraph g, Workspace ws, ReadOnlySpan<(int Node, NodeState State)> origins,
         bool masked, long durationSeconds, CancellationToken cancellationToken)
     {
+        foreach (var (node, _) in origins)
+        {
+            ws.Levels[node] |= Workspace.OriginFlag;
+        }
+
         foreach (var (node, state) in origins)
         {
-            Raise(ws, node, (int)state, -1, 0);
+            Raise(ws, node, (int)state, -1, 0, 0);
         }
 
         var scans = 0;
@@ -39,7 +45,8 @@ internal static class Propagation
                 var raised = ws.Raised[level];
                 while (raised.Head < raised.Count)
                 {
-                    var node = raised.Items[raised.Head++];
+                    var entry = raised.Head++;
+                    var node = raised.Items[entry];
                     PrefetchAhead(g, ws, raised);
 
                     // A node that rose further since is scanned at its higher level instead.
@@ -53,7 +60,7 @@ internal static class Propagation
                         cancellationToken.ThrowIfCancellationRequested();
                     }
 
-                    Scan(g, ws, node, level, masked, now, durationSeconds);
+                    Scan(g, ws, node, level, Workspace.Entry(level, entry), raised.Depth[entry] + 1, masked, now, durationSeconds);
                 }
             }
 
@@ -65,25 +72,27 @@ internal static class Propagation
             now = ws.Delayed.Now;
             foreach (ref readonly var step in due)
             {
+                var depth = ws.DepthOf(step.Cause) + 1;
                 if (step.Kind == StepKind.Member)
                 {
                     ref readonly var member = ref g.Edges[step.Target];
-                    UpdateGroup(ws, member.Group, g.SlackOf(member), member.Dependent, (int)step.OldLevel, (int)step.Level, step.Cause, now);
+                    UpdateGroup(ws, member.Group, g.SlackOf(member), member.Dependent, (int)step.OldLevel, (int)step.Level, step.Cause, depth, now);
                 }
                 else
                 {
-                    Raise(ws, step.Target, (int)step.Level, step.Cause, now);
+                    Raise(ws, step.Target, (int)step.Level, step.Cause, depth, now);
                 }
             }
         }
     }
 
-    /// <summary>Tells node n's dependents that it reached <paramref name="current"/>.</summary>
-    private static void Scan(CompiledGraph g, Workspace ws, int n, int current, bool masked, long now, long durationSeconds)
+    /// <summary>Tells node n's dependents that it reached <paramref name="current"/> (by the raise <paramref name="cause"/>).</summary>
+    private static void Scan(CompiledGraph g, Workspace ws, int n, int current, int cause, int depth, bool masked, long now, long durationSeconds)
     {
         var levels = ws.Levels;
-        var told = levels[n] >> Workspace.ToldShift;
-        levels[n] = (byte)(current | current << Workspace.ToldShift);
+        var state = levels[n];
+        var told = (state >> Workspace.ToldShift) & Workspace.LevelMask;
+        levels[n] = (byte)((state & Workspace.OriginFlag) | current << Workspace.ToldShift | current);
         var edges = g.Edges;
         var end = g.DependentStart[n + 1];
         for (var slot = g.DependentStart[n]; slot < end; slot++)
@@ -102,11 +111,11 @@ internal static class Propagation
             {
                 if (edge.Group < 0)
                 {
-                    Raise(ws, dependent, capped, n, now);
+                    Raise(ws, dependent, capped, cause, depth, now);
                 }
                 else
                 {
-                    UpdateGroup(ws, edge.Group, g.SlackOf(edge), dependent, cappedBefore, capped, n, now);
+                    UpdateGroup(ws, edge.Group, g.SlackOf(edge), dependent, cappedBefore, capped, cause, depth, now);
                 }
 
                 continue;
@@ -120,18 +129,18 @@ internal static class Propagation
 
             if (edge.Group >= 0)
             {
-                ws.Delayed.Add(new DelayedStep { Target = slot, Cause = n, Level = (NodeState)capped, OldLevel = (NodeState)cappedBefore, Kind = StepKind.Member }, at);
+                ws.Delayed.Add(new DelayedStep { Target = slot, Cause = cause, Level = (NodeState)capped, OldLevel = (NodeState)cappedBefore, Kind = StepKind.Member }, at);
             }
             else if (capped > (levels[dependent] & Workspace.LevelMask))
             {
-                ws.Delayed.Add(new DelayedStep { Target = dependent, Cause = n, Level = (NodeState)capped, Kind = StepKind.Raise }, at);
+                ws.Delayed.Add(new DelayedStep { Target = dependent, Cause = cause, Level = (NodeState)capped, Kind = StepKind.Raise }, at);
             }
         }
     }
 
     /// <summary>Raises a node now, and lists it for a scan at its new level.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Raise(Workspace ws, int node, int to, int cause, long now)
+    private static void Raise(Workspace ws, int node, int to, int cause, int depth, long now)
     {
         var before = ws.Levels[node];
         var old = before & Workspace.LevelMask;
@@ -141,7 +150,6 @@ internal static class Propagation
         }
 
         ws.Levels[node] = (byte)((before & ~Workspace.LevelMask) | to);
-        ws.Cause[node] = cause;
         if (now > 0)
         {
             ws.TimeSeconds[node] = now;
@@ -149,11 +157,17 @@ internal static class Propagation
 
         ws.Counts[old]--;
         ws.Counts[to]++;
-        ws.Raised[to].Add(node);
+        var raised = ws.Raised[to];
+        if ((before & Workspace.OriginFlag) != 0)
+        {
+            ws.OriginEntries[node] = Workspace.Entry(to, raised.Count);
+        }
+
+        raised.Add(node, cause, depth);
     }
 
     /// <summary>A member's capped level rose: count it, and raise the dependent if the group's contribution rose.</summary>
-    private static void UpdateGroup(Workspace ws, int group, int slack, int dependent, int from, int to, int cause, long now)
+    private static void UpdateGroup(Workspace ws, int group, int slack, int dependent, int from, int to, int cause, int depth, long now)
     {
         ref var counts = ref ws.Groups[group];
         if (counts.AtRisk == 0)
@@ -182,7 +196,7 @@ internal static class Propagation
         var after = Contribution(slack, counts);
         if (after > before)
         {
-            Raise(ws, dependent, after, cause, now);
+            Raise(ws, dependent, after, cause, depth, now);
         }
     }
 

@@ -49,7 +49,7 @@ public sealed class PropagationEngine
             }
 
             Propagation.Run(Graph, ws, origins, masked: query.MaxDepth is not null, duration, cancellationToken);
-            return ImpactSelection.Collect(Graph, ws, origins, query.Limit);
+            return ImpactSelection.Collect(Graph, ws, query.Limit);
         }
         finally
         {

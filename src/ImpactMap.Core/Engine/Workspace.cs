@@ -8,47 +8,57 @@ namespace ImpactMap.Core.Engine;
 /// </summary>
 internal sealed class Workspace
 {
-    // Per node, one byte: its level in bits 0-1 and, in bits 2-3, the level its dependents were told about.
-    // A byte per node keeps the array propagation checks on every edge as small as a BFS's visited array.
+    public const int LevelMask = 3;
+    public const int ToldShift = 2;
+    public const int OriginFlag = 16;
+
+    // Per node, one byte: its level in bits 0-1, in bits 2-3 the level its dependents were told about, and
+    // whether it is an origin of this query. A byte per node keeps the array propagation checks on every edge
+    // as small as a BFS's visited array.
     public readonly byte[] Levels;
-    public readonly int[] Cause;          // where the level is above up: the provider that set it; -1 for an origin's own
     public readonly long[] TimeSeconds;   // where the level is above up: when it was reached; written only after time 0
     public readonly GroupCounts[] Groups;
     public readonly int[] Stamp;          // == CurrentStamp: in the allowed set (mask) of this query
-    public readonly int[] OriginStamp;    // == CurrentStamp: an origin of this query
-    public readonly int[] ChainDepth;     // valid where ChainStamp == CurrentStamp
-    public readonly int[] ChainStamp;
 
     /// <summary>
-    /// Per level (index 1 to 3), every node raised to it, in order. A node rises to each level at most once, so
-    /// these also list everything to reset, and a node's entry at its final level is unique.
+    /// Per level (index 1 to 3), every raise to it, in order, with the raise that caused it: the explaining
+    /// chains, written in sequence rather than scattered over per-node arrays. A node rises to each level at
+    /// most once, so these also list everything to reset, and a node's entry at its final level is unique.
     /// </summary>
     public readonly RaisedList[] Raised = [new(), new(), new(), new()];
+
+    /// <summary>Per origin, its entry at its final level.</summary>
+    public readonly Dictionary<int, int> OriginEntries = [];
 
     /// <summary>How many nodes are at each level, origins included; index 0 is not kept.</summary>
     public readonly int[] Counts = new int[4];
 
     public readonly List<int> TouchedGroups = [];
+
+    /// <summary>Room for selecting what to list, kept between queries so that a large answer allocates nothing.</summary>
+    public readonly List<int> Affected = [];
     public readonly DelayedSteps Delayed = new();
-    public readonly Stack<int> Chain = new();
     public int CurrentStamp;
 
     public Workspace(CompiledGraph graph)
     {
         Levels = new byte[graph.NodeCount];
-        Cause = new int[graph.NodeCount];
         TimeSeconds = new long[graph.NodeCount];
         Groups = new GroupCounts[graph.GroupCount];
         Stamp = new int[graph.NodeCount];
-        OriginStamp = new int[graph.NodeCount];
-        ChainDepth = new int[graph.NodeCount];
-        ChainStamp = new int[graph.NodeCount];
     }
 
     public NodeState LevelOf(int node) => (NodeState)(Levels[node] & LevelMask);
 
-    public const int LevelMask = 3;
-    public const int ToldShift = 2;
+    /// <summary>An entry of <see cref="Raised"/> as one int: its index and its level.</summary>
+    public static int Entry(int level, int index) => index << 2 | level;
+
+    public int NodeOf(int entry) => Raised[entry & LevelMask].Items[entry >> 2];
+
+    public int DepthOf(int entry) => Raised[entry & LevelMask].Depth[entry >> 2];
+
+    /// <summary>The entry whose raise caused this one; -1 for an origin's own.</summary>
+    public int ParentOf(int entry) => Raised[entry & LevelMask].Parent[entry >> 2];
 
     /// <summary>Starts a query: a fresh stamp, so old marks no longer count.</summary>
     public void Begin()
@@ -56,30 +66,8 @@ internal sealed class Workspace
         if (++CurrentStamp == int.MaxValue)
         {
             Array.Clear(Stamp);
-            Array.Clear(OriginStamp);
-            Array.Clear(ChainStamp);
             CurrentStamp = 1;
         }
-    }
-
-    /// <summary>The nodes above up, each once (origins included), in no particular order.</summary>
-    public List<int> Reached()
-    {
-        var reached = new List<int>(Counts[1] + Counts[2] + Counts[3]);
-        for (var level = 1; level <= 3; level++)
-        {
-            var raised = Raised[level];
-            for (var i = 0; i < raised.Count; i++)
-            {
-                var node = raised.Items[i];
-                if ((Levels[node] & LevelMask) == level)
-                {
-                    reached.Add(node);
-                }
-            }
-        }
-
-        return reached;
     }
 
     /// <summary>Puts back to "all up" exactly what the last query changed.</summary>
@@ -107,6 +95,7 @@ internal sealed class Workspace
         }
 
         TouchedGroups.Clear();
+        OriginEntries.Clear();
         Array.Clear(Counts);
         Delayed.Clear();
     }
@@ -120,21 +109,31 @@ internal struct GroupCounts
     public int Down;
 }
 
-/// <summary>A growing list of node indices that keeps its place: <see cref="Head"/> is how far it has been scanned.</summary>
+/// <summary>
+/// The raises to one level, in order: the node, the entry of the raise that caused it and the hops from an
+/// origin. <see cref="Head"/> is how far the list has been scanned.
+/// </summary>
 internal sealed class RaisedList
 {
     public int[] Items = new int[256];
+    public int[] Parent = new int[256];
+    public int[] Depth = new int[256];
     public int Count;
     public int Head;
 
-    public void Add(int node)
+    public void Add(int node, int parent, int depth)
     {
         if (Count == Items.Length)
         {
             Array.Resize(ref Items, Items.Length * 2);
+            Array.Resize(ref Parent, Items.Length);
+            Array.Resize(ref Depth, Items.Length);
         }
 
-        Items[Count++] = node;
+        Items[Count] = node;
+        Parent[Count] = parent;
+        Depth[Count] = depth;
+        Count++;
     }
 
     public void Clear() => Count = Head = 0;
@@ -153,7 +152,7 @@ internal enum StepKind : byte
 internal struct DelayedStep
 {
     public int Target;      // node, or edge slot for Member
-    public int Cause;
+    public int Cause;       // the entry of the raise whose scan scheduled this
     public NodeState Level;
     public NodeState OldLevel;  // Member only: the capped level before
     public StepKind Kind;
