@@ -30,34 +30,16 @@ internal static class ImpactSelection
     /// <summary>The entries of the <paramref name="take"/> affected nodes first by depth, then by ordinal id.</summary>
     private static List<int> Select(CompiledGraph g, Workspace ws, int take)
     {
-        // Depths first (counting per depth), then only the depths that fit are collected.
-        var affected = AffectedEntries(ws);
+        // Depths first (counting per depth), then only the depths that fit are gathered.
         var perDepth = new List<int>();
-        foreach (var entry in affected)
-        {
-            var depth = ws.DepthOf(entry);
-            while (perDepth.Count <= depth)
-            {
-                perDepth.Add(0);
-            }
-
-            perDepth[depth]++;
-        }
-
+        CountOrGather(ws, perDepth, byDepth: null);
         var lastDepth = 0;
         for (var sum = 0; lastDepth < perDepth.Count && (sum += perDepth[lastDepth]) < take; lastDepth++)
         {
         }
 
         var byDepth = new List<int>[Math.Min(lastDepth + 1, perDepth.Count)];
-        foreach (var entry in affected)
-        {
-            var depth = ws.DepthOf(entry);
-            if (depth < byDepth.Length)
-            {
-                (byDepth[depth] ??= new List<int>(perDepth[depth])).Add(entry);
-            }
-        }
+        CountOrGather(ws, perDepth, byDepth);
 
         var selected = new List<int>(take);
         foreach (var bucket in byDepth)
@@ -77,25 +59,40 @@ internal static class ImpactSelection
         return selected;
     }
 
-    /// <summary>Each affected node's entry at its final level, origins left out, into the workspace's list.</summary>
-    private static List<int> AffectedEntries(Workspace ws)
+    /// <summary>
+    /// Goes through each affected node's entry at its final level (origins left out) in the order the raised
+    /// lists hold them: counts them per depth into <paramref name="perDepth"/> when <paramref name="byDepth"/> is
+    /// null, else gathers them into the depths it has room for.
+    /// </summary>
+    private static void CountOrGather(Workspace ws, List<int> perDepth, List<int>[]? byDepth)
     {
-        var affected = ws.Affected;
-        affected.Clear();
         for (var level = 1; level <= 3; level++)
         {
             var raised = ws.Raised[level];
             for (var i = 0; i < raised.Count; i++)
             {
-                var state = ws.Levels[raised.Items[i]];
-                if ((state & Workspace.LevelMask) == level && (state & Workspace.OriginFlag) == 0)
+                var state = ws.Levels[raised.Items[i].Node];
+                if ((state & Workspace.LevelMask) != level || (state & Workspace.OriginFlag) != 0)
                 {
-                    affected.Add(Workspace.Entry(level, i));
+                    continue;
+                }
+
+                var depth = raised.Items[i].Depth;
+                if (byDepth is null)
+                {
+                    while (perDepth.Count <= depth)
+                    {
+                        perDepth.Add(0);
+                    }
+
+                    perDepth[depth]++;
+                }
+                else if (depth < byDepth.Length)
+                {
+                    (byDepth[depth] ??= new List<int>(perDepth[depth])).Add(Workspace.Entry(level, i));
                 }
             }
         }
-
-        return affected;
     }
 
     /// <summary>

@@ -46,7 +46,7 @@ internal static class Propagation
                 while (raised.Head < raised.Count)
                 {
                     var entry = raised.Head++;
-                    var node = raised.Items[entry];
+                    var node = raised.Items[entry].Node;
                     PrefetchAhead(g, ws, raised);
 
                     // A node that rose further since is scanned at its higher level instead.
@@ -60,7 +60,7 @@ internal static class Propagation
                         cancellationToken.ThrowIfCancellationRequested();
                     }
 
-                    Scan(g, ws, node, level, Workspace.Entry(level, entry), raised.Depth[entry] + 1, masked, now, durationSeconds);
+                    Scan(g, ws, node, level, Workspace.Entry(level, entry), raised.Items[entry].Depth + 1, masked, now, durationSeconds);
                 }
             }
 
@@ -227,7 +227,7 @@ internal static class Propagation
         var far = raised.Head + PrefetchDistance;
         if (far < raised.Count)
         {
-            var node = raised.Items[far];
+            var node = raised.Items[far].Node;
             Sse.Prefetch0(Unsafe.AsPointer(ref g.DependentStart[node]));
             Sse.Prefetch0(Unsafe.AsPointer(ref ws.Levels[node]));
         }
@@ -235,7 +235,7 @@ internal static class Propagation
         var near = raised.Head + PrefetchDistance / 2;
         if (near < raised.Count)
         {
-            var first = g.DependentStart[raised.Items[near]];
+            var first = g.DependentStart[raised.Items[near].Node];
             if (first < g.Edges.Length)
             {
                 Sse.Prefetch0(Unsafe.AsPointer(ref g.Edges[first]));

@@ -34,9 +34,6 @@ internal sealed class Workspace
     public readonly int[] Counts = new int[4];
 
     public readonly List<int> TouchedGroups = [];
-
-    /// <summary>Room for selecting what to list, kept between queries so that a large answer allocates nothing.</summary>
-    public readonly List<int> Affected = [];
     public readonly DelayedSteps Delayed = new();
     public int CurrentStamp;
 
@@ -53,12 +50,12 @@ internal sealed class Workspace
     /// <summary>An entry of <see cref="Raised"/> as one int: its index and its level.</summary>
     public static int Entry(int level, int index) => index << 2 | level;
 
-    public int NodeOf(int entry) => Raised[entry & LevelMask].Items[entry >> 2];
+    public int NodeOf(int entry) => Raised[entry & LevelMask].Items[entry >> 2].Node;
 
-    public int DepthOf(int entry) => Raised[entry & LevelMask].Depth[entry >> 2];
+    public int DepthOf(int entry) => Raised[entry & LevelMask].Items[entry >> 2].Depth;
 
     /// <summary>The entry whose raise caused this one; -1 for an origin's own.</summary>
-    public int ParentOf(int entry) => Raised[entry & LevelMask].Parent[entry >> 2];
+    public int ParentOf(int entry) => Raised[entry & LevelMask].Items[entry >> 2].Parent;
 
     /// <summary>Starts a query: a fresh stamp, so old marks no longer count.</summary>
     public void Begin()
@@ -79,10 +76,10 @@ internal sealed class Workspace
             var raised = Raised[level];
             for (var i = 0; i < raised.Count; i++)
             {
-                Levels[raised.Items[i]] = 0;
+                Levels[raised.Items[i].Node] = 0;
                 if (clearTimes)
                 {
-                    TimeSeconds[raised.Items[i]] = 0;
+                    TimeSeconds[raised.Items[i].Node] = 0;
                 }
             }
 
@@ -109,15 +106,18 @@ internal struct GroupCounts
     public int Down;
 }
 
-/// <summary>
-/// The raises to one level, in order: the node, the entry of the raise that caused it and the hops from an
-/// origin. <see cref="Head"/> is how far the list has been scanned.
-/// </summary>
+/// <summary>One raise: the node, the entry of the raise that caused it (-1 for an origin's own) and the hops from an origin.</summary>
+internal struct RaisedEntry
+{
+    public int Node;
+    public int Parent;
+    public int Depth;
+}
+
+/// <summary>The raises to one level, in order. <see cref="Head"/> is how far the list has been scanned.</summary>
 internal sealed class RaisedList
 {
-    public int[] Items = new int[256];
-    public int[] Parent = new int[256];
-    public int[] Depth = new int[256];
+    public RaisedEntry[] Items = new RaisedEntry[256];
     public int Count;
     public int Head;
 
@@ -126,14 +126,9 @@ internal sealed class RaisedList
         if (Count == Items.Length)
         {
             Array.Resize(ref Items, Items.Length * 2);
-            Array.Resize(ref Parent, Items.Length);
-            Array.Resize(ref Depth, Items.Length);
         }
 
-        Items[Count] = node;
-        Parent[Count] = parent;
-        Depth[Count] = depth;
-        Count++;
+        Items[Count++] = new RaisedEntry { Node = node, Parent = parent, Depth = depth };
     }
 
     public void Clear() => Count = Head = 0;
