@@ -255,6 +255,24 @@ public class PropagationRuleTests
         Assert.That(second.Total, Is.Zero);
     }
 
+    [TestCase(65_535, NodeState.Up)]
+    [TestCase(65_536, NodeState.AtRisk)]
+    [TestCase(65_537, NodeState.Down)]
+    public void A_group_too_large_for_the_slack_kept_in_each_edge_still_counts_every_alternative(int failed, NodeState expected)
+    {
+        // 65,537 alternatives with need 1 leave a slack of 65,536: more than the 16 bits an edge keeps of it.
+        var providers = Enumerable.Range(0, 65_537).Select(i => $"p{i}").ToArray();
+        var graph = new TestGraph().Nodes([.. providers, "app"]);
+        foreach (var provider in providers)
+        {
+            graph.Dep("app", provider, "g");
+        }
+
+        var result = graph.Impact(providers.Take(failed).ToArray());
+
+        Assert.That(result.StateOf("app"), Is.EqualTo(expected));
+    }
+
     private static TestGraph ThreeAlternatives(int need) =>
         new TestGraph().Nodes("p1", "p2", "p3", "app")
             .Dep("app", "p1", "g").Dep("app", "p2", "g").Dep("app", "p3", "g").Need("app", "g", need);
