@@ -181,6 +181,25 @@ public class PropagationRuleTests
         Assert.That(result.Truncated, Is.True);
     }
 
+    [TestCase(2, 10)]
+    [TestCase(2, 100)]
+    [TestCase(30, 100)]
+    public void The_limit_keeps_the_smallest_ids_of_a_depth_larger_than_the_room(int limit, int dependents)
+    {
+        // Shuffled ids so that neither node order nor raise order matches id order.
+        var ids = Enumerable.Range(0, dependents).Select(i => $"d{(i * 37) % dependents:D3}").ToArray();
+        var graph = new TestGraph().Nodes(["root", .. ids]);
+        foreach (var id in ids)
+        {
+            graph.Dep(id, "root");
+        }
+
+        var result = graph.Impact(new ImpactQuery([new Outage("root")], Limit: limit));
+
+        Assert.That(result.Affected.Select(a => a.Id), Is.EqualTo(ids.Order(StringComparer.Ordinal).Take(limit)));
+        Assert.That(result.Total, Is.EqualTo(dependents));
+    }
+
     [Test]
     public void Tolerances_add_up_along_the_chain()
     {

@@ -96,12 +96,13 @@ internal static class ImpactSelection
     }
 
     /// <summary>
-    /// The first <paramref name="count"/> entries by ordinal id, in order: sorted when all fit, else through a
+    /// The first <paramref name="count"/> entries by ordinal id, in order. Ids are looked up once each; a list up
+    /// to 16 times the room is sorted whole (measured faster than a heap there), a longer one goes through a
     /// bounded heap, O(n log count).
     /// </summary>
     private static IEnumerable<int> FirstById(CompiledGraph g, Workspace ws, List<int> entries, int count)
     {
-        if (entries.Count <= count)
+        if (entries.Count <= (long)count * 16)
         {
             var ids = new string[entries.Count];
             for (var i = 0; i < ids.Length; i++)
@@ -111,7 +112,7 @@ internal static class ImpactSelection
 
             var sorted = entries.ToArray();
             Array.Sort(ids, sorted, StringComparer.Ordinal);
-            return sorted;
+            return sorted.Take(count);
         }
 
         var greatestFirst = Comparer<string>.Create((a, b) => string.CompareOrdinal(b, a));
