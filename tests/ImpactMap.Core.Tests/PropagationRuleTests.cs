@@ -274,22 +274,37 @@ public class PropagationRuleTests
         Assert.That(second.Total, Is.Zero);
     }
 
-    [TestCase(65_535, NodeState.Up)]
-    [TestCase(65_536, NodeState.AtRisk)]
-    [TestCase(65_537, NodeState.Down)]
-    public void A_group_too_large_for_the_slack_kept_in_each_edge_still_counts_every_alternative(int failed, NodeState expected)
+    [TestCase(65_533, NodeState.Up)]
+    [TestCase(65_534, NodeState.AtRisk)]
+    [TestCase(65_535, NodeState.Down)]
+    public void The_largest_group_allowed_counts_every_alternative(int failed, NodeState expected)
     {
-        // 65,537 alternatives with need 1 leave a slack of 65,536: more than the 16 bits an edge keeps of it.
-        var providers = Enumerable.Range(0, 65_537).Select(i => $"p{i}").ToArray();
+        var result = LargeGroup(GraphValidator.MaxGroupSize).Impact(LargeGroupProviders(failed));
+
+        Assert.That(result.StateOf("app"), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void A_group_larger_than_the_engine_counts_is_refused_by_name()
+    {
+        var error = Assert.Throws<InvalidGraphException>(() => LargeGroup(GraphValidator.MaxGroupSize + 1).Build())!;
+
+        Assert.That(error.Problems.Select(p => p.ToString()),
+            Is.EqualTo(new[] { "dependencies[65535].group: group 'g' of 'app' has more than 65,535 dependencies" }));
+    }
+
+    private static string[] LargeGroupProviders(int count) => Enumerable.Range(0, count).Select(i => $"p{i}").ToArray();
+
+    private static TestGraph LargeGroup(int alternatives)
+    {
+        var providers = LargeGroupProviders(alternatives);
         var graph = new TestGraph().Nodes([.. providers, "app"]);
         foreach (var provider in providers)
         {
             graph.Dep("app", provider, "g");
         }
 
-        var result = graph.Impact(providers.Take(failed).ToArray());
-
-        Assert.That(result.StateOf("app"), Is.EqualTo(expected));
+        return graph;
     }
 
     private static TestGraph ThreeAlternatives(int need) =>

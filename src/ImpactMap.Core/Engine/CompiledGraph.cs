@@ -5,15 +5,14 @@ namespace ImpactMap.Core.Engine;
 /// <summary>One dependency as seen from its provider: who depends, through which group, how much, how late.</summary>
 internal struct DependentEdge
 {
-    /// <summary>Stands for a group slack too large for <see cref="GroupSlack"/>: read it from the graph.</summary>
-    public const ushort LargeSlack = ushort.MaxValue;
-
     public int Dependent;
     public int Group;              // -1 when ungrouped
     public int ToleranceSeconds;
     public NodeState Effect;
 
-    // The group's size minus its need, kept in what would be padding so that propagation reads no group array.
+    // The group's size minus its need: how many alternatives may fail before it stops meeting its need. Kept
+    // in what would be padding, so that propagation reads no array about groups; validation caps a group's
+    // size at 65,535 (GraphValidator.MaxGroupSize).
     public ushort GroupSlack;
 }
 
@@ -36,8 +35,6 @@ public sealed class CompiledGraph
     internal readonly int[] ProviderStart;
     internal readonly int[] Provider;
 
-    // Per group: how many alternatives may fail before it stops meeting its need (size - need).
-    internal readonly int[] GroupSlack;
     internal readonly bool[] IsCustomer;
 
     /// <summary>The graph this was compiled from.</summary>
@@ -53,11 +50,6 @@ public sealed class CompiledGraph
         NodeCount = graph.Nodes.Count;
         var edgeCount = dependencies.Count;
         GroupCount = resolved.GroupSize.Count;
-        GroupSlack = new int[GroupCount];
-        for (var group = 0; group < GroupCount; group++)
-        {
-            GroupSlack[group] = resolved.GroupSize[group] - resolved.GroupNeed[group];
-        }
 
         DependentStart = new int[NodeCount + 1];
         ProviderStart = new int[NodeCount + 1];
@@ -88,7 +80,7 @@ public sealed class CompiledGraph
                 Group = group,
                 ToleranceSeconds = seconds,
                 Effect = d.Effect,
-                GroupSlack = group < 0 ? (ushort)0 : (ushort)Math.Min(GroupSlack[group], DependentEdge.LargeSlack),
+                GroupSlack = group < 0 ? (ushort)0 : (ushort)(resolved.GroupSize[group] - resolved.GroupNeed[group]),
             };
             Provider[providerFill[resolved.From[e]]++] = resolved.To[e];
         }
@@ -105,10 +97,6 @@ public sealed class CompiledGraph
 
     /// <summary>The id of node <paramref name="index"/>.</summary>
     public string IdOf(int index) => Graph.Nodes[index].Id;
-
-    /// <summary>The slack of the group that <paramref name="edge"/> belongs to.</summary>
-    internal int SlackOf(in DependentEdge edge) =>
-        edge.GroupSlack == DependentEdge.LargeSlack ? GroupSlack[edge.Group] : edge.GroupSlack;
 
     /// <summary>How many dependents node <paramref name="index"/> has.</summary>
     public int DependentCount(int index) => DependentStart[index + 1] - DependentStart[index];

@@ -78,7 +78,7 @@ internal static class CriticalityAnalysis
                             _groupDown[group] = 0;
                         }
 
-                        if (++_groupDown[group] <= graph.GroupSlack[group])
+                        if (++_groupDown[group] <= edge.GroupSlack)
                         {
                             continue;
                         }

@@ -76,7 +76,7 @@ internal static class Propagation
                 if (step.Kind == StepKind.Member)
                 {
                     ref readonly var member = ref g.Edges[step.Target];
-                    UpdateGroup(ws, member.Group, g.SlackOf(member), member.Dependent, (int)step.OldLevel, (int)step.Level, step.Cause, depth, now);
+                    UpdateGroup(ws, member.Group, member.GroupSlack, member.Dependent, (int)step.OldLevel, (int)step.Level, step.Cause, depth, now);
                 }
                 else
                 {
@@ -115,7 +115,7 @@ internal static class Propagation
                 }
                 else
                 {
-                    UpdateGroup(ws, edge.Group, g.SlackOf(edge), dependent, cappedBefore, capped, cause, depth, now);
+                    UpdateGroup(ws, edge.Group, edge.GroupSlack, dependent, cappedBefore, capped, cause, depth, now);
                 }
 
                 continue;

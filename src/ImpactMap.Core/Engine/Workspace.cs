@@ -98,12 +98,16 @@ internal sealed class Workspace
     }
 }
 
-/// <summary>How many members of a group are, capped at their effects, at least at-risk, degraded and down.</summary>
+/// <summary>
+/// How many members of a group are, capped at their effects, at least at-risk, degraded and down. 16 bits
+/// each (groups hold at most 65,535), half the size of ints: a group's counters are the one cache miss per
+/// edge that a BFS does not have, so the more of them stay in cache the better.
+/// </summary>
 internal struct GroupCounts
 {
-    public int AtRisk;
-    public int Degraded;
-    public int Down;
+    public ushort AtRisk;
+    public ushort Degraded;
+    public ushort Down;
 }
 
 /// <summary>One raise: the node, the entry of the raise that caused it (-1 for an origin's own) and the hops from an origin.</summary>

@@ -75,7 +75,11 @@ public static class GraphValidator
                         edges.GroupNeed.Add(nodes[from].NeedOf(d.Group));
                     }
 
-                    edges.GroupSize[group]++;
+                    if (++edges.GroupSize[group] == MaxGroupSize + 1)
+                    {
+                        problems.Add($"{path}.group", $"group '{d.Group}' of '{d.From}' has more than {MaxGroupSize:N0} dependencies");
+                    }
+
                     edges.Group[i] = group;
                 }
             }
@@ -128,6 +132,9 @@ public static class GraphValidator
 
         return problems.ToList();
     }
+
+    /// <summary>The most alternatives one group may hold, so that the engine counts them in 16 bits.</summary>
+    public const int MaxGroupSize = ushort.MaxValue;
 
     /// <summary>The longest tolerance, so that times stay far inside a 64-bit count of seconds.</summary>
     public static readonly TimeSpan MaxTolerance = TimeSpan.FromDays(365 * 50);
