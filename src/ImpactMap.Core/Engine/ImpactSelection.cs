@@ -7,14 +7,17 @@ internal static class ImpactSelection
 {
     public static ImpactResult Collect(CompiledGraph g, Workspace ws, int? limit)
     {
-        // Propagation counted every node it raised; only the origins are taken out here.
-        var counts = ws.Counts.ToArray();
+        int down = ws.CountAt(NodeState.Down), degraded = ws.CountAt(NodeState.Degraded), atRisk = ws.CountAt(NodeState.AtRisk);
         foreach (var origin in ws.OriginEntries.Keys)
         {
-            counts[(int)ws.LevelOf(origin)]--;
+            switch (ws.LevelOf(origin))
+            {
+                case NodeState.Down: down--; break;
+                case NodeState.Degraded: degraded--; break;
+                default: atRisk--; break;
+            }
         }
 
-        int down = counts[(int)NodeState.Down], degraded = counts[(int)NodeState.Degraded], atRisk = counts[(int)NodeState.AtRisk];
         var total = down + degraded + atRisk;
         var take = Math.Min(total, limit ?? int.MaxValue);
         var selected = take == 0 ? [] : Select(g, ws, take);

@@ -155,8 +155,11 @@ internal static class Propagation
             ws.TimeSeconds[node] = now;
         }
 
-        ws.Counts[old]--;
-        ws.Counts[to]++;
+        if (old > 0)
+        {
+            ws.Overtaken[old]++;
+        }
+
         var raised = ws.Raised[to];
         if ((before & Workspace.OriginFlag) != 0)
         {

@@ -30,8 +30,8 @@ internal sealed class Workspace
     /// <summary>Per origin, its entry at its final level.</summary>
     public readonly Dictionary<int, int> OriginEntries = [];
 
-    /// <summary>How many nodes are at each level, origins included; index 0 is not kept.</summary>
-    public readonly int[] Counts = new int[4];
+    /// <summary>Per level, how many of its raises were overtaken by a raise of the same node to a higher one.</summary>
+    public readonly int[] Overtaken = new int[4];
 
     public readonly List<int> TouchedGroups = [];
     public readonly DelayedSteps Delayed = new();
@@ -46,6 +46,9 @@ internal sealed class Workspace
     }
 
     public NodeState LevelOf(int node) => (NodeState)(Levels[node] & LevelMask);
+
+    /// <summary>How many nodes end at <paramref name="level"/>, origins included.</summary>
+    public int CountAt(NodeState level) => Raised[(int)level].Count - Overtaken[(int)level];
 
     /// <summary>An entry of <see cref="Raised"/> as one int: its index and its level.</summary>
     public static int Entry(int level, int index) => index << 2 | level;
@@ -93,7 +96,7 @@ internal sealed class Workspace
 
         TouchedGroups.Clear();
         OriginEntries.Clear();
-        Array.Clear(Counts);
+        Array.Clear(Overtaken);
         Delayed.Clear();
     }
 }
