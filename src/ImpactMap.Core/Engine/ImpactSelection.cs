@@ -33,19 +33,8 @@ internal static class ImpactSelection
     /// <summary>The entries of the <paramref name="take"/> affected nodes first by depth, then by ordinal id.</summary>
     private static List<int> Select(CompiledGraph g, Workspace ws, int take)
     {
-        // Depths first (counting per depth), then only the depths that fit are gathered.
-        var perDepth = new List<int>();
-        CountOrGather(ws, perDepth, byDepth: null);
-        var lastDepth = 0;
-        for (var sum = 0; lastDepth < perDepth.Count && (sum += perDepth[lastDepth]) < take; lastDepth++)
-        {
-        }
-
-        var byDepth = new List<int>[Math.Min(lastDepth + 1, perDepth.Count)];
-        CountOrGather(ws, perDepth, byDepth);
-
         var selected = new List<int>(take);
-        foreach (var bucket in byDepth)
+        foreach (var bucket in Gather(ws, take))
         {
             var room = take - selected.Count;
             if (room == 0)
@@ -53,49 +42,54 @@ internal static class ImpactSelection
                 break;
             }
 
-            if (bucket is not null)
-            {
-                selected.AddRange(FirstById(g, ws, bucket, room));
-            }
+            selected.AddRange(FirstById(g, ws, bucket, room));
         }
 
         return selected;
     }
 
     /// <summary>
-    /// Goes through each affected node's entry at its final level (origins left out) in the order the raised
-    /// lists hold them: counts them per depth into <paramref name="perDepth"/> when <paramref name="byDepth"/> is
-    /// null, else gathers them into the depths it has room for.
+    /// In one pass over the raised lists, each affected node's entry at its final level (origins left out) by
+    /// depth, for the depths that can hold the first <paramref name="take"/>. An entry is kept while fewer than
+    /// <paramref name="take"/> entries seen so far are shallower: that bound only tightens, so whatever the
+    /// final first <paramref name="take"/> need was kept when it was seen.
     /// </summary>
-    private static void CountOrGather(Workspace ws, List<int> perDepth, List<int>[]? byDepth)
+    private static List<List<int>> Gather(Workspace ws, int take)
     {
+        var byDepth = new List<List<int>>();
+        var bound = int.MaxValue;   // keep entries of depth <= bound
+        var shallower = 0;          // entries kept of depth < bound
         for (var level = 1; level <= 3; level++)
         {
             var raised = ws.Raised[level];
             for (var i = 0; i < raised.Count; i++)
             {
                 var state = ws.Levels[raised.Items[i].Node];
-                if ((state & Workspace.LevelMask) != level || (state & Workspace.OriginFlag) != 0)
+                var depth = raised.Items[i].Depth;
+                if ((state & Workspace.LevelMask) != level || (state & Workspace.OriginFlag) != 0 || depth > bound)
                 {
                     continue;
                 }
 
-                var depth = raised.Items[i].Depth;
-                if (byDepth is null)
+                while (byDepth.Count <= depth)
                 {
-                    while (perDepth.Count <= depth)
-                    {
-                        perDepth.Add(0);
-                    }
-
-                    perDepth[depth]++;
+                    byDepth.Add([]);
                 }
-                else if (depth < byDepth.Length)
+
+                byDepth[depth].Add(Workspace.Entry(level, i));
+                if (depth < bound && ++shallower >= take)
                 {
-                    (byDepth[depth] ??= new List<int>(perDepth[depth])).Add(Workspace.Entry(level, i));
+                    bound = Math.Min(bound, byDepth.Count);
+                    while (shallower >= take)
+                    {
+                        bound--;
+                        shallower -= byDepth[bound].Count;
+                    }
                 }
             }
         }
+
+        return byDepth;
     }
 
     /// <summary>
