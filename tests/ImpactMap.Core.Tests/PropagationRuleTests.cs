@@ -307,6 +307,26 @@ public class PropagationRuleTests
         return graph;
     }
 
+    [Test]
+    public void A_small_query_on_a_larger_graph_leaves_nothing_behind_for_the_next()
+    {
+        // Few places touched on a graph many times larger: the workspace is reset place by place.
+        var graph = new TestGraph().Nodes("p1", "p2", "app")
+            .Dep("app", "p1", "g", toleranceMinutes: 10).Dep("app", "p2", "g");
+        for (var i = 0; i < 100; i++)
+        {
+            graph.Nodes($"f{i}", $"q{i}a", $"q{i}b").Dep($"f{i}", $"q{i}a", "g").Dep($"f{i}", $"q{i}b", "g");
+        }
+
+        var engine = new PropagationEngine(graph.Build());
+        var both = engine.Impact(new ImpactQuery([new Outage("p1"), new Outage("p2")]));
+        var one = engine.Impact(new ImpactQuery([new Outage("p2")]));
+
+        Assert.That(both.Get("app").State, Is.EqualTo(NodeState.Down));
+        Assert.That(both.Get("app").ImpactAt, Is.EqualTo(TimeSpan.FromMinutes(10)));
+        Assert.That(one.Affected.Select(a => (a.Id, a.State, a.ImpactAt)), Is.EqualTo(new[] { ("app", NodeState.AtRisk, TimeSpan.Zero) }));
+    }
+
     private static TestGraph ThreeAlternatives(int need) =>
         new TestGraph().Nodes("p1", "p2", "p3", "app")
             .Dep("app", "p1", "g").Dep("app", "p2", "g").Dep("app", "p3", "g").Need("app", "g", need);

@@ -12,6 +12,9 @@ internal sealed class Workspace
     public const int ToldShift = 2;
     public const int OriginFlag = 16;
 
+    // Above one in this many places touched, a reset clears an array whole.
+    private const int DenseShare = 16;
+
     // Per node, one byte: its level in bits 0-1, in bits 2-3 the level its dependents were told about, and
     // whether it is an origin of this query. A byte per node keeps the array propagation checks on every edge
     // as small as a BFS's visited array.
@@ -73,25 +76,49 @@ internal sealed class Workspace
     /// <summary>Puts back to "all up" exactly what the last query changed.</summary>
     public void Reset()
     {
+        // Where a query touched a large share of an array, clearing it whole (sequential) beats clearing
+        // each touched place (scattered): on the benchmark a blast radius over a third of the graph.
+        var raisedCount = Raised[1].Count + Raised[2].Count + Raised[3].Count;
         var clearTimes = Delayed.Now > 0;
-        for (var level = 1; level <= 3; level++)
+        if (raisedCount > Levels.Length / DenseShare)
         {
-            var raised = Raised[level];
-            for (var i = 0; i < raised.Count; i++)
+            Array.Clear(Levels);
+            if (clearTimes)
             {
-                Levels[raised.Items[i].Node] = 0;
-                if (clearTimes)
+                Array.Clear(TimeSeconds);
+            }
+        }
+        else
+        {
+            for (var level = 1; level <= 3; level++)
+            {
+                var raised = Raised[level];
+                for (var i = 0; i < raised.Count; i++)
                 {
-                    TimeSeconds[raised.Items[i].Node] = 0;
+                    Levels[raised.Items[i].Node] = 0;
+                    if (clearTimes)
+                    {
+                        TimeSeconds[raised.Items[i].Node] = 0;
+                    }
                 }
             }
-
-            raised.Clear();
         }
 
-        foreach (var group in TouchedGroups)
+        if (TouchedGroups.Count > Groups.Length / DenseShare)
         {
-            Groups[group] = default;
+            Array.Clear(Groups);
+        }
+        else
+        {
+            foreach (var group in TouchedGroups)
+            {
+                Groups[group] = default;
+            }
+        }
+
+        for (var level = 1; level <= 3; level++)
+        {
+            Raised[level].Clear();
         }
 
         TouchedGroups.Clear();
