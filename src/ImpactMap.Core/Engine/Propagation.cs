@@ -26,13 +26,9 @@ internal static class Propagation
         CompiledGraph g, Workspace ws, ReadOnlySpan<(int Node, NodeState State)> origins,
         bool masked, long durationSeconds, CancellationToken cancellationToken)
     {
-        foreach (var (node, _) in origins)
-        {
-            ws.Levels[node] |= Workspace.OriginFlag;
-        }
-
         foreach (var (node, state) in origins)
         {
+            ws.Levels[node] |= Workspace.OriginFlag;
             Raise(ws, node, (int)state, -1, 0, 0);
         }
 

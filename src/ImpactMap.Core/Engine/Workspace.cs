@@ -4,7 +4,8 @@ namespace ImpactMap.Core.Engine;
 
 /// <summary>
 /// Scratch arrays for one propagation at a time, sized to the graph and reused: a query clears only what it
-/// touched, so a small blast radius costs time in its own size, not the graph's.
+/// touched (or a whole array where it touched much of it), so a small blast radius costs time in its own
+/// size, not the graph's.
 /// </summary>
 internal sealed class Workspace
 {
@@ -53,7 +54,7 @@ internal sealed class Workspace
     /// <summary>How many nodes end at <paramref name="level"/>, origins included.</summary>
     public int CountAt(NodeState level) => Raised[(int)level].Count - Overtaken[(int)level];
 
-    /// <summary>An entry of <see cref="Raised"/> as one int: its index and its level.</summary>
+    /// <summary>An entry of <see cref="Raised"/> as one int: its index (below 2^29 nodes) and its level.</summary>
     public static int Entry(int level, int index) => index << 2 | level;
 
     public int NodeOf(int entry) => Raised[entry & LevelMask].Items[entry >> 2].Node;
