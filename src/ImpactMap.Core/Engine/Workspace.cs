@@ -74,7 +74,7 @@ internal sealed class Workspace
         }
     }
 
-    /// <summary>Puts back to "all up" exactly what the last query changed.</summary>
+    /// <summary>Puts back to "all up" what the last query changed, place by place or, where it changed much, whole arrays.</summary>
     public void Reset()
     {
         // Where a query touched a large share of an array, clearing it whole (sequential) beats clearing
