@@ -69,18 +69,34 @@ public class EmbeddedStoreTests
         using var data = new TempFolder();
         var settings = ApiServer.EmbeddedSettings(data.Path, samples: false);
         var document = LargeDocument(100_003);
-        var outcomes = new List<string>();
+        TimeSpan importTime;
         await using (var first = await ApiServer.StartAsync(settings))
         {
-            Assert.That((await first.Client.PutAsync("/v1/graphs/big", ApiServer.Yaml(SmallGraph))).StatusCode, Is.EqualTo(HttpStatusCode.Created));
+            // One import uninterrupted, on a fresh service like the ones killed below, to know when to kill.
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            Assert.That((await first.Client.PutAsync("/v1/graphs/big", LargeContent(document))).StatusCode, Is.EqualTo(HttpStatusCode.Created));
+            importTime = watch.Elapsed;
+            Assert.That((await first.Client.PutAsync("/v1/graphs/big", ApiServer.Yaml(SmallGraph))).StatusCode, Is.EqualTo(HttpStatusCode.OK));
         }
 
-        // Early, middle and late in the import, so that kills land both before and after its commit.
-        foreach (var killAfter in new[] { 400, 2000, 4500, 9000 })
+        // Early, mid-way and late in the import, while it runs; then once just after it was acknowledged.
+        var outcomes = new List<string>();
+        foreach (var share in new double?[] { 0.15, 0.5, 0.85, null })
         {
             await using var server = await ApiServer.StartAsync(settings);
-            var import = server.Client.PutAsync("/v1/graphs/big", new ByteArrayContent(document) { Headers = { ContentType = new("application/json") } });
-            await Task.Delay(killAfter);
+            var import = server.Client.PutAsync("/v1/graphs/big", LargeContent(document));
+            var acknowledged = false;
+            if (share is { } s)
+            {
+                await Task.Delay(importTime * s);
+                Assert.That(import.IsCompleted, Is.False, $"the kill at {s:P0} of {importTime} must land while the import runs");
+            }
+            else
+            {
+                acknowledged = (await import).StatusCode == HttpStatusCode.OK;
+                Assert.That(acknowledged, Is.True);
+            }
+
             await server.KillAsync();
             try
             {
@@ -98,15 +114,24 @@ public class EmbeddedStoreTests
             Assert.That(sizes, Is.AnyOf((3, 2), (100_003, 500_000)), "the previous graph or the new one, never a part");
             var read = await restarted.Client.GetAsync("/v1/graphs/big/nodes?limit=1");
             Assert.That(read.StatusCode, Is.EqualTo(HttpStatusCode.OK), "and it loads: every dependency has both its ends");
-            outcomes.Add(sizes.Item1 == 3 ? "previous" : "new");
-            if (sizes.Item1 != 3)
+            var outcome = sizes.Item1 == 3 ? "previous" : "new";
+            outcomes.Add(outcome);
+            if (acknowledged)
+            {
+                Assert.That(outcome, Is.EqualTo("new"), "an acknowledged import survives the kill");
+            }
+
+            if (outcome == "new")
             {
                 await restarted.Client.PutAsync("/v1/graphs/big", ApiServer.Yaml(SmallGraph));
             }
         }
 
-        TestContext.Out.WriteLine("after each kill: " + string.Join(", ", outcomes));
+        TestContext.Out.WriteLine($"import {importTime}; after each kill: " + string.Join(", ", outcomes));
+        Assert.That(outcomes.Take(3), Does.Contain("previous"), "at least one kill landed before the import committed");
     }
+
+    private static ByteArrayContent LargeContent(byte[] document) => new(document) { Headers = { ContentType = new("application/json") } };
 
     /// <summary>A deep, wide, acyclic supply chain as JSON: five earlier providers per node, 5 x (nodes - 1000) dependencies in all.</summary>
     private static byte[] LargeDocument(int nodes)

@@ -74,9 +74,15 @@ public class IdempotencyTests(string store) : ApiTestBase(store)
         var key = Guid.NewGuid().ToString();
 
         var failed = await PostAsync($"/v1/graphs/{graph}/dependencies", """{"from": "shop", "to": "ghost"}""", key);
-        var again = await PostAsync($"/v1/graphs/{graph}/dependencies", """{"from": "shop", "to": "ghost"}""", key);
+        var corrected = await PostAsync($"/v1/graphs/{graph}/dependencies", """{"from": "shop", "to": "region"}""", key);
+        var retried = await PostAsync($"/v1/graphs/{graph}/dependencies", """{"from": "shop", "to": "region"}""", key);
 
         await ProblemOf(failed, HttpStatusCode.BadRequest);
-        await ProblemOf(again, HttpStatusCode.BadRequest);
+        Assert.That(corrected.StatusCode, Is.EqualTo(HttpStatusCode.Created),
+            "had the failed attempt been kept, this other body under the same key would get 422: " + await corrected.Content.ReadAsStringAsync());
+        Assert.That(corrected.Headers.Contains("Idempotent-Replayed"), Is.False);
+        Assert.That(retried.Headers.GetValues("Idempotent-Replayed").Single(), Is.EqualTo("true"), "the corrected attempt is the one kept");
+        var edges = await JsonOf(await Client.GetAsync($"/v1/graphs/{graph}/dependencies?from=shop&to=region"));
+        Assert.That(edges.GetProperty("items").GetArrayLength(), Is.EqualTo(1));
     }
 }

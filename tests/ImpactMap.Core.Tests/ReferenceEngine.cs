@@ -28,6 +28,7 @@ internal static class ReferenceEngine
             }
         }
 
+        var dependenciesOf = graph.Dependencies.ToLookup(d => d.From);
         bool changed;
         do
         {
@@ -41,7 +42,7 @@ internal static class ReferenceEngine
 
                 foreach (var level in Levels)
                 {
-                    var candidate = EarliestByDependencies(graph, node, level, reached);
+                    var candidate = EarliestByDependencies(dependenciesOf[node.Id].ToList(), node, level, reached);
                     if (candidate < duration && (!reached.TryGetValue((node.Id, level), out var known) || candidate < known))
                     {
                         reached[(node.Id, level)] = candidate;
@@ -67,10 +68,9 @@ internal static class ReferenceEngine
 
     /// <summary>The earliest time the node's dependencies make it at least <paramref name="level"/>, or MaxValue.</summary>
     private static long EarliestByDependencies(
-        DependencyGraph graph, Node node, NodeState level, Dictionary<(string, NodeState), long> reached)
+        List<Dependency> mine, Node node, NodeState level, Dictionary<(string, NodeState), long> reached)
     {
         var best = long.MaxValue;
-        var mine = graph.Dependencies.Where(d => d.From == node.Id).ToList();
         foreach (var d in mine.Where(d => d.Group is null && d.Effect >= level))
         {
             if (reached.TryGetValue((d.To, level), out var t))
