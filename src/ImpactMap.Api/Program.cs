@@ -4,6 +4,7 @@ using ImpactMap.Api.Graphs;
 using ImpactMap.Api.Hosting;
 using ImpactMap.Api.Impact;
 using ImpactMap.Api.Incidents;
+using ImpactMap.Core.Catalog;
 using ImpactMap.Core.Documents;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
@@ -27,7 +28,10 @@ try
     builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize =
         builder.Configuration.GetValue($"{ImpactMapOptions.Section}:{nameof(ImpactMapOptions.MaxRequestBytes)}", ImpactMapOptions.DefaultMaxRequestBytes));
 
-    // The graph store (embedded SQLite or Neo4j) and the catalog of graphs with their engines.
+    // One clock for the whole service, stores included, so tests can freeze time everywhere.
+    builder.Services.AddSingleton(TimeProvider.System);
+
+    // The store (embedded SQLite or Neo4j), one registration per port, and the catalog of graphs with their engines.
     builder.Services.AddGraphStore(builder.Configuration);
 
     // JSON as the documents use it: camelCase, nulls left out, unknown fields refused.
@@ -44,8 +48,8 @@ try
     builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 
     // Incidents and the event feed for dashboards, in the same store as the graphs.
-    builder.Services.AddSingleton(TimeProvider.System);
     builder.Services.AddSingleton<EventFeed>();
+    builder.Services.AddSingleton<IEventPublisher>(sp => sp.GetRequiredService<EventFeed>());
     builder.Services.AddSingleton<IncidentService>();
 
     // API keys, per-key rate limits and the audit trail.

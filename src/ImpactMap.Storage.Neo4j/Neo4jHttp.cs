@@ -104,6 +104,9 @@ internal sealed class Neo4jHttp(HttpClient reads, HttpClient writes, Neo4jStoreO
     /// <summary>The rows of one statement's result, each a JSON array of the returned columns.</summary>
     internal sealed record Result(IReadOnlyList<JsonElement> Rows);
 
+    /// <summary>A returned text column that may be null.</summary>
+    internal static string? TextOrNull(JsonElement value) => value.ValueKind == JsonValueKind.Null ? null : value.GetString();
+
     private async Task<(IReadOnlyList<Result> Results, string? Location)> PostAsync(
         HttpClient client, string url, IReadOnlyList<Statement> statements, CancellationToken cancellationToken)
     {
@@ -191,22 +194,3 @@ internal sealed class Neo4jHttp(HttpClient reads, HttpClient writes, Neo4jStoreO
 /// the whole transaction may be tried again.
 /// </summary>
 internal sealed class TransientNeo4jException(string message) : Exception(message);
-
-/// <summary>Where Neo4j is and how to talk to it.</summary>
-public sealed class Neo4jStoreOptions
-{
-    /// <summary>The HTTP address, e.g. http://localhost:7474.</summary>
-    public Uri Url { get; set; } = new("http://localhost:7474");
-
-    /// <summary>The database (4.x and 5.x; 3.x has one).</summary>
-    public string Database { get; set; } = "neo4j";
-
-    /// <summary>Basic authentication, when set.</summary>
-    public string? User { get; set; }
-
-    /// <summary>The password for <see cref="User"/>.</summary>
-    public string? Password { get; set; }
-
-    /// <summary>Rows per UNWIND statement in a bulk import.</summary>
-    public int BatchSize { get; set; } = 5000;
-}

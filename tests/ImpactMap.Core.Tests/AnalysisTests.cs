@@ -72,7 +72,7 @@ public class AnalysisTests
 
         var ranking = new PropagationEngine(graph.Build()).Criticality(top: 2);
 
-        Assert.That(ranking, Is.EqualTo(new[] { new CriticalNode("cloud", 4, 2), new CriticalNode("saas", 3, 2) }));
+        Assert.That(ranking, Is.EqualTo(new[] { new NodeCriticality("cloud", 4, 2), new NodeCriticality("saas", 3, 2) }));
     }
 
     [FsCheck.NUnit.Property(MaxTest = 500)]

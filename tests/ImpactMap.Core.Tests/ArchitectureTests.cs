@@ -15,5 +15,6 @@ public class ArchitectureTests
         Assert.That(references, Has.None.StartsWith("Serilog"));
         Assert.That(references, Has.None.StartsWith("Microsoft.Data.Sqlite"));
         Assert.That(references, Has.None.StartsWith("ImpactMap.Storage"));
+        Assert.That(references, Has.None.StartsWith("QuikGraph"), "QuikGraph serves the tests and the benchmark as an oracle, not the product");
     }
 }

@@ -131,6 +131,82 @@ public class IncidentTests
         Assert.That(json, Does.Contain("\"status\":\"investigating\"").And.Contain("\"state\":\"at-risk\""));
     }
 
+    [Test]
+    public void An_update_moves_the_status_on_records_what_changed_and_the_revision()
+    {
+        var (graph, before) = TwoNodeImpact(NodeState.Down);
+        var after = IncidentImpacts.Compute(new PropagationEngine(graph), 1, [new IncidentOutage("a", NodeState.AtRisk)], null, DateTimeOffset.UnixEpoch, 1000);
+        var at = new DateTimeOffset(2026, 11, 30, 7, 0, 0, TimeSpan.Zero);
+
+        var updated = Open(before).WithUpdate(at, IncidentStatus.Monitoring, "partly restored", [new IncidentOutage("a", NodeState.AtRisk)], null, after);
+
+        Assert.That(updated.Status, Is.EqualTo(IncidentStatus.Monitoring));
+        Assert.That(updated.Revision, Is.EqualTo(2));
+        Assert.That(updated.Impact, Is.SameAs(after));
+        Assert.That(updated.Outages.Single().State, Is.EqualTo(NodeState.AtRisk));
+        var update = updated.LatestUpdate!;
+        Assert.That((update.Sequence, update.At, update.Message), Is.EqualTo((1, at, "partly restored")));
+        Assert.That(update.Change!.Improved, Is.EqualTo(new[] { "b" }));
+    }
+
+    [Test]
+    public void An_update_without_new_outages_keeps_the_impact_and_records_no_change()
+    {
+        var (_, impact) = TwoNodeImpact(NodeState.Down);
+
+        var updated = Open(impact).WithUpdate(DateTimeOffset.UnixEpoch, IncidentStatus.Identified, "cause found", null, null, null);
+
+        Assert.That(updated.Impact, Is.SameAs(impact));
+        Assert.That(updated.LatestUpdate!.Change, Is.Null);
+        Assert.That(updated.LatestUpdate.Outages, Is.Null);
+    }
+
+    [Test]
+    public void An_update_cannot_close_an_incident()
+    {
+        var (_, impact) = TwoNodeImpact(NodeState.Down);
+
+        Assert.Throws<ArgumentException>(() => Open(impact).WithUpdate(DateTimeOffset.UnixEpoch, IncidentStatus.Closed, "done", null, null, null));
+    }
+
+    [Test]
+    public void Closing_needs_an_accepted_review()
+    {
+        var (_, impact) = TwoNodeImpact(NodeState.Down);
+        var incident = Open(impact);
+
+        var refused = Assert.Throws<IncidentReviewRequiredException>(() => incident.Close(DateTimeOffset.UnixEpoch));
+        var closed = incident.WithReview(Review("first")).Close(new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero));
+
+        Assert.That(refused!.Id, Is.EqualTo(incident.Id));
+        Assert.That(closed.Status, Is.EqualTo(IncidentStatus.Closed));
+        Assert.That(closed.ClosedAt, Is.EqualTo(new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero)));
+        Assert.That(closed.Revision, Is.EqualTo(3));
+        Assert.That(closed.Close(DateTimeOffset.MaxValue), Is.SameAs(closed), "closing a closed incident changes nothing");
+    }
+
+    [Test]
+    public void A_later_review_replaces_an_earlier_one_until_the_incident_is_closed()
+    {
+        var (_, impact) = TwoNodeImpact(NodeState.Down);
+
+        var reviewed = Open(impact).WithReview(Review("first")).WithReview(Review("second"));
+        var closed = reviewed.Close(DateTimeOffset.UnixEpoch);
+
+        Assert.That(reviewed.Review!.WhatHappened, Is.EqualTo("second"));
+        Assert.That(Assert.Throws<IncidentClosedException>(() => closed.WithReview(Review("third")))!.Id, Is.EqualTo("i-1"));
+        Assert.Throws<IncidentClosedException>(() => closed.WithUpdate(DateTimeOffset.UnixEpoch, IncidentStatus.Investigating, "again", null, null, null));
+    }
+
+    private static (DependencyGraph Graph, IncidentImpact Impact) TwoNodeImpact(NodeState state)
+    {
+        var graph = DependencyGraph.Create([Node.Create("a", Node.Supplier, "A"), Node.Create("b", Node.Customer, "B")], [Dependency.Create("b", "a")]);
+        return (graph, IncidentImpacts.Compute(new PropagationEngine(graph), 1, [new IncidentOutage("a", state)], null, DateTimeOffset.UnixEpoch, 1000));
+    }
+
+    private static IncidentReview Review(string whatHappened) =>
+        new(whatHappened, "learned", [new PreventionAction("act", "me", new DateOnly(2027, 2, 1))], DateTimeOffset.UnixEpoch);
+
     private static Incident Open(IncidentImpact impact) => new(
         "i-1", "g", "Payments down", IncidentStatus.Investigating, DateTimeOffset.UnixEpoch, null,
         impact.Origins.Select(o => new IncidentOutage(o.Id, o.State)).ToList(), impact, [], null, DateTimeOffset.UnixEpoch, null, 1);

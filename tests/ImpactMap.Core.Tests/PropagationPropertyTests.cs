@@ -63,7 +63,7 @@ public class PropagationPropertyTests
         }
 
         int Expected(NodeState state) => expectedAffected.Values.Count(a => a.State == state);
-        Assert.That(result.Counts, Is.EqualTo(new ImpactCounts(Expected(NodeState.Down), Expected(NodeState.Degraded), Expected(NodeState.AtRisk))),
+        Assert.That(result.Counts, Is.EqualTo(new StateCounts(Expected(NodeState.Down), Expected(NodeState.Degraded), Expected(NodeState.AtRisk))),
             scenario.ToString());
         Assert.That(result.Total, Is.EqualTo(expectedAffected.Count));
         Assert.That(result.Truncated, Is.False);

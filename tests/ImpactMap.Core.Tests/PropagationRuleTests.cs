@@ -17,7 +17,7 @@ public class PropagationRuleTests
         Assert.That(customer.Depth, Is.EqualTo(3));
         Assert.That(customer.Path, Is.EqualTo(new[] { "region", "saas", "bank", "cust-1" }));
         Assert.That(result.Affected.Select(a => a.Id), Is.EqualTo(new[] { "saas", "bank", "cust-1" }));
-        Assert.That(result.Counts, Is.EqualTo(new ImpactCounts(3, 0, 0)));
+        Assert.That(result.Counts, Is.EqualTo(new StateCounts(3, 0, 0)));
     }
 
     [Test]

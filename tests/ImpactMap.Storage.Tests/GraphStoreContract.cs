@@ -9,16 +9,18 @@ namespace ImpactMap.Storage.Tests;
 public class GraphStoreContract(string kind)
 {
     private TempFolder _folder = null!;
-    private Func<IGraphStore> _newStore = null!;
+    private Func<StoreSet> _newStores = null!;
+    private StoreSet _stores = null!;
     private IGraphStore _store = null!;
 
     [OneTimeSetUp]
     public async Task CreateStore()
     {
         _folder = new TempFolder();
-        _newStore = await StoreFactories.CreateAsync(kind, _folder);
-        _store = _newStore();
-        await _store.InitializeAsync(CancellationToken.None);
+        _newStores = await StoreFactories.CreateAsync(kind, _folder);
+        _stores = _newStores();
+        _store = _stores.Graphs;
+        await _stores.Database.InitializeAsync(CancellationToken.None);
     }
 
     [OneTimeTearDown]
@@ -42,10 +44,10 @@ public class GraphStoreContract(string kind)
     [Test]
     public async Task Initialising_again_is_harmless()
     {
-        await _store.InitializeAsync(CancellationToken.None);
-        await _newStore().InitializeAsync(CancellationToken.None);
+        await _stores.Database.InitializeAsync(CancellationToken.None);
+        await _newStores().Database.InitializeAsync(CancellationToken.None);
 
-        Assert.That(await _store.IsReadyAsync(CancellationToken.None), Is.True);
+        Assert.That(await _stores.Database.IsReadyAsync(CancellationToken.None), Is.True);
     }
 
     [Test]
@@ -192,7 +194,7 @@ public class GraphStoreContract(string kind)
         await _store.ReplaceAsync(name, Sample(), null, CancellationToken.None);
         var writers = Enumerable.Range(0, 4).Select(w => Task.Run(async () =>
         {
-            var store = _newStore();
+            var store = _newStores().Graphs;
             for (var i = 0; i < 5; i++)
             {
                 while (true)

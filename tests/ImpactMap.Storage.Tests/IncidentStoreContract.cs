@@ -5,7 +5,7 @@ using ImpactMap.Tests.Shared;
 
 namespace ImpactMap.Storage.Tests;
 
-/// <summary>What every store must do with incidents and events, run against each of them.</summary>
+/// <summary>What every store must do with incidents, run against each of them.</summary>
 [TestFixtureSource(typeof(StoreFactories), nameof(StoreFactories.All))]
 public class IncidentStoreContract(string kind)
 {
@@ -16,9 +16,9 @@ public class IncidentStoreContract(string kind)
     public async Task CreateStore()
     {
         _folder = new TempFolder();
-        var graphs = (await StoreFactories.CreateAsync(kind, _folder))();
-        await graphs.InitializeAsync(CancellationToken.None);
-        _store = (IIncidentStore)graphs;
+        var stores = (await StoreFactories.CreateAsync(kind, _folder))();
+        await stores.Database.InitializeAsync(CancellationToken.None);
+        _store = stores.Incidents;
     }
 
     [OneTimeTearDown]
@@ -39,10 +39,10 @@ public class IncidentStoreContract(string kind)
         var incident = NewIncident("g-" + Guid.NewGuid().ToString("N")[..8], DateTimeOffset.UtcNow);
 
         await _store.CreateAsync(incident, CancellationToken.None);
-        var stored = await _store.GetIncidentAsync(incident.Graph, incident.Id, CancellationToken.None);
+        var stored = await _store.GetAsync(incident.Graph, incident.Id, CancellationToken.None);
 
         Assert.That(IncidentJson.Write(stored!), Is.EqualTo(IncidentJson.Write(incident)));
-        Assert.That(await _store.GetIncidentAsync(incident.Graph, "nope", CancellationToken.None), Is.Null);
+        Assert.That(await _store.GetAsync(incident.Graph, "nope", CancellationToken.None), Is.Null);
     }
 
     [Test]
@@ -57,9 +57,9 @@ public class IncidentStoreContract(string kind)
             await _store.CreateAsync(incident, CancellationToken.None);
         }
 
-        var all = await _store.ListIncidentsAsync(graph, null, CancellationToken.None);
-        var open = await _store.ListIncidentsAsync(graph, IncidentStatus.Investigating, CancellationToken.None);
-        var everywhereOpen = await _store.ListOpenIncidentsAsync(CancellationToken.None);
+        var all = await _store.ListAsync(graph, null, CancellationToken.None);
+        var open = await _store.ListAsync(graph, IncidentStatus.Investigating, CancellationToken.None);
+        var everywhereOpen = await _store.ListOpenAsync(CancellationToken.None);
 
         Assert.That(all.Select(i => i.Id), Is.EqualTo(new[] { closed.Id, newer.Id, older.Id }));
         Assert.That(open.Select(i => i.Id), Is.EqualTo(new[] { newer.Id, older.Id }));
@@ -76,27 +76,8 @@ public class IncidentStoreContract(string kind)
         await _store.SaveAsync(updated, 1, CancellationToken.None);
 
         Assert.ThrowsAsync<VersionConflictException>(() => _store.SaveAsync(incident with { Title = "lost", Revision = 2 }, 1, CancellationToken.None));
-        var stored = await _store.GetIncidentAsync(incident.Graph, incident.Id, CancellationToken.None);
+        var stored = await _store.GetAsync(incident.Graph, incident.Id, CancellationToken.None);
         Assert.That(stored!.Status, Is.EqualTo(IncidentStatus.Identified));
         Assert.That(stored.Title, Is.EqualTo(incident.Title));
-    }
-
-    [Test]
-    public async Task Events_come_back_in_order_per_graph_after_a_given_id()
-    {
-        var graph = "g-" + Guid.NewGuid().ToString("N")[..8];
-        var other = "g-" + Guid.NewGuid().ToString("N")[..8];
-        var before = await _store.LastEventIdAsync(CancellationToken.None);
-
-        var first = await _store.AppendEventAsync(graph, "incident.opened", """{"id":"x"}""", CancellationToken.None);
-        await _store.AppendEventAsync(other, "graph.changed", "{}", CancellationToken.None);
-        var second = await _store.AppendEventAsync(graph, "incident.closed", """{"id":"x"}""", CancellationToken.None);
-
-        Assert.That(first, Is.GreaterThan(before));
-        Assert.That(second, Is.GreaterThan(first));
-        var all = await _store.ReadEventsAsync(graph, 0, 100, CancellationToken.None);
-        Assert.That(all.Select(e => (e.Id, e.Type, e.Data)), Is.EqualTo(new[] { (first, "incident.opened", """{"id":"x"}"""), (second, "incident.closed", """{"id":"x"}""") }));
-        Assert.That((await _store.ReadEventsAsync(graph, first, 100, CancellationToken.None)).Single().Id, Is.EqualTo(second));
-        Assert.That(await _store.LastEventIdAsync(CancellationToken.None), Is.GreaterThanOrEqualTo(second));
     }
 }

@@ -19,10 +19,10 @@ public class Neo4jVersionTests
         string version, string commitPath, string firstStatement)
     {
         var server = new FakeNeo4j(version);
-        var store = new Neo4jGraphStore(new HttpClient(server), new HttpClient(server),
-            new Neo4jStoreOptions { Url = new Uri("http://neo4j.test:7474"), Database = "impact" });
+        var database = new Neo4jDatabase(new HttpClient(server), new HttpClient(server),
+            new Neo4jStoreOptions { Url = new Uri("http://neo4j.test:7474"), Database = "impact" }, TimeProvider.System);
 
-        await store.InitializeAsync(CancellationToken.None);
+        await database.InitializeAsync(CancellationToken.None);
 
         Assert.That(server.Posts.Select(p => p.Path).Distinct(), Is.EqualTo(new[] { commitPath }));
         Assert.That(server.Posts[0].Statement, Is.EqualTo(firstStatement));

@@ -5,6 +5,9 @@ using ImpactMap.Tests.Shared;
 
 namespace ImpactMap.Storage.Tests;
 
+/// <summary>Every port of one store instance, over one database object, as the service registers them.</summary>
+public sealed record StoreSet(IStoreReadiness Database, IGraphStore Graphs, IIncidentStore Incidents, IEventStore Events, IIdempotencyStore Idempotency);
+
 /// <summary>Each store the contract runs against: a fresh SQLite file, or the test Neo4j.</summary>
 public static class StoreFactories
 {
@@ -14,23 +17,44 @@ public static class StoreFactories
         yield return new TestFixtureData("neo4j").SetArgDisplayNames("neo4j");
     }
 
-    /// <summary>A store; each call gives another instance (another "service instance") on the same data.</summary>
-    public static async Task<Func<IGraphStore>> CreateAsync(string kind, TempFolder folder) => kind switch
+    /// <summary>
+    /// A factory of store instances on the same data; each call gives another instance (another "service
+    /// instance"). Times come from <paramref name="clock"/>, the system's by default.
+    /// </summary>
+    public static async Task<Func<StoreSet>> CreateAsync(string kind, TempFolder folder, TimeProvider? clock = null)
     {
-        "sqlite" => () => new SqliteGraphStore(Path.Combine(folder.Path, "store.db")),
-        "neo4j" => await Neo4jFactoryAsync(),
-        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
-    };
-
-    private static async Task<Func<IGraphStore>> Neo4jFactoryAsync()
-    {
-        var url = await Neo4jTestServer.UrlAsync();
-        // Small batches so that imports in these tests cross batch boundaries.
-        return () => new Neo4jGraphStore(
-            new HttpClient { Timeout = TimeSpan.FromSeconds(60) },
-            new HttpClient { Timeout = TimeSpan.FromSeconds(60) },
-            new Neo4jStoreOptions { Url = url, BatchSize = 500 });
+        clock ??= TimeProvider.System;
+        switch (kind)
+        {
+            case "sqlite":
+                var file = Path.Combine(folder.Path, "store.db");
+                return () => Sqlite(new SqliteDatabase(file, clock));
+            case "neo4j":
+                var url = await Neo4jTestServer.UrlAsync();
+                // Small batches so that imports in these tests cross batch boundaries.
+                return () => Neo4j(new Neo4jDatabase(
+                    new HttpClient { Timeout = TimeSpan.FromSeconds(60) },
+                    new HttpClient { Timeout = TimeSpan.FromSeconds(60) },
+                    new Neo4jStoreOptions { Url = url, BatchSize = 500 },
+                    clock));
+            default:
+                throw new ArgumentOutOfRangeException(nameof(kind));
+        }
     }
+
+    private static StoreSet Sqlite(SqliteDatabase database) => new(database,
+        new SqliteGraphStore(database), new SqliteIncidentStore(database), new SqliteEventStore(database), new SqliteIdempotencyStore(database));
+
+    private static StoreSet Neo4j(Neo4jDatabase database) => new(database,
+        new Neo4jGraphStore(database), new Neo4jIncidentStore(database), new Neo4jEventStore(database), new Neo4jIdempotencyStore(database));
+}
+
+/// <summary>A clock that stands still where a test puts it.</summary>
+public sealed class FrozenClock(DateTimeOffset now) : TimeProvider
+{
+    public DateTimeOffset Now { get; set; } = now;
+
+    public override DateTimeOffset GetUtcNow() => Now;
 }
 
 [SetUpFixture]

@@ -1,4 +1,5 @@
 using ImpactMap.Api.Hosting;
+using ImpactMap.Core.Catalog;
 
 namespace ImpactMap.Api.Access;
 
@@ -86,7 +87,7 @@ public static class AccessControl
             if (context.Request.RouteValues.TryGetValue("graph", out var graph) && graph is string name && !caller.MaySee(name))
             {
                 context.Items[RefusedItem] = true;
-                throw ApiProblem.GraphNotFound(name);
+                throw new GraphNotFoundException(name);
             }
 
             if (context.Request.Path.StartsWithSegments("/metrics") && caller.Graphs is not null)

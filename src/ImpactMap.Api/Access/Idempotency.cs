@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using ImpactMap.Api.Hosting;
+using ImpactMap.Core.Catalog;
 using ImpactMap.Core.Storage;
 
 namespace ImpactMap.Api.Access;
@@ -38,7 +39,7 @@ public static class Idempotency
             // One at a time per key here; the store keeps the first answer for retries reaching other instances.
             using (await InFlight.EnterAsync(key, context.RequestAborted))
             {
-                if (await store.FindResponseAsync(key, context.RequestAborted) is { } first)
+                if (await store.FindAsync(key, context.RequestAborted) is { } first)
                 {
                     if (first.RequestHash != hash)
                     {
@@ -80,7 +81,7 @@ public static class Idempotency
                 await captured.CopyToAsync(original, context.RequestAborted);
                 if (context.Response.StatusCode is >= 200 and < 300)
                 {
-                    await store.SaveResponseAsync(key, new IdempotentResponse(hash, context.Response.StatusCode, context.Response.ContentType,
+                    await store.SaveAsync(key, new IdempotentResponse(hash, context.Response.StatusCode, context.Response.ContentType,
                         context.Response.Headers.Location.ToString() is { Length: > 0 } location ? location : null,
                         context.Response.Headers.ETag.ToString() is { Length: > 0 } etag ? etag : null,
                         captured.ToArray()), CancellationToken.None);

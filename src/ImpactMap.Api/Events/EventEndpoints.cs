@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
-using ImpactMap.Api.Graphs;
 using ImpactMap.Api.Hosting;
+using ImpactMap.Core.Catalog;
 using ImpactMap.Core.Storage;
 
 namespace ImpactMap.Api.Events;
@@ -24,14 +24,14 @@ public static class EventEndpoints
     }
 
     public static async Task StreamEvents(
-        string graph, string? lastEventId, HttpContext context, GraphCatalog catalog, IIncidentStore store, EventFeed feed, CancellationToken cancellationToken)
+        string graph, string? lastEventId, HttpContext context, GraphCatalog catalog, IEventStore store, EventFeed feed, CancellationToken cancellationToken)
     {
         await catalog.GetAsync(graph, cancellationToken);
         var resumeFrom = context.Request.Headers["Last-Event-ID"].FirstOrDefault() ?? lastEventId;
         long after;
         if (resumeFrom is null)
         {
-            after = await store.LastEventIdAsync(cancellationToken);
+            after = await store.LastIdAsync(cancellationToken);
         }
         else if (!long.TryParse(resumeFrom, NumberStyles.None, CultureInfo.InvariantCulture, out after))
         {
@@ -47,7 +47,7 @@ public static class EventEndpoints
         var quietSince = DateTime.UtcNow;
         while (!cancellationToken.IsCancellationRequested)
         {
-            var events = await store.ReadEventsAsync(graph, after, 100, cancellationToken);
+            var events = await store.ReadAsync(graph, after, 100, cancellationToken);
             if (events.Count > 0)
             {
                 var text = new StringBuilder();

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ImpactMap.Core.Catalog;
 using ImpactMap.Core.Storage;
 
 namespace ImpactMap.Api.Events;
@@ -7,7 +8,7 @@ namespace ImpactMap.Api.Events;
 /// Publishes events into the store (so every instance and every reconnecting client sees them) and wakes
 /// this instance's event streams at once; streams also poll, for events other instances wrote.
 /// </summary>
-public sealed class EventFeed(IIncidentStore store, ILogger<EventFeed> logger)
+public sealed class EventFeed(IEventStore store, ILogger<EventFeed> logger) : IEventPublisher
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private TaskCompletionSource _published = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -20,7 +21,7 @@ public sealed class EventFeed(IIncidentStore store, ILogger<EventFeed> logger)
     {
         try
         {
-            await store.AppendEventAsync(graph, type, JsonSerializer.Serialize(payload, Json), cancellationToken);
+            await store.AppendAsync(graph, type, JsonSerializer.Serialize(payload, Json), cancellationToken);
             Interlocked.Exchange(ref _published, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
         }
         catch (StoreUnavailableException e)

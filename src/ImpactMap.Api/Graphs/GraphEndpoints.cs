@@ -1,5 +1,6 @@
 using ImpactMap.Api.Access;
 using ImpactMap.Api.Hosting;
+using ImpactMap.Core.Catalog;
 using ImpactMap.Core.Documents;
 using ImpactMap.Core.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -51,7 +52,7 @@ public static class GraphEndpoints
         string graph, HttpContext context, GraphCatalog catalog, IOptions<ImpactMapOptions> options, CancellationToken cancellationToken)
     {
         var ifMatch = context.Request.IfMatch();
-        if (await catalog.FindAsync(graph, cancellationToken) is null)
+        if (!await catalog.ExistsAsync(graph, cancellationToken))
         {
             AccessControl.RequireToCreateGraph(context);
         }
@@ -67,5 +68,5 @@ public static class GraphEndpoints
     public static async Task<NoContent> DeleteGraph(string graph, HttpContext context, GraphCatalog catalog, CancellationToken cancellationToken) =>
         await catalog.DeleteAsync(graph, context.Request.IfMatch(), cancellationToken)
             ? TypedResults.NoContent()
-            : throw ApiProblem.GraphNotFound(graph);
+            : throw new GraphNotFoundException(graph);
 }

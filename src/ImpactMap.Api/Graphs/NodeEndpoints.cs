@@ -1,4 +1,5 @@
 using ImpactMap.Api.Hosting;
+using ImpactMap.Core.Catalog;
 using ImpactMap.Core.Documents;
 using ImpactMap.Core.Model;
 using ImpactMap.Core.Storage;

@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Text;
 using ImpactMap.Api.Hosting;
+using ImpactMap.Core.Catalog;
 
 namespace ImpactMap.Api.Graphs;
 

@@ -13,12 +13,6 @@ public sealed class ApiProblem(int status, string title, string detail, IDiction
 
     public IDictionary<string, object?>? Extensions { get; } = extensions;
 
-    public static ApiProblem GraphNotFound(string graph) =>
-        new(StatusCodes.Status404NotFound, "Graph not found", $"There is no graph '{graph}'.");
-
-    public static ApiProblem NodeNotFound(string graph, string node) =>
-        new(StatusCodes.Status404NotFound, "Node not found", $"Graph '{graph}' has no node '{node}'.");
-
     public static ApiProblem BadRequest(string detail, IEnumerable<object>? problems = null) =>
         new(StatusCodes.Status400BadRequest, "Invalid request", detail,
             problems is null ? null : new Dictionary<string, object?> { ["problems"] = problems.ToList() });

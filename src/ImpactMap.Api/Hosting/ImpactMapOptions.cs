@@ -30,18 +30,4 @@ public sealed class ImpactMapOptions
 
     /// <summary>The largest limit of affected nodes one impact answer lists.</summary>
     public int MaxLimit { get; set; } = 100_000;
-
-    public Neo4jOptions Neo4j { get; set; } = new();
-}
-
-/// <summary>The <c>ImpactMap:Neo4j</c> configuration section.</summary>
-public sealed class Neo4jOptions
-{
-    public Uri Url { get; set; } = new("http://localhost:7474");
-
-    public string Database { get; set; } = "neo4j";
-
-    public string? User { get; set; }
-
-    public string? Password { get; set; }
 }

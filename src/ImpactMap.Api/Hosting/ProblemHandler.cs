@@ -1,5 +1,7 @@
 using System.Text.Json;
+using ImpactMap.Core.Catalog;
 using ImpactMap.Core.Engine;
+using ImpactMap.Core.Incidents;
 using ImpactMap.Core.Model;
 using ImpactMap.Core.Storage;
 using Microsoft.AspNetCore.Diagnostics;
@@ -14,6 +16,14 @@ public sealed class ProblemHandler(ILogger<ProblemHandler> logger) : IExceptionH
         var problem = exception switch
         {
             ApiProblem p => p,
+            GraphNotFoundException e => new ApiProblem(StatusCodes.Status404NotFound, "Graph not found", e.Message),
+            NodeNotFoundException e => new ApiProblem(StatusCodes.Status404NotFound, "Node not found", e.Message),
+            IncidentNotFoundException e => new ApiProblem(StatusCodes.Status404NotFound, "Incident not found", e.Message),
+            InvalidGraphNameException e => ApiProblem.BadRequest(e.Message),
+            IncidentClosedException e => ApiProblem.Conflict($"Incident '{e.Id}' is closed; open a new incident for a new outage."),
+            IncidentReviewRequiredException e => ApiProblem.Conflict(
+                $"Incident '{e.Id}' has no accepted review yet: PUT …/review with what happened, what was learned and how it will not happen again."),
+            GraphBusyException e => new ApiProblem(StatusCodes.Status503ServiceUnavailable, "Busy", e.Message),
             InvalidGraphException e => new ApiProblem(StatusCodes.Status400BadRequest, "Invalid graph",
                 $"The graph has {e.Problems.Count} problem(s): {e.Message}",
                 new Dictionary<string, object?> { ["problems"] = e.Problems.Select(p => new { p.Path, p.Message }).ToList() }),

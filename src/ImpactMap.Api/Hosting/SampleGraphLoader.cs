@@ -1,4 +1,4 @@
-using ImpactMap.Api.Graphs;
+using ImpactMap.Core.Catalog;
 using ImpactMap.Core.Documents;
 using ImpactMap.Core.Storage;
 

@@ -1,15 +1,15 @@
-using ImpactMap.Api.Graphs;
+using ImpactMap.Core.Catalog;
 using ImpactMap.Core.Storage;
 using ImpactMap.Storage.Neo4j;
 using ImpactMap.Storage.Sqlite;
-using Microsoft.Extensions.Http.Resilience;
-using Polly;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
+using Polly;
 
 namespace ImpactMap.Api.Hosting;
 
-/// <summary>Chooses the graph store from <c>ImpactMap:Store</c> and registers what reads and writes it.</summary>
+/// <summary>Chooses the store from <c>ImpactMap:Store</c> and registers each of its ports, and the catalog over them.</summary>
 internal static class StoreSetup
 {
     private const string Neo4jReads = "neo4j-reads", Neo4jWrites = "neo4j-writes";
@@ -21,47 +21,60 @@ internal static class StoreSetup
         switch (store)
         {
             case "embedded":
-                services.AddSingleton<IGraphStore>(sp =>
+                services.AddSingleton(sp =>
                 {
                     var options = sp.GetRequiredService<IOptions<ImpactMapOptions>>().Value;
-                    var environment = sp.GetRequiredService<IHostEnvironment>();
-                    var folder = Path.GetFullPath(options.DataDirectory, environment.ContentRootPath);
-                    return new SqliteGraphStore(Path.Combine(folder, "impactmap.db"));
+                    var folder = Path.GetFullPath(options.DataDirectory, sp.GetRequiredService<IHostEnvironment>().ContentRootPath);
+                    return new SqliteDatabase(Path.Combine(folder, "impactmap.db"), sp.GetRequiredService<TimeProvider>());
                 });
+                services.AddPorts<SqliteDatabase, SqliteGraphStore, SqliteIncidentStore, SqliteEventStore, SqliteIdempotencyStore>();
                 break;
             case "neo4j":
+                services.AddOptions<Neo4jStoreOptions>().Bind(configuration.GetSection(Neo4jStoreOptions.Section));
                 // Reads are idempotent: retried on transient failures, each try and the whole bounded in time.
                 services.AddHttpClient(Neo4jReads, c => c.Timeout = Timeout.InfiniteTimeSpan)
-                    .AddResilienceHandler("neo4j-reads", pipeline => pipeline
-                        .AddTimeout(TimeSpan.FromSeconds(15))
-                        .AddRetry(new HttpRetryStrategyOptions { MaxRetryAttempts = 2, Delay = TimeSpan.FromMilliseconds(200), BackoffType = DelayBackoffType.Exponential })
-                        .AddTimeout(TimeSpan.FromSeconds(5)));
+                    .AddResilienceHandler("neo4j-reads", (pipeline, context) =>
+                    {
+                        var neo4j = context.ServiceProvider.GetRequiredService<IOptions<Neo4jStoreOptions>>().Value;
+                        pipeline
+                            .AddTimeout(neo4j.ReadBudget)
+                            .AddRetry(new HttpRetryStrategyOptions { MaxRetryAttempts = 2, Delay = TimeSpan.FromMilliseconds(200), BackoffType = DelayBackoffType.Exponential })
+                            .AddTimeout(neo4j.ReadTimeout);
+                    });
                 // Writes are never retried by the client (a retried commit could land twice), only bounded.
                 services.AddHttpClient(Neo4jWrites, c => c.Timeout = Timeout.InfiniteTimeSpan)
-                    .AddResilienceHandler("neo4j-writes", pipeline => pipeline.AddTimeout(TimeSpan.FromSeconds(60)));
-                services.AddSingleton<IGraphStore>(sp =>
+                    .AddResilienceHandler("neo4j-writes", (pipeline, context) =>
+                        pipeline.AddTimeout(context.ServiceProvider.GetRequiredService<IOptions<Neo4jStoreOptions>>().Value.WriteTimeout));
+                services.AddSingleton(sp =>
                 {
-                    var options = sp.GetRequiredService<IOptions<ImpactMapOptions>>().Value.Neo4j;
                     var clients = sp.GetRequiredService<IHttpClientFactory>();
-                    return new Neo4jGraphStore(clients.CreateClient(Neo4jReads), clients.CreateClient(Neo4jWrites), new Neo4jStoreOptions
-                    {
-                        Url = options.Url,
-                        Database = options.Database,
-                        User = options.User,
-                        Password = options.Password,
-                    });
+                    return new Neo4jDatabase(clients.CreateClient(Neo4jReads), clients.CreateClient(Neo4jWrites),
+                        sp.GetRequiredService<IOptions<Neo4jStoreOptions>>().Value, sp.GetRequiredService<TimeProvider>());
                 });
+                services.AddPorts<Neo4jDatabase, Neo4jGraphStore, Neo4jIncidentStore, Neo4jEventStore, Neo4jIdempotencyStore>();
                 break;
             default:
                 throw new InvalidOperationException($"ImpactMap:Store must be 'embedded' or 'neo4j', not '{store}'.");
         }
 
-        // Each store keeps incidents and events beside its graphs.
-        services.AddSingleton(sp => (IIncidentStore)sp.GetRequiredService<IGraphStore>());
-        services.AddSingleton(sp => (IIdempotencyStore)sp.GetRequiredService<IGraphStore>());
         services.AddSingleton<GraphCatalog>();
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
         return services;
+    }
+
+    /// <summary>Each port of one store, every one over the store's single database object.</summary>
+    private static void AddPorts<TDatabase, TGraphs, TIncidents, TEvents, TIdempotency>(this IServiceCollection services)
+        where TDatabase : class, IStoreReadiness
+        where TGraphs : class, IGraphStore
+        where TIncidents : class, IIncidentStore
+        where TEvents : class, IEventStore
+        where TIdempotency : class, IIdempotencyStore
+    {
+        services.AddSingleton<IStoreReadiness>(sp => sp.GetRequiredService<TDatabase>());
+        services.AddSingleton<IGraphStore, TGraphs>();
+        services.AddSingleton<IIncidentStore, TIncidents>();
+        services.AddSingleton<IEventStore, TEvents>();
+        services.AddSingleton<IIdempotencyStore, TIdempotency>();
     }
 
     /// <summary>
@@ -72,7 +85,7 @@ internal static class StoreSetup
     {
         try
         {
-            await app.Services.GetRequiredService<IGraphStore>().InitializeAsync(app.Lifetime.ApplicationStopping);
+            await app.Services.GetRequiredService<IStoreReadiness>().InitializeAsync(app.Lifetime.ApplicationStopping);
             await SampleGraphLoader.LoadAsync(app, app.Lifetime.ApplicationStopping);
         }
         catch (StoreUnavailableException e)
@@ -83,7 +96,7 @@ internal static class StoreSetup
 }
 
 /// <summary>Ready means the store answers.</summary>
-internal sealed class StoreHealthCheck(IGraphStore store) : IHealthCheck
+internal sealed class StoreHealthCheck(IStoreReadiness store) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
         await store.IsReadyAsync(cancellationToken)

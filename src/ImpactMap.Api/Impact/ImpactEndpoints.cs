@@ -1,6 +1,6 @@
 using ImpactMap.Api.Access;
-using ImpactMap.Api.Graphs;
 using ImpactMap.Api.Hosting;
+using ImpactMap.Core.Catalog;
 using ImpactMap.Core.Engine;
 using ImpactMap.Core.Model;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -94,7 +94,7 @@ public static class ImpactEndpoints
     public static ImpactQuery ToQuery(ImpactRequest body, ImpactMapOptions options)
     {
         var problems = new List<string>();
-        var outages = ParseOutages(body.Outages, problems);
+        var outages = ImpactRequests.ParseOutages(body.Outages, problems);
         if (body.MaxDepth is < 0 || body.MaxDepth > options.MaxDepth)
         {
             problems.Add($"maxDepth: must be between 0 and {options.MaxDepth}");
@@ -105,53 +105,10 @@ public static class ImpactEndpoints
             problems.Add($"limit: must be between 0 and {options.MaxLimit}");
         }
 
-        TimeSpan? duration = null;
-        if (body.Duration is not null)
-        {
-            if (Durations.TryParse(body.Duration, out var parsed) && parsed > TimeSpan.Zero)
-            {
-                duration = parsed;
-            }
-            else
-            {
-                problems.Add($"duration: '{GraphValidator.Shorten(body.Duration)}' is not a positive ISO-8601 duration such as PT2H");
-            }
-        }
-
+        var duration = ImpactRequests.ParseDuration(body.Duration, "duration", problems);
         return problems.Count > 0
             ? throw ApiProblem.BadRequest(string.Join("; ", problems), problems)
             : new ImpactQuery(outages, body.MaxDepth, body.Limit ?? 1000, duration);
-    }
-
-    /// <summary>Outages as requested: at least one, each naming a node, states down (default), degraded or at-risk.</summary>
-    public static List<Outage> ParseOutages(IReadOnlyList<OutageRequest>? requested, List<string> problems)
-    {
-        if (requested is not { Count: > 0 })
-        {
-            problems.Add("outages: at least one outage is required");
-            return [];
-        }
-
-        var outages = new List<Outage>();
-        for (var i = 0; i < requested.Count; i++)
-        {
-            var outage = requested[i];
-            if (outage?.Node is null)
-            {
-                problems.Add($"outages[{i}].node: required");
-                continue;
-            }
-
-            var state = NodeState.Down;
-            if (outage.State is not null && (!NodeStates.TryParse(outage.State, out state) || state == NodeState.Up))
-            {
-                problems.Add($"outages[{i}].state: '{GraphValidator.Shorten(outage.State)}' must be down, degraded or at-risk");
-            }
-
-            outages.Add(new Outage(outage.Node, state));
-        }
-
-        return outages;
     }
 
     public static ImpactResponse ToResponse(GraphSnapshot snapshot, ImpactResult result)

@@ -1,7 +1,6 @@
-using ImpactMap.Api.Events;
-using ImpactMap.Api.Graphs;
 using ImpactMap.Api.Hosting;
 using ImpactMap.Api.Impact;
+using ImpactMap.Core.Catalog;
 using ImpactMap.Core.Incidents;
 using ImpactMap.Core.Model;
 using ImpactMap.Core.Storage;
@@ -9,9 +8,12 @@ using Microsoft.Extensions.Options;
 
 namespace ImpactMap.Api.Incidents;
 
-/// <summary>Opens, updates, reviews and closes incidents: checks the rules, stores the result, tells the event feed.</summary>
+/// <summary>
+/// Opens, updates, reviews and closes incidents: checks requests, lets the incident apply its own rules,
+/// stores the result and tells the event feed.
+/// </summary>
 public sealed class IncidentService(
-    GraphCatalog catalog, IIncidentStore store, EventFeed events, TimeProvider clock, IOptions<ImpactMapOptions> options)
+    GraphCatalog catalog, IIncidentStore store, IEventPublisher events, TimeProvider clock, IOptions<ImpactMapOptions> options)
 {
     private const int SaveAttempts = 5;
     private readonly StripedGates _gates = new();
@@ -26,7 +28,7 @@ public sealed class IncidentService(
         }
 
         var outages = Outages(body.Outages, problems, required: true)!;
-        var expected = Duration(body.ExpectedDuration, problems);
+        var expected = ImpactRequests.ParseDuration(body.ExpectedDuration, "expectedDuration", problems);
         if (problems.Count > 0)
         {
             throw ApiProblem.BadRequest(string.Join("; ", problems), problems);
@@ -50,8 +52,7 @@ public sealed class IncidentService(
     public async Task<Incident> GetAsync(string graph, string id, CancellationToken cancellationToken)
     {
         await catalog.GetAsync(graph, cancellationToken);
-        return await store.GetIncidentAsync(graph, id, cancellationToken)
-               ?? throw new ApiProblem(StatusCodes.Status404NotFound, "Incident not found", $"Graph '{graph}' has no incident '{id}'.");
+        return await store.GetAsync(graph, id, cancellationToken) ?? throw new IncidentNotFoundException(graph, id);
     }
 
     public async Task<IReadOnlyList<Incident>> ListAsync(string graph, string? status, CancellationToken cancellationToken)
@@ -65,7 +66,7 @@ public sealed class IncidentService(
         }
 
         await catalog.GetAsync(graph, cancellationToken);
-        return await store.ListIncidentsAsync(graph, filter, cancellationToken);
+        return await store.ListAsync(graph, filter, cancellationToken);
     }
 
     public async Task<Incident> UpdateAsync(string graph, string id, IncidentUpdateRequest body, CancellationToken cancellationToken)
@@ -83,35 +84,25 @@ public sealed class IncidentService(
         }
 
         var outages = Outages(body.Outages, problems, required: false);
-        var expected = Duration(body.ExpectedDuration, problems);
+        var expected = ImpactRequests.ParseDuration(body.ExpectedDuration, "expectedDuration", problems);
         if (problems.Count > 0)
         {
             throw ApiProblem.BadRequest(string.Join("; ", problems), problems);
         }
 
-        ImpactChange? change = null;
         var updated = await ChangeAsync(graph, id, async (incident, now) =>
         {
-            var impact = incident.Impact;
-            change = null;
+            IncidentImpact? impact = null;
             if (outages is not null || expected is not null)
             {
                 var snapshot = await catalog.GetAsync(graph, cancellationToken);
                 impact = Compute(snapshot, outages ?? incident.Outages, expected ?? incident.ExpectedDuration, now, cancellationToken);
-                change = ImpactChange.Between(incident.Impact, impact);
             }
 
-            var update = new IncidentUpdate(incident.Updates.Count + 1, now, status, message!, outages, change);
-            return incident with
-            {
-                Status = status,
-                Outages = outages ?? incident.Outages,
-                ExpectedDuration = expected ?? incident.ExpectedDuration,
-                Impact = impact,
-                Updates = [.. incident.Updates, update],
-            };
+            return incident.WithUpdate(now, status, message!, outages, expected, impact);
         }, cancellationToken);
 
+        var change = updated.LatestUpdate!.Change;
         await events.PublishAsync(graph, "incident.updated", new { updated.Id, Status = status.ToWire(), Message = message }, cancellationToken);
         if (change is not null)
         {
@@ -135,12 +126,10 @@ public sealed class IncidentService(
                 new Dictionary<string, object?> { ["problems"] = problems.Select(p => new { p.Path, p.Message }).ToList() });
         }
 
-        var reviewed = await ChangeAsync(graph, id, (incident, now) => Task.FromResult(incident with
-        {
-            Review = new IncidentReview(body.WhatHappened!.Trim(), body.WhatWeLearned!.Trim(),
+        var reviewed = await ChangeAsync(graph, id, (incident, now) => Task.FromResult(incident.WithReview(
+            new IncidentReview(body.WhatHappened!.Trim(), body.WhatWeLearned!.Trim(),
                 body.Prevention!.Select(p => new PreventionAction(p.Action!.Trim(), p.Owner!.Trim(), DateOnly.Parse(p.Due!, System.Globalization.CultureInfo.InvariantCulture))).ToList(),
-                now),
-        }), cancellationToken);
+                now))), cancellationToken);
         await events.PublishAsync(graph, "incident.reviewed", new { reviewed.Id }, cancellationToken);
         return reviewed;
     }
@@ -153,14 +142,12 @@ public sealed class IncidentService(
             return current;
         }
 
-        var closed = await ChangeAsync(graph, id, (incident, now) => incident.Review is null
-            ? throw ApiProblem.Conflict($"Incident '{id}' has no accepted review yet: PUT …/review with what happened, what was learned and how it will not happen again.")
-            : Task.FromResult(incident with { Status = IncidentStatus.Closed, ClosedAt = now }), cancellationToken);
+        var closed = await ChangeAsync(graph, id, (incident, now) => Task.FromResult(incident.Close(now)), cancellationToken);
         await events.PublishAsync(graph, "incident.closed", new { closed.Id, closed.Review!.WhatHappened }, cancellationToken);
         return closed;
     }
 
-    /// <summary>Applies a change to an open incident, one at a time here and revision-checked in the store.</summary>
+    /// <summary>Applies a change the incident makes of itself, one at a time here and revision-checked in the store.</summary>
     private async Task<Incident> ChangeAsync(
         string graph, string id, Func<Incident, DateTimeOffset, Task<Incident>> change, CancellationToken cancellationToken)
     {
@@ -169,12 +156,7 @@ public sealed class IncidentService(
             for (var attempt = 1; ; attempt++)
             {
                 var incident = await GetAsync(graph, id, cancellationToken);
-                if (incident.Status == IncidentStatus.Closed)
-                {
-                    throw ApiProblem.Conflict($"Incident '{id}' is closed; open a new incident for a new outage.");
-                }
-
-                var changed = await change(incident, clock.GetUtcNow()) with { Revision = incident.Revision + 1 };
+                var changed = await change(incident, clock.GetUtcNow());
                 try
                 {
                     await store.SaveAsync(changed, incident.Revision, cancellationToken);
@@ -194,21 +176,5 @@ public sealed class IncidentService(
     private static List<IncidentOutage>? Outages(IReadOnlyList<OutageRequest>? requested, List<string> problems, bool required) =>
         requested is null && !required
             ? null
-            : ImpactEndpoints.ParseOutages(requested, problems).Select(o => new IncidentOutage(o.Node, o.State)).ToList();
-
-    private static TimeSpan? Duration(string? text, List<string> problems)
-    {
-        if (text is null)
-        {
-            return null;
-        }
-
-        if (Durations.TryParse(text, out var duration) && duration > TimeSpan.Zero)
-        {
-            return duration;
-        }
-
-        problems.Add($"expectedDuration: '{GraphValidator.Shorten(text)}' is not a positive ISO-8601 duration such as PT2H");
-        return null;
-    }
+            : ImpactRequests.ParseOutages(requested, problems).Select(o => new IncidentOutage(o.Node, o.State)).ToList();
 }

@@ -19,7 +19,7 @@ internal struct DependentEdge
 /// <summary>
 /// The engine's read-only, int-indexed form of a <see cref="DependencyGraph"/>: compressed adjacency arrays
 /// in both directions, so that propagation touches only arrays of value types. Node i is
-/// <c>Graph.Nodes[i]</c>. Build once per graph version and share between threads.
+/// <c>Source.Nodes[i]</c>. Build once per graph version and share between threads.
 /// </summary>
 public sealed class CompiledGraph
 {
@@ -38,13 +38,13 @@ public sealed class CompiledGraph
     internal readonly bool[] IsCustomer;
 
     /// <summary>The graph this was compiled from.</summary>
-    public DependencyGraph Graph { get; }
+    public DependencyGraph Source { get; }
 
     /// <summary>Compiles <paramref name="graph"/>: counting sorts over the ids validation resolved; linear.</summary>
     public CompiledGraph(DependencyGraph graph)
     {
         ArgumentNullException.ThrowIfNull(graph);
-        Graph = graph;
+        Source = graph;
         var dependencies = graph.Dependencies;
         var resolved = graph.Edges;
         NodeCount = graph.Nodes.Count;
@@ -96,7 +96,7 @@ public sealed class CompiledGraph
     public int Count => NodeCount;
 
     /// <summary>The id of node <paramref name="index"/>.</summary>
-    public string IdOf(int index) => Graph.Nodes[index].Id;
+    public string IdOf(int index) => Source.Nodes[index].Id;
 
     /// <summary>How many dependents node <paramref name="index"/> has.</summary>
     public int DependentCount(int index) => DependentStart[index + 1] - DependentStart[index];

@@ -6,7 +6,7 @@ namespace ImpactMap.Core.Engine;
 /// <param name="Id">The node.</param>
 /// <param name="Down">How many other nodes go down.</param>
 /// <param name="CustomersDown">How many of those are customers.</param>
-public sealed record CriticalNode(string Id, int Down, int CustomersDown);
+public sealed record NodeCriticality(string Id, int Down, int CustomersDown);
 
 internal static class CriticalityAnalysis
 {
@@ -15,7 +15,7 @@ internal static class CriticalityAnalysis
     /// depends only on which providers are down (through effect-down dependencies), so each run is a plain
     /// breadth-first closure with a down counter per group, on stamped scratch arrays that are never cleared.
     /// </summary>
-    public static IReadOnlyList<CriticalNode> Run(CompiledGraph g, int top, CancellationToken cancellationToken)
+    public static IReadOnlyList<NodeCriticality> Run(CompiledGraph g, int top, CancellationToken cancellationToken)
     {
         var down = new int[g.NodeCount];
         var customers = new int[g.NodeCount];
@@ -39,7 +39,7 @@ internal static class CriticalityAnalysis
             .ThenByDescending(i => customers[i])
             .ThenBy(g.IdOf, StringComparer.Ordinal)
             .Take(top);
-        return order.Select(i => new CriticalNode(g.IdOf(i), down[i], customers[i])).ToList();
+        return order.Select(i => new NodeCriticality(g.IdOf(i), down[i], customers[i])).ToList();
     }
 
     private sealed class Scratch(CompiledGraph g)

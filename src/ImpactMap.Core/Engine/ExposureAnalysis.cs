@@ -6,14 +6,14 @@ namespace ImpactMap.Core.Engine;
 /// <param name="Id">The provider's id.</param>
 /// <param name="Depth">Fewest hops from the node up to this provider.</param>
 /// <param name="StateIfAloneFails">What the node suffers when only this provider goes down.</param>
-public sealed record ExposedProvider(string Id, int Depth, NodeState StateIfAloneFails)
+public sealed record UpstreamProvider(string Id, int Depth, NodeState StateIfAloneFails)
 {
     /// <summary>True when this provider alone failing takes the node down.</summary>
     public bool SinglePointOfFailure => StateIfAloneFails == NodeState.Down;
 }
 
 /// <summary>Everything upstream of a node, ordered by depth then id.</summary>
-public sealed record ExposureResult(string Node, IReadOnlyList<ExposedProvider> Providers);
+public sealed record ExposureResult(string Node, IReadOnlyList<UpstreamProvider> Providers);
 
 internal static class ExposureAnalysis
 {
@@ -23,7 +23,7 @@ internal static class ExposureAnalysis
     /// </summary>
     public static ExposureResult Run(PropagationEngine engine, int node, CancellationToken cancellationToken)
     {
-        var g = engine.Graph;
+        var g = engine.Compiled;
         var ws = engine.Rent();
         try
         {
@@ -51,11 +51,11 @@ internal static class ExposureAnalysis
                 next.Clear();
             }
 
-            var providers = new List<ExposedProvider>(upstream.Count);
+            var providers = new List<UpstreamProvider>(upstream.Count);
             foreach (var (provider, depth) in upstream)
             {
                 Propagation.Run(g, ws, [(provider, NodeState.Down)], masked: true, long.MaxValue, cancellationToken);
-                providers.Add(new ExposedProvider(g.IdOf(provider), depth, ws.LevelOf(node)));
+                providers.Add(new UpstreamProvider(g.IdOf(provider), depth, ws.LevelOf(node)));
                 ws.Reset();
             }
 

@@ -25,7 +25,7 @@ public sealed record ImpactQuery(
 public sealed record ImpactedNode(string Id, NodeState State, int Depth, IReadOnlyList<string> Path, TimeSpan ImpactAt);
 
 /// <summary>How many affected nodes are in each state.</summary>
-public sealed record ImpactCounts(int Down, int Degraded, int AtRisk);
+public sealed record StateCounts(int Down, int Degraded, int AtRisk);
 
 /// <summary>The answer to an <see cref="ImpactQuery"/>.</summary>
 /// <param name="Affected">Affected nodes (origins excluded), ordered by depth then id, at most the limit.</param>
@@ -36,7 +36,7 @@ public sealed record ImpactCounts(int Down, int Degraded, int AtRisk);
 public sealed record ImpactResult(
     IReadOnlyList<ImpactedNode> Affected,
     IReadOnlyList<ImpactedNode> Origins,
-    ImpactCounts Counts,
+    StateCounts Counts,
     int Total,
     bool Truncated);
 

@@ -25,7 +25,7 @@ internal static class ImpactSelection
         return new ImpactResult(
             selected.Select(entry => Describe(g, ws, entry)).ToList(),
             originResults,
-            new ImpactCounts(down, degraded, atRisk),
+            new StateCounts(down, degraded, atRisk),
             total,
             take < total);
     }

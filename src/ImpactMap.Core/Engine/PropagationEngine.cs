@@ -12,15 +12,18 @@ public sealed class PropagationEngine
     private readonly ConcurrentBag<Workspace> _workspaces = [];
 
     /// <summary>An engine over <paramref name="graph"/>.</summary>
-    public PropagationEngine(CompiledGraph graph) => Graph = graph ?? throw new ArgumentNullException(nameof(graph));
+    public PropagationEngine(CompiledGraph graph) => Compiled = graph ?? throw new ArgumentNullException(nameof(graph));
 
     /// <summary>Compiles <paramref name="graph"/> and makes an engine over it.</summary>
     public PropagationEngine(DependencyGraph graph) : this(new CompiledGraph(graph))
     {
     }
 
+    /// <summary>The engine's int-indexed form of <see cref="Graph"/>.</summary>
+    public CompiledGraph Compiled { get; }
+
     /// <summary>The graph this engine answers for.</summary>
-    public CompiledGraph Graph { get; }
+    public DependencyGraph Graph => Compiled.Source;
 
     /// <summary>Who is affected when the query's outages happen.</summary>
     /// <exception cref="UnknownNodeException">An outage names a node the graph lacks.</exception>
@@ -48,8 +51,8 @@ public sealed class PropagationEngine
                 StampWithinHops(ws, origins, maxDepth);
             }
 
-            Propagation.Run(Graph, ws, origins, masked: query.MaxDepth is not null, duration, cancellationToken);
-            return ImpactSelection.Collect(Graph, ws, query.Limit);
+            Propagation.Run(Compiled, ws, origins, masked: query.MaxDepth is not null, duration, cancellationToken);
+            return ImpactSelection.Collect(Compiled, ws, query.Limit);
         }
         finally
         {
@@ -63,15 +66,15 @@ public sealed class PropagationEngine
         ExposureAnalysis.Run(this, IndexOrThrow(nodeId), cancellationToken);
 
     /// <summary>The <paramref name="top"/> nodes whose failure alone takes down the most others.</summary>
-    public IReadOnlyList<CriticalNode> Criticality(int top, CancellationToken cancellationToken = default) =>
-        top < 0 ? throw new ArgumentOutOfRangeException(nameof(top)) : CriticalityAnalysis.Run(Graph, top, cancellationToken);
+    public IReadOnlyList<NodeCriticality> Criticality(int top, CancellationToken cancellationToken = default) =>
+        top < 0 ? throw new ArgumentOutOfRangeException(nameof(top)) : CriticalityAnalysis.Run(Compiled, top, cancellationToken);
 
     /// <summary>The dependency cycles: strongly connected components of two or more nodes.</summary>
-    public IReadOnlyList<IReadOnlyList<string>> Cycles() => CycleDetection.Run(Graph);
+    public IReadOnlyList<IReadOnlyList<string>> Cycles() => CycleDetection.Run(Compiled);
 
     private int IndexOrThrow(string nodeId)
     {
-        var index = Graph.Graph.IndexOf(nodeId);
+        var index = Graph.IndexOf(nodeId);
         return index >= 0 ? index : throw new UnknownNodeException([nodeId]);
     }
 
@@ -82,7 +85,7 @@ public sealed class PropagationEngine
         List<string>? unknown = null;
         for (var i = 0; i < outages.Count; i++)
         {
-            var index = Graph.Graph.IndexOf(outages[i].Node);
+            var index = Graph.IndexOf(outages[i].Node);
             if (index < 0)
             {
                 (unknown ??= []).Add(outages[i].Node);
@@ -101,7 +104,7 @@ public sealed class PropagationEngine
 
     internal Workspace Rent()
     {
-        var ws = _workspaces.TryTake(out var pooled) ? pooled : new Workspace(Graph);
+        var ws = _workspaces.TryTake(out var pooled) ? pooled : new Workspace(Compiled);
         ws.Begin();
         return ws;
     }
@@ -130,9 +133,9 @@ public sealed class PropagationEngine
         {
             foreach (var node in frontier)
             {
-                for (var slot = Graph.DependentStart[node]; slot < Graph.DependentStart[node + 1]; slot++)
+                for (var slot = Compiled.DependentStart[node]; slot < Compiled.DependentStart[node + 1]; slot++)
                 {
-                    var dependent = Graph.Edges[slot].Dependent;
+                    var dependent = Compiled.Edges[slot].Dependent;
                     if (ws.Stamp[dependent] != ws.CurrentStamp)
                     {
                         ws.Stamp[dependent] = ws.CurrentStamp;

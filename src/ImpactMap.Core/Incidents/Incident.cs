@@ -125,4 +125,62 @@ public sealed record Incident(
 {
     /// <summary>The latest update, if any.</summary>
     public IncidentUpdate? LatestUpdate => Updates.Count == 0 ? null : Updates[^1];
+
+    /// <summary>
+    /// The incident after a status update; with <paramref name="outages"/> or <paramref name="expectedDuration"/>
+    /// the update carries <paramref name="impact"/>, computed for them, and what changed.
+    /// </summary>
+    /// <exception cref="IncidentClosedException">The incident is closed.</exception>
+    /// <exception cref="ArgumentException">The status is closed: an incident closes only once reviewed, with <see cref="Close"/>.</exception>
+    public Incident WithUpdate(
+        DateTimeOffset at, IncidentStatus status, string message, IReadOnlyList<IncidentOutage>? outages, TimeSpan? expectedDuration,
+        IncidentImpact? impact)
+    {
+        RequireOpen();
+        if (status == IncidentStatus.Closed)
+        {
+            throw new ArgumentException("an update cannot close an incident; close it once reviewed", nameof(status));
+        }
+
+        var change = impact is null ? null : ImpactChange.Between(Impact, impact);
+        return this with
+        {
+            Status = status,
+            Outages = outages ?? Outages,
+            ExpectedDuration = expectedDuration ?? ExpectedDuration,
+            Impact = impact ?? Impact,
+            Updates = [.. Updates, new IncidentUpdate(Updates.Count + 1, at, status, message, outages, change)],
+            Revision = Revision + 1,
+        };
+    }
+
+    /// <summary>
+    /// The incident with <paramref name="review"/>, already accepted by <see cref="ReviewPolicy"/>. Until the
+    /// incident is closed a later review replaces an earlier one (what was learned may grow); once closed, the
+    /// review it was closed with stands.
+    /// </summary>
+    /// <exception cref="IncidentClosedException">The incident is closed.</exception>
+    public Incident WithReview(IncidentReview review)
+    {
+        ArgumentNullException.ThrowIfNull(review);
+        RequireOpen();
+        return this with { Review = review, Revision = Revision + 1 };
+    }
+
+    /// <summary>The incident closed at <paramref name="at"/>; closing a closed incident changes nothing.</summary>
+    /// <exception cref="IncidentReviewRequiredException">No review has been accepted.</exception>
+    public Incident Close(DateTimeOffset at) =>
+        Status == IncidentStatus.Closed
+            ? this
+            : Review is null
+                ? throw new IncidentReviewRequiredException(Graph, Id)
+                : this with { Status = IncidentStatus.Closed, ClosedAt = at, Revision = Revision + 1 };
+
+    private void RequireOpen()
+    {
+        if (Status == IncidentStatus.Closed)
+        {
+            throw new IncidentClosedException(Graph, Id);
+        }
+    }
 }

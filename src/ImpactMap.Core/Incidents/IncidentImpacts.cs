@@ -20,7 +20,7 @@ public static class IncidentImpacts
         var result = engine.Impact(
             new ImpactQuery(outages.Select(o => new Outage(o.Node, o.State)).ToList(), Limit: limit, Duration: expectedDuration),
             cancellationToken);
-        var graph = engine.Graph.Graph;
+        var graph = engine.Graph;
         AffectedParty Party(ImpactedNode n)
         {
             var node = graph.FindNode(n.Id)!;

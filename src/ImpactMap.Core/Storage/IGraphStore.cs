@@ -41,17 +41,6 @@ public abstract record GraphChange
     };
 }
 
-/// <summary>Thrown when a write expected another version than the stored one.</summary>
-public sealed class VersionConflictException(string graph, long? expected, long? actual)
-    : Exception($"graph '{graph}' is at version {actual?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}, not {expected?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}")
-{
-    /// <summary>The version the store holds, or null when the graph does not exist.</summary>
-    public long? Actual { get; } = actual;
-}
-
-/// <summary>Thrown when the store cannot be reached or does not answer in time.</summary>
-public sealed class StoreUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
-
 /// <summary>
 /// Where graphs live: the port that every store (embedded SQLite, Neo4j) implements. Every write is atomic
 /// and durable when its task completes; every write moves the graph's version up. Versions are checked, so
@@ -59,9 +48,6 @@ public sealed class StoreUnavailableException(string message, Exception? inner =
 /// </summary>
 public interface IGraphStore
 {
-    /// <summary>Creates what the store needs (schema, constraints); safe to call again.</summary>
-    Task InitializeAsync(CancellationToken cancellationToken);
-
     /// <summary>Every graph, by name.</summary>
     Task<IReadOnlyList<GraphSummary>> ListAsync(CancellationToken cancellationToken);
 
@@ -82,7 +68,4 @@ public interface IGraphStore
 
     /// <summary>Deletes a graph; false when it did not exist. With a version, only from that version.</summary>
     Task<bool> DeleteAsync(string name, long? expectedVersion, CancellationToken cancellationToken);
-
-    /// <summary>Whether the store answers now.</summary>
-    Task<bool> IsReadyAsync(CancellationToken cancellationToken);
 }

@@ -8,8 +8,8 @@ public sealed record IdempotentResponse(string RequestHash, int Status, string? 
 public interface IIdempotencyStore
 {
     /// <summary>The answer kept for <paramref name="key"/>, or null.</summary>
-    Task<IdempotentResponse?> FindResponseAsync(string key, CancellationToken cancellationToken);
+    Task<IdempotentResponse?> FindAsync(string key, CancellationToken cancellationToken);
 
-    /// <summary>Keeps the answer for <paramref name="key"/>; a key already kept stays as it was.</summary>
-    Task SaveResponseAsync(string key, IdempotentResponse response, CancellationToken cancellationToken);
+    /// <summary>Keeps the answer for <paramref name="key"/>, stamped with the store's clock; a key already kept stays as it was.</summary>
+    Task SaveAsync(string key, IdempotentResponse response, CancellationToken cancellationToken);
 }

@@ -1,54 +1,35 @@
 using System.Collections.Concurrent;
-using ImpactMap.Api.Events;
-using ImpactMap.Api.Hosting;
-using ImpactMap.Core.Engine;
 using ImpactMap.Core.Model;
 using ImpactMap.Core.Storage;
 
-namespace ImpactMap.Api.Graphs;
-
-/// <summary>One version of a graph, with its engine built on first use and kept until the graph changes.</summary>
-public sealed class GraphSnapshot(string name, DependencyGraph graph, long version)
-{
-    private readonly Lazy<PropagationEngine> _engine = new(() => new PropagationEngine(graph));
-    private readonly Lazy<Node[]> _nodesById = new(() => [.. graph.Nodes.OrderBy(n => n.Id, StringComparer.Ordinal)]);
-    private readonly Lazy<Dependency[]> _dependenciesByEnds = new(() =>
-        [.. graph.Dependencies.OrderBy(d => d.From, StringComparer.Ordinal).ThenBy(d => d.To, StringComparer.Ordinal)]);
-
-    public string Name { get; } = name;
-
-    public DependencyGraph Graph { get; } = graph;
-
-    public long Version { get; } = version;
-
-    public PropagationEngine Engine => _engine.Value;
-
-    public IReadOnlyList<Node> NodesById => _nodesById.Value;
-
-    public IReadOnlyList<Dependency> DependenciesByEnds => _dependenciesByEnds.Value;
-
-    public Node NodeOrThrow(string id) => Graph.FindNode(id) ?? throw ApiProblem.NodeNotFound(Name, id);
-}
+namespace ImpactMap.Core.Catalog;
 
 /// <summary>
 /// The graphs as this instance knows them. Every read asks the store for the graph's version (cheap), so
 /// an instance sees writes made by others; the graph and its engine are reloaded only when that moved.
 /// Writes to one graph are serialised here and version-checked in the store, so none is lost.
 /// </summary>
-public sealed class GraphCatalog(IGraphStore store, EventFeed events)
+public sealed class GraphCatalog(IGraphStore store, IEventPublisher events)
 {
     private const int WriteAttempts = 10;
     private readonly ConcurrentDictionary<string, GraphSnapshot> _snapshots = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, SemaphoreSlim> _writeLocks = new(StringComparer.Ordinal);
+    private readonly StripedGates _writeGates = new();
     private readonly ConcurrentDictionary<(string Name, long Version), Lazy<Task<GraphSnapshot?>>> _loads = new();
 
+    /// <summary>Every graph, by name.</summary>
     public Task<IReadOnlyList<GraphSummary>> ListAsync(CancellationToken cancellationToken) => store.ListAsync(cancellationToken);
 
+    /// <summary>The graph as it is now; <see cref="GraphNotFoundException"/> when there is none.</summary>
     public async Task<GraphSnapshot> GetAsync(string name, CancellationToken cancellationToken) =>
-        await FindAsync(name, cancellationToken) ?? throw ApiProblem.GraphNotFound(name);
+        await FindAsync(name, cancellationToken) ?? throw new GraphNotFoundException(name);
 
+    /// <summary>The graph as it is now, or null.</summary>
     public Task<GraphSnapshot?> FindAsync(string name, CancellationToken cancellationToken) =>
         FindAsync(name, waitForLocalWrite: true, cancellationToken);
+
+    /// <summary>Whether the graph exists, from its version alone: nothing is loaded.</summary>
+    public async Task<bool> ExistsAsync(string name, CancellationToken cancellationToken) =>
+        Identifier.IsValid(name) && await store.GetVersionAsync(name, cancellationToken) is not null;
 
     /// <param name="waitForLocalWrite">False inside a write, which holds the graph's gate itself.</param>
     private async Task<GraphSnapshot?> FindAsync(string name, bool waitForLocalWrite, CancellationToken cancellationToken)
@@ -72,14 +53,10 @@ public sealed class GraphCatalog(IGraphStore store, EventFeed events)
 
         // A write of this instance may have committed and not yet published its snapshot: wait for it
         // rather than read the whole graph back from the store.
-        if (waitForLocalWrite && _writeLocks.TryGetValue(name, out var gate) && gate.CurrentCount == 0)
+        if (waitForLocalWrite && await _writeGates.WaitWhileHeldAsync(name, cancellationToken)
+            && _snapshots.TryGetValue(name, out cached) && cached.Version >= version)
         {
-            await gate.WaitAsync(cancellationToken);
-            gate.Release();
-            if (_snapshots.TryGetValue(name, out cached) && cached.Version >= version)
-            {
-                return cached;
-            }
+            return cached;
         }
 
         // Another instance wrote: one load per version, shared by every request that needs it.
@@ -104,13 +81,16 @@ public sealed class GraphCatalog(IGraphStore store, EventFeed events)
         return stored is null ? null : Remember(new GraphSnapshot(name, stored.Graph, stored.Version));
     }
 
+    /// <summary>Creates or replaces a whole graph; with <paramref name="ifMatch"/>, only from that version.</summary>
     public async Task<(GraphSnapshot Snapshot, bool Created)> ReplaceAsync(
         string name, DependencyGraph graph, long? ifMatch, CancellationToken cancellationToken)
     {
-        RequireValidName(name);
-        var gate = _writeLocks.GetOrAdd(name, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(cancellationToken);
-        try
+        if (!Identifier.IsValid(name))
+        {
+            throw new InvalidGraphNameException(name);
+        }
+
+        using (await _writeGates.EnterAsync(name, cancellationToken))
         {
             var result = await store.ReplaceAsync(name, graph, ifMatch, cancellationToken);
             await events.PublishAsync(name, "graph.changed", new
@@ -118,10 +98,6 @@ public sealed class GraphCatalog(IGraphStore store, EventFeed events)
                 Graph = name, result.Version, Change = result.Created ? "created" : "replaced", Nodes = graph.Nodes.Count, Dependencies = graph.Dependencies.Count,
             }, cancellationToken);
             return (Remember(new GraphSnapshot(name, graph, result.Version)), result.Created);
-        }
-        finally
-        {
-            gate.Release();
         }
     }
 
@@ -132,13 +108,11 @@ public sealed class GraphCatalog(IGraphStore store, EventFeed events)
     public async Task<GraphSnapshot> ChangeAsync(
         string name, Func<GraphSnapshot, GraphChange> decide, long? ifMatch, CancellationToken cancellationToken)
     {
-        var gate = _writeLocks.GetOrAdd(name, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(cancellationToken);
-        try
+        using (await _writeGates.EnterAsync(name, cancellationToken))
         {
             for (var attempt = 1; ; attempt++)
             {
-                var snapshot = await FindAsync(name, waitForLocalWrite: false, cancellationToken) ?? throw ApiProblem.GraphNotFound(name);
+                var snapshot = await FindAsync(name, waitForLocalWrite: false, cancellationToken) ?? throw new GraphNotFoundException(name);
                 if (ifMatch is not null && ifMatch != snapshot.Version)
                 {
                     throw new VersionConflictException(name, ifMatch, snapshot.Version);
@@ -158,21 +132,16 @@ public sealed class GraphCatalog(IGraphStore store, EventFeed events)
                     // so that instances racing for one graph fall out of step.
                     if (attempt == WriteAttempts)
                     {
-                        throw new ApiProblem(StatusCodes.Status503ServiceUnavailable, "Busy",
-                            $"Graph '{name}' is being changed by others faster than this change could land; retry shortly.",
-                            null);
+                        throw new GraphBusyException(name);
                     }
 
                     await Task.Delay(Random.Shared.Next(5, 20 * attempt), cancellationToken);
                 }
             }
         }
-        finally
-        {
-            gate.Release();
-        }
     }
 
+    /// <summary>Deletes a graph; false when there was none.</summary>
     public async Task<bool> DeleteAsync(string name, long? ifMatch, CancellationToken cancellationToken)
     {
         var deleted = Identifier.IsValid(name) && await store.DeleteAsync(name, ifMatch, cancellationToken);
@@ -196,12 +165,4 @@ public sealed class GraphCatalog(IGraphStore store, EventFeed events)
 
     private GraphSnapshot Remember(GraphSnapshot snapshot) =>
         _snapshots.AddOrUpdate(snapshot.Name, snapshot, (_, existing) => existing.Version > snapshot.Version ? existing : snapshot);
-
-    private static void RequireValidName(string name)
-    {
-        if (!Identifier.IsValid(name))
-        {
-            throw ApiProblem.BadRequest($"'{GraphValidator.Shorten(name)}' is not a valid graph name: {Identifier.Rule}.");
-        }
-    }
 }

@@ -1,0 +1,22 @@
+namespace ImpactMap.Core.Storage;
+
+/// <summary>Something that happened, for dashboards: incident opened, impact changed, update posted, closed, graph changed.</summary>
+/// <param name="Id">Increases with every event of the store; clients resume after the last one they saw.</param>
+/// <param name="Data">The event's JSON payload.</param>
+public sealed record StoredEvent(long Id, string Graph, string Type, string Data, DateTimeOffset At);
+
+/// <summary>
+/// The event feed, beside the graphs: graph changes and incidents append to it, event streams read it, so
+/// that a stream on one service instance delivers what another recorded and a client can resume.
+/// </summary>
+public interface IEventStore
+{
+    /// <summary>Appends an event, stamped with the store's clock, and returns its id.</summary>
+    Task<long> AppendAsync(string graph, string type, string data, CancellationToken cancellationToken);
+
+    /// <summary>A graph's events after <paramref name="afterId"/>, oldest first, at most <paramref name="max"/>.</summary>
+    Task<IReadOnlyList<StoredEvent>> ReadAsync(string graph, long afterId, int max, CancellationToken cancellationToken);
+
+    /// <summary>The id of the store's newest event, 0 when there is none.</summary>
+    Task<long> LastIdAsync(CancellationToken cancellationToken);
+}

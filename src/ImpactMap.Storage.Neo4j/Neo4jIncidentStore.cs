@@ -1,0 +1,66 @@
+using ImpactMap.Core.Incidents;
+using ImpactMap.Core.Storage;
+
+namespace ImpactMap.Storage.Neo4j;
+
+/// <summary>Incidents in Neo4j: one <c>:ImpactMapIncident</c> each (key = graph/id), the incident as JSON, its revision checked on save.</summary>
+public sealed class Neo4jIncidentStore(Neo4jDatabase database) : IIncidentStore
+{
+    /// <inheritdoc />
+    public async Task CreateAsync(Incident incident, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(incident);
+        await database.WriteAsync([new Statement(Cypher.CreateIncident, Parameters(incident))], cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<Incident?> GetAsync(string graph, string id, CancellationToken cancellationToken)
+    {
+        var results = await database.ReadAsync([new Statement(Cypher.GetIncident, Key(graph, id))], cancellationToken);
+        return results[0].Rows.Count == 0 ? null : IncidentJson.Read(results[0].Rows[0][0].GetString()!);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<Incident>> ListAsync(string graph, IncidentStatus? status, CancellationToken cancellationToken)
+    {
+        var results = await database.ReadAsync([new Statement(Cypher.ListIncidents,
+            new Dictionary<string, object?> { ["graph"] = graph, ["status"] = status?.ToWire() })], cancellationToken);
+        return results[0].Rows.Select(r => IncidentJson.Read(r[0].GetString()!)).ToList();
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<Incident>> ListOpenAsync(CancellationToken cancellationToken)
+    {
+        var results = await database.ReadAsync([new Statement(Cypher.ListOpenIncidents)], cancellationToken);
+        return results[0].Rows.Select(r => IncidentJson.Read(r[0].GetString()!)).ToList();
+    }
+
+    /// <inheritdoc />
+    public async Task SaveAsync(Incident incident, long expectedRevision, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(incident);
+        await database.InTransactionAsync([new Statement(Cypher.LockIncident, Key(incident.Graph, incident.Id))], async (transaction, results, token) =>
+        {
+            long? stored = results[0].Rows.Count == 0 ? null : results[0].Rows[0][0].GetInt64();
+            if (stored != expectedRevision)
+            {
+                throw new VersionConflictException($"{incident.Graph}/{incident.Id}", expectedRevision, stored);
+            }
+
+            await transaction.CommitAsync([new Statement(Cypher.SaveIncident, Parameters(incident))], token);
+            return true;
+        }, cancellationToken);
+    }
+
+    private static Dictionary<string, object?> Key(string graph, string id) => new() { ["graph"] = graph, ["id"] = id };
+
+    private static Dictionary<string, object?> Parameters(Incident incident) => new()
+    {
+        ["graph"] = incident.Graph,
+        ["id"] = incident.Id,
+        ["status"] = incident.Status.ToWire(),
+        ["opened"] = StoredValues.Timestamp(incident.OpenedAt),
+        ["revision"] = incident.Revision,
+        ["document"] = IncidentJson.Write(incident),
+    };
+}

@@ -1,0 +1,69 @@
+using ImpactMap.Core.Incidents;
+using ImpactMap.Core.Storage;
+using static ImpactMap.Storage.Sqlite.SqliteDatabase;
+
+namespace ImpactMap.Storage.Sqlite;
+
+/// <summary>Incidents in the embedded store: one row each, the incident as JSON, its revision checked on save.</summary>
+public sealed class SqliteIncidentStore(SqliteDatabase database) : IIncidentStore
+{
+    /// <inheritdoc />
+    public async Task CreateAsync(Incident incident, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(incident);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await ExecuteAsync(connection, null,
+            "INSERT INTO incidents (graph, id, status, opened_at, revision, document) VALUES ($graph, $id, $status, $opened, $revision, $document)",
+            cancellationToken, ("$graph", incident.Graph), ("$id", incident.Id), ("$status", incident.Status.ToWire()),
+            ("$opened", StoredValues.Timestamp(incident.OpenedAt)), ("$revision", incident.Revision), ("$document", IncidentJson.Write(incident)));
+    }
+
+    /// <inheritdoc />
+    public async Task<Incident?> GetAsync(string graph, string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, "SELECT document FROM incidents WHERE graph = $graph AND id = $id", ("$graph", graph), ("$id", id));
+        return await command.ExecuteScalarAsync(cancellationToken) is string json ? IncidentJson.Read(json) : null;
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<Incident>> ListAsync(string graph, IncidentStatus? status, CancellationToken cancellationToken) =>
+        ReadAsync(
+            status is null
+                ? "SELECT document FROM incidents WHERE graph = $graph ORDER BY opened_at DESC, id"
+                : "SELECT document FROM incidents WHERE graph = $graph AND status = $status ORDER BY opened_at DESC, id",
+            cancellationToken, ("$graph", graph), ("$status", status?.ToWire() ?? ""));
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<Incident>> ListOpenAsync(CancellationToken cancellationToken) =>
+        ReadAsync("SELECT document FROM incidents WHERE status <> 'closed' ORDER BY graph, opened_at DESC, id", cancellationToken);
+
+    /// <inheritdoc />
+    public async Task SaveAsync(Incident incident, long expectedRevision, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(incident);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = Command(connection, null,
+            "UPDATE incidents SET status = $status, revision = $revision, document = $document WHERE graph = $graph AND id = $id AND revision = $expected",
+            ("$graph", incident.Graph), ("$id", incident.Id), ("$status", incident.Status.ToWire()), ("$revision", incident.Revision),
+            ("$document", IncidentJson.Write(incident)), ("$expected", expectedRevision));
+        if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
+        {
+            throw new VersionConflictException($"{incident.Graph}/{incident.Id}", expectedRevision, null);
+        }
+    }
+
+    private async Task<IReadOnlyList<Incident>> ReadAsync(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, sql, parameters);
+        var incidents = new List<Incident>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            incidents.Add(IncidentJson.Read(reader.GetString(0)));
+        }
+
+        return incidents;
+    }
+}
