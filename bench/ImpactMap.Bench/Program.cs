@@ -84,7 +84,7 @@ Report("blast radius listing the first 1,000 by depth and id", blastMs,
         var t0 = Stopwatch.GetTimestamp();
         ImpactMap.Core.Engine.Propagation.Run(compiled, ws, origins, false, long.MaxValue, default);
         var t1 = Stopwatch.GetTimestamp();
-        ImpactMap.Core.Engine.ImpactSelection.Collect(compiled, ws, 1000);
+        ImpactMap.Core.Engine.ImpactSelection.Collect(compiled, ws, listing);
         var t2 = Stopwatch.GetTimestamp();
         engine.Return(ws);
         var t3 = Stopwatch.GetTimestamp();

@@ -111,6 +111,17 @@ internal static class Cypher
     public const string ListOpenIncidents =
         "MATCH (i:ImpactMapIncident) WHERE i.status <> 'closed' RETURN i.document ORDER BY i.graph, i.openedAt DESC, i.id";
 
+    public const string DeleteIncidents = """
+        MATCH (i:ImpactMapIncident {graph: $graph})
+        DELETE i
+        RETURN count(*)
+        """;
+
+    public const string DeleteEvents = """
+        MATCH (e:ImpactMapEvent {graph: $graph}) WHERE e.id <= $upTo
+        DELETE e
+        """;
+
     /// <summary>Writing the node first takes its lock, so the revision read after it is the one this save replaces.</summary>
     public const string LockIncident =
         "MATCH (i:ImpactMapIncident {key: $graph + '/' + $id}) SET i.locked = true RETURN i.revision";

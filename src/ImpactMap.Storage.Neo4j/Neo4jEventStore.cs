@@ -28,6 +28,11 @@ public sealed class Neo4jEventStore(Neo4jDatabase database) : IEventStore
     }
 
     /// <inheritdoc />
+    public async Task DeleteAllAsync(string graph, long? upToId, CancellationToken cancellationToken) =>
+        await database.WriteAsync([new Statement(Cypher.DeleteEvents,
+            new Dictionary<string, object?> { ["graph"] = graph, ["upTo"] = upToId ?? long.MaxValue })], cancellationToken);
+
+    /// <inheritdoc />
     public async Task<long> LastIdAsync(CancellationToken cancellationToken)
     {
         var results = await database.ReadAsync([new Statement(Cypher.LastEventId)], cancellationToken);

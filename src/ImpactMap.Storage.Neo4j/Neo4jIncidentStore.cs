@@ -36,6 +36,13 @@ public sealed class Neo4jIncidentStore(Neo4jDatabase database) : IIncidentStore
     }
 
     /// <inheritdoc />
+    public async Task<int> DeleteAllAsync(string graph, CancellationToken cancellationToken)
+    {
+        var results = await database.WriteAsync([new Statement(Cypher.DeleteIncidents, new Dictionary<string, object?> { ["graph"] = graph })], cancellationToken);
+        return results[0].Rows[0][0].GetInt32();
+    }
+
+    /// <inheritdoc />
     public async Task SaveAsync(Incident incident, long expectedRevision, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(incident);

@@ -34,6 +34,14 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
     }
 
     /// <inheritdoc />
+    public async Task DeleteAllAsync(string graph, long? upToId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await ExecuteAsync(connection, null, "DELETE FROM events WHERE graph = $graph AND id <= $upTo", cancellationToken,
+            ("$graph", graph), ("$upTo", upToId ?? long.MaxValue));
+    }
+
+    /// <inheritdoc />
     public async Task<long> LastIdAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

@@ -39,6 +39,14 @@ public sealed class SqliteIncidentStore(SqliteDatabase database) : IIncidentStor
         ReadAsync("SELECT document FROM incidents WHERE status <> 'closed' ORDER BY graph, opened_at DESC, id", cancellationToken);
 
     /// <inheritdoc />
+    public async Task<int> DeleteAllAsync(string graph, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, "DELETE FROM incidents WHERE graph = $graph", ("$graph", graph));
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
     public async Task SaveAsync(Incident incident, long expectedRevision, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(incident);

@@ -213,7 +213,16 @@ public class IncidentApiTests(string store) : ApiTestBase(store)
         Assert.That(updated.Type, Is.EqualTo("incident.updated"));
         Assert.That(impactChanged.Type, Is.EqualTo("incident.impact-changed"));
         Assert.That(graphChanged.Type, Is.EqualTo("graph.changed"));
-        Assert.That(graphChanged.Data, Does.Contain("\"node\":\"cdn\""));
+        var change = JsonDocument.Parse(graphChanged.Data).RootElement;
+        Assert.That(change.GetProperty("graph").GetString(), Is.EqualTo(graph));
+        Assert.That(change.GetProperty("version").GetInt64(), Is.Positive);
+        Assert.That(change.GetProperty("change").GetRawText(), Is.EqualTo("""{"kind":"node-put","node":"cdn"}"""));
+        foreach (var incidentEvent in new[] { opened, updated, impactChanged })
+        {
+            var data = JsonDocument.Parse(incidentEvent.Data).RootElement;
+            Assert.That(data.GetProperty("total").GetInt32(), Is.EqualTo(data.GetProperty("counts").EnumerateObject().Sum(c => c.Value.GetInt32())),
+                $"{incidentEvent.Type} carries counts and total");
+        }
 
         using var resumed = await EventStream.OpenAsync(Client, $"/v1/graphs/{graph}/events", opened.Id);
         Assert.That((await resumed.NextAsync()).Id, Is.EqualTo(updated.Id), "resumes right after the last event seen");

@@ -74,4 +74,22 @@ public class EventStoreContract(string kind)
 
         Assert.That(page.Select(e => e.Id), Is.EqualTo(ids.Skip(1).Take(3)));
     }
+
+    [Test]
+    public async Task Deleting_a_graphs_events_up_to_an_id_keeps_later_ones_and_other_graphs()
+    {
+        var graph = "g-" + Guid.NewGuid().ToString("N")[..8];
+        var other = "g-" + Guid.NewGuid().ToString("N")[..8];
+        var first = await _store.AppendAsync(graph, "incident.opened", "{}", CancellationToken.None);
+        var kept = await _store.AppendAsync(other, "incident.opened", "{}", CancellationToken.None);
+        var later = await _store.AppendAsync(graph, "graph.changed", "{}", CancellationToken.None);
+
+        await _store.DeleteAllAsync(graph, first, CancellationToken.None);
+        var afterPartial = await _store.ReadAsync(graph, 0, 10, CancellationToken.None);
+        await _store.DeleteAllAsync(graph, null, CancellationToken.None);
+
+        Assert.That(afterPartial.Select(e => e.Id), Is.EqualTo(new[] { later }));
+        Assert.That(await _store.ReadAsync(graph, 0, 10, CancellationToken.None), Is.Empty);
+        Assert.That((await _store.ReadAsync(other, 0, 10, CancellationToken.None)).Single().Id, Is.EqualTo(kept));
+    }
 }

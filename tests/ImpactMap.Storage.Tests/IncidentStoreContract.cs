@@ -80,4 +80,21 @@ public class IncidentStoreContract(string kind)
         Assert.That(stored!.Status, Is.EqualTo(IncidentStatus.Identified));
         Assert.That(stored.Title, Is.EqualTo(incident.Title));
     }
+
+    [Test]
+    public async Task Deleting_a_graphs_incidents_leaves_other_graphs_alone()
+    {
+        var graph = "g-" + Guid.NewGuid().ToString("N")[..8];
+        var other = "g-" + Guid.NewGuid().ToString("N")[..8];
+        await _store.CreateAsync(NewIncident(graph, DateTimeOffset.UtcNow), CancellationToken.None);
+        await _store.CreateAsync(NewIncident(graph, DateTimeOffset.UtcNow, IncidentStatus.Closed), CancellationToken.None);
+        var kept = NewIncident(other, DateTimeOffset.UtcNow);
+        await _store.CreateAsync(kept, CancellationToken.None);
+
+        var deleted = await _store.DeleteAllAsync(graph, CancellationToken.None);
+
+        Assert.That(deleted, Is.EqualTo(2));
+        Assert.That(await _store.ListAsync(graph, null, CancellationToken.None), Is.Empty);
+        Assert.That((await _store.ListAsync(other, null, CancellationToken.None)).Single().Id, Is.EqualTo(kept.Id));
+    }
 }

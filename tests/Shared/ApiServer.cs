@@ -110,6 +110,16 @@ public sealed partial class ApiServer : IAsyncDisposable
         ["ImpactMap:RateLimit:PermitsPerSecond"] = "0",
     };
 
+    /// <summary>The most memory the service process has held resident so far (Linux's VmHWM), in bytes.</summary>
+    public long PeakResidentBytes
+    {
+        get
+        {
+            var line = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+            return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+        }
+    }
+
     /// <summary>SIGKILL: no shutdown, no flush; what was acknowledged must already be on disk.</summary>
     public async Task KillAsync()
     {

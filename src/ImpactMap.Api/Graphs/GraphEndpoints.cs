@@ -1,5 +1,6 @@
 using ImpactMap.Api.Access;
 using ImpactMap.Api.Hosting;
+using ImpactMap.Api.Incidents;
 using ImpactMap.Core.Catalog;
 using ImpactMap.Core.Documents;
 using ImpactMap.Core.Storage;
@@ -26,8 +27,11 @@ public static class GraphEndpoints
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
-        group.MapDelete("/{graph}", DeleteGraph).WithName("DeleteGraph").WithSummary("Delete a whole graph").RequireRole(ApiRole.Admin)
+        group.MapDelete("/{graph}", DeleteGraph).WithName("DeleteGraph")
+            .WithSummary("Delete a whole graph with its incidents and events; 409 while incidents are open, unless force=true closes them")
+            .RequireRole(ApiRole.Admin)
             .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed);
         return group;
     }
@@ -49,24 +53,50 @@ public static class GraphEndpoints
     }
 
     public static async Task<Results<Created<GraphSummary>, Ok<GraphSummary>>> PutGraph(
-        string graph, HttpContext context, GraphCatalog catalog, IOptions<ImpactMapOptions> options, CancellationToken cancellationToken)
+        string graph, HttpContext context, GraphCatalog catalog, IncidentService incidents, IOptions<ImpactMapOptions> options,
+        CancellationToken cancellationToken)
     {
         var ifMatch = context.Request.IfMatch();
-        if (!await catalog.ExistsAsync(graph, cancellationToken))
+        var exists = await catalog.ExistsAsync(graph, cancellationToken);
+        if (!exists)
         {
             AccessControl.RequireToCreateGraph(context);
         }
 
         var document = await GraphDocumentBodies.ReadAsync(context.Request, options.Value.MaxDocumentBytes, cancellationToken);
         var model = GraphDocuments.ToGraph(document);
+        if (!exists)
+        {
+            // Whatever a deleted graph of this name left behind (a delete cut short) is not this graph's.
+            await incidents.ForgetGraphAsync(graph, null, cancellationToken);
+        }
+
         var (snapshot, created) = await catalog.ReplaceAsync(graph, model, ifMatch, cancellationToken);
         context.Response.SetETag(snapshot.Version);
         var summary = new GraphSummary(graph, model.Nodes.Count, model.Dependencies.Count, snapshot.Version);
         return created ? TypedResults.Created($"/v1/graphs/{graph}", summary) : TypedResults.Ok(summary);
     }
 
-    public static async Task<NoContent> DeleteGraph(string graph, HttpContext context, GraphCatalog catalog, CancellationToken cancellationToken) =>
-        await catalog.DeleteAsync(graph, context.Request.IfMatch(), cancellationToken)
-            ? TypedResults.NoContent()
-            : throw new GraphNotFoundException(graph);
+    public static async Task<NoContent> DeleteGraph(
+        string graph, bool? force, HttpContext context, GraphCatalog catalog, IncidentService incidents, IEventStore events,
+        CancellationToken cancellationToken)
+    {
+        var ifMatch = context.Request.IfMatch();
+        var snapshot = await catalog.GetAsync(graph, cancellationToken);
+        if (ifMatch is not null && ifMatch != snapshot.Version)
+        {
+            throw new VersionConflictException(graph, ifMatch, snapshot.Version);
+        }
+
+        await incidents.AbandonOpenAsync(graph, force ?? false,
+            $"Closed without a review: graph '{graph}' was deleted with force=true by key '{AccessControl.CallerOf(context).KeyId}'.", cancellationToken);
+        var upTo = await events.LastIdAsync(cancellationToken);
+        if (!await catalog.DeleteAsync(graph, ifMatch, cancellationToken))
+        {
+            throw new GraphNotFoundException(graph);
+        }
+
+        await incidents.ForgetGraphAsync(graph, upTo, cancellationToken);
+        return TypedResults.NoContent();
+    }
 }

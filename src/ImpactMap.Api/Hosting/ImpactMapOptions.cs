@@ -30,4 +30,7 @@ public sealed class ImpactMapOptions
 
     /// <summary>The largest limit of affected nodes one impact answer lists.</summary>
     public int MaxLimit { get; set; } = 100_000;
+
+    /// <summary>The most node ids the chains (paths) of one answer may hold together; more is refused with 400.</summary>
+    public long MaxPathIds { get; set; } = 5_000_000;
 }

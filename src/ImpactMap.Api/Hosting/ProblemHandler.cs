@@ -23,6 +23,9 @@ public sealed class ProblemHandler(ILogger<ProblemHandler> logger) : IExceptionH
             IncidentClosedException e => ApiProblem.Conflict($"Incident '{e.Id}' is closed; open a new incident for a new outage."),
             IncidentReviewRequiredException e => ApiProblem.Conflict(
                 $"Incident '{e.Id}' has no accepted review yet: PUT …/review with what happened, what was learned and how it will not happen again."),
+            GraphHasOpenIncidentsException e => new ApiProblem(StatusCodes.Status409Conflict, "Conflict",
+                $"{e.Message} Close them, or delete with ?force=true, which closes them without a review and records why.",
+                new Dictionary<string, object?> { ["incidents"] = e.Incidents }),
             GraphBusyException e => new ApiProblem(StatusCodes.Status503ServiceUnavailable, "Busy", e.Message),
             InvalidGraphException e => new ApiProblem(StatusCodes.Status400BadRequest, "Invalid graph",
                 $"The graph has {e.Problems.Count} problem(s): {e.Message}",
@@ -33,6 +36,10 @@ public sealed class ProblemHandler(ILogger<ProblemHandler> logger) : IExceptionH
                 $"{e.Message}; read the graph again and retry with its current ETag."),
             StoreUnavailableException e => Unavailable($"The graph store is unavailable: {e.Message}"),
             QueryBudgetExceededException e => Unavailable(e.Message),
+            PathBudgetExceededException e => new ApiProblem(StatusCodes.Status400BadRequest, "Answer too large",
+                $"The chains (paths) of this answer would hold {e.PathIds} node ids, more than the {e.MaxPathIds} allowed. Ask with "
+                + "paths=none (every node still names its via, the node before it on its chain), or page with a smaller limit and the "
+                + "nextCursor, or narrow it with states, kinds or maxDepth."),
             BadHttpRequestException e => new ApiProblem(e.StatusCode, e.StatusCode == 413 ? "Request body too large" : "Invalid request",
                 Describe(e)),
             JsonException e => ApiProblem.BadRequest($"The body is not valid JSON for this request: {e.Message}"),

@@ -3,16 +3,33 @@ namespace ImpactMap.Api.Impact;
 /// <summary>A failing node; state defaults to down.</summary>
 public sealed record OutageRequest(string? Node, string? State);
 
-/// <summary>The body of POST /v1/graphs/{graph}/impact; only outages is required.</summary>
-public sealed record ImpactRequest(IReadOnlyList<OutageRequest>? Outages, int? MaxDepth, int? Limit, string? Duration);
+/// <summary>
+/// The body of POST /v1/graphs/{graph}/impact; only outages is required. paths: full (default) or none;
+/// cursor: the nextCursor of the previous page; states and kinds: list only those.
+/// </summary>
+public sealed record ImpactRequest(
+    IReadOnlyList<OutageRequest>? Outages,
+    int? MaxDepth,
+    int? Limit,
+    string? Duration,
+    string? Paths = null,
+    string? Cursor = null,
+    IReadOnlyList<string>? States = null,
+    IReadOnlyList<string>? Kinds = null);
 
-/// <summary>One node the outage reaches, with why (path from an origin) and when (impactAt, ISO-8601).</summary>
-public sealed record AffectedNode(string Id, string Name, string Kind, string State, int Depth, IReadOnlyList<string> Path, string ImpactAt);
+/// <summary>
+/// One node the outage reaches, with why (via: the node before it on its chain; path: the whole chain from an
+/// origin, unless paths=none) and when (impactAt, ISO-8601).
+/// </summary>
+public sealed record AffectedNode(string Id, string Name, string Kind, string State, int Depth, string? Via, IReadOnlyList<string>? Path, string ImpactAt);
 
 /// <summary>Affected nodes by state, over all of them.</summary>
 public sealed record ImpactCounts(int Down, int Degraded, int AtRisk);
 
-/// <summary>The blast radius of an outage on one version of a graph.</summary>
+/// <summary>
+/// The blast radius of an outage on one version of a graph: a page of the affected nodes that match the
+/// filters (matching counts them all), counts and total over every affected node.
+/// </summary>
 public sealed record ImpactResponse(
     string Graph,
     long Version,
@@ -20,7 +37,9 @@ public sealed record ImpactResponse(
     ImpactCounts Counts,
     int Total,
     bool Truncated,
-    IReadOnlyList<AffectedNode> Origins);
+    IReadOnlyList<AffectedNode> Origins,
+    int Matching,
+    string? NextCursor);
 
 /// <summary>A provider upstream of a node.</summary>
 public sealed record ExposedProvider(string Id, string Name, string Kind, int Depth, string StateIfAloneFails, bool SinglePointOfFailure);

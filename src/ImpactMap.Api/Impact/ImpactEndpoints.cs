@@ -4,6 +4,7 @@ using ImpactMap.Core.Catalog;
 using ImpactMap.Core.Engine;
 using ImpactMap.Core.Model;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
 namespace ImpactMap.Api.Impact;
@@ -37,19 +38,32 @@ public static class ImpactEndpoints
     {
         var query = ToQuery(body, options.Value);
         var snapshot = await catalog.GetAsync(graph, cancellationToken);
-        var result = WithinBudget(options.Value, cancellationToken, token => snapshot.Engine.Impact(query, token));
-        return TypedResults.Ok(ToResponse(snapshot, result));
+        return TypedResults.Ok(Answer(snapshot, query, body.Cursor, options.Value, cancellationToken));
     }
 
     public static async Task<Ok<ImpactResponse>> GetNodeImpact(
-        string graph, string id, int? maxDepth, int? limit, string? duration,
+        string graph, string id, int? maxDepth, int? limit, string? duration, string? paths, string? cursor,
+        [FromQuery(Name = "state")] string[]? states, [FromQuery(Name = "kind")] string[]? kinds,
         GraphCatalog catalog, IOptions<ImpactMapOptions> options, CancellationToken cancellationToken)
     {
         var snapshot = await catalog.GetAsync(graph, cancellationToken);
         snapshot.NodeOrThrow(id);
-        var query = ToQuery(new ImpactRequest([new OutageRequest(id, null)], maxDepth, limit, duration), options.Value);
-        var result = WithinBudget(options.Value, cancellationToken, token => snapshot.Engine.Impact(query, token));
-        return TypedResults.Ok(ToResponse(snapshot, result));
+        var query = ToQuery(new ImpactRequest([new OutageRequest(id, null)], maxDepth, limit, duration, paths, cursor,
+            states is { Length: > 0 } ? states : null, kinds is { Length: > 0 } ? kinds : null), options.Value);
+        return TypedResults.Ok(Answer(snapshot, query, cursor, options.Value, cancellationToken));
+    }
+
+    /// <summary>The page the query asks for, its chains within the configured number of ids.</summary>
+    private static ImpactResponse Answer(
+        GraphSnapshot snapshot, ImpactQuery query, string? cursor, ImpactMapOptions options, CancellationToken cancellationToken)
+    {
+        query = query with
+        {
+            After = cursor is null ? null : ImpactCursor.Decode(cursor, $"graph '{snapshot.Name}'", snapshot.Version),
+            MaxPathIds = options.MaxPathIds,
+        };
+        var result = WithinBudget(options, cancellationToken, token => snapshot.Engine.Impact(query, token));
+        return ToResponse(snapshot, result);
     }
 
     public static async Task<Ok<ExposureResponse>> GetExposure(
@@ -106,9 +120,21 @@ public static class ImpactEndpoints
         }
 
         var duration = ImpactRequests.ParseDuration(body.Duration, "duration", problems);
+        if (body.Paths is not (null or "full" or "none"))
+        {
+            problems.Add($"paths: must be full or none, not '{GraphValidator.Shorten(body.Paths)}'");
+        }
+
+        var states = ImpactRequests.ParseStates(body.States, "states", problems);
+        var kinds = ImpactRequests.ParseKinds(body.Kinds, "kinds", problems);
         return problems.Count > 0
             ? throw ApiProblem.BadRequest(string.Join("; ", problems), problems)
-            : new ImpactQuery(outages, body.MaxDepth, body.Limit ?? 1000, duration);
+            : new ImpactQuery(outages, body.MaxDepth, body.Limit ?? 1000, duration)
+            {
+                IncludePaths = body.Paths != "none",
+                States = states,
+                Kinds = kinds,
+            };
     }
 
     public static ImpactResponse ToResponse(GraphSnapshot snapshot, ImpactResult result)
@@ -116,7 +142,7 @@ public static class ImpactEndpoints
         AffectedNode Describe(ImpactedNode n)
         {
             var node = snapshot.Graph.FindNode(n.Id)!;
-            return new AffectedNode(n.Id, node.Name, node.Kind, n.State.ToWire(), n.Depth, n.Path, Durations.Format(n.ImpactAt));
+            return new AffectedNode(n.Id, node.Name, node.Kind, n.State.ToWire(), n.Depth, n.Via, n.Path, Durations.Format(n.ImpactAt));
         }
 
         return new ImpactResponse(
@@ -126,7 +152,9 @@ public static class ImpactEndpoints
             new ImpactCounts(result.Counts.Down, result.Counts.Degraded, result.Counts.AtRisk),
             result.Total,
             result.Truncated,
-            result.Origins.Select(Describe).ToList());
+            result.Origins.Select(Describe).ToList(),
+            result.Matching,
+            result.Next is { } next ? ImpactCursor.Encode(snapshot.Version, next) : null);
     }
 
     /// <summary>Runs a computation with the configured time budget; past it, 503 rather than an unbounded wait.</summary>

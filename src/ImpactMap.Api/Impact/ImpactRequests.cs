@@ -55,4 +55,49 @@ public static class ImpactRequests
         problems.Add($"{field}: '{GraphValidator.Shorten(text)}' is not a positive ISO-8601 duration such as PT2H");
         return null;
     }
+
+    /// <summary>States to list only: down, degraded or at-risk; null when none are given.</summary>
+    public static IReadOnlySet<NodeState>? ParseStates(IReadOnlyList<string>? requested, string field, List<string> problems)
+    {
+        ArgumentNullException.ThrowIfNull(problems);
+        if (requested is null)
+        {
+            return null;
+        }
+
+        var states = new HashSet<NodeState>();
+        for (var i = 0; i < requested.Count; i++)
+        {
+            if (NodeStates.TryParse(requested[i], out var state) && state != NodeState.Up)
+            {
+                states.Add(state);
+            }
+            else
+            {
+                problems.Add($"{field}[{i}]: '{GraphValidator.Shorten(requested[i])}' must be down, degraded or at-risk");
+            }
+        }
+
+        return states;
+    }
+
+    /// <summary>Kinds to list only; null when none are given.</summary>
+    public static IReadOnlySet<string>? ParseKinds(IReadOnlyList<string>? requested, string field, List<string> problems)
+    {
+        ArgumentNullException.ThrowIfNull(problems);
+        if (requested is null)
+        {
+            return null;
+        }
+
+        for (var i = 0; i < requested.Count; i++)
+        {
+            if (string.IsNullOrEmpty(requested[i]))
+            {
+                problems.Add($"{field}[{i}]: a kind is required");
+            }
+        }
+
+        return requested.Where(k => !string.IsNullOrEmpty(k)).ToHashSet(StringComparer.Ordinal);
+    }
 }

@@ -24,7 +24,10 @@ public sealed record PreventionResponse(string Action, string Owner, string Due)
 
 public sealed record ReviewResponse(string WhatHappened, string WhatWeLearned, IReadOnlyList<PreventionResponse> Prevention, DateTimeOffset AcceptedAt);
 
-/// <summary>An incident: what failed, the impact computed then (impact endpoint's shape), updates, review.</summary>
+/// <summary>
+/// An incident: what failed, the impact computed then (the impact endpoint's shape: its first 1,000 parties,
+/// the rest a page at a time at …/impact with its nextCursor), updates, review.
+/// </summary>
 public sealed record IncidentResponse(
     string Id,
     string Graph,
@@ -38,6 +41,22 @@ public sealed record IncidentResponse(
     ImpactResponse Impact,
     IReadOnlyList<IncidentUpdateResponse> Updates,
     ReviewResponse? Review);
+
+/// <summary>An incident in a list: what failed, where it stands, and how many it reaches; the impact itself is read from the incident.</summary>
+public sealed record IncidentSummaryResponse(
+    string Id,
+    string Graph,
+    string Title,
+    string Status,
+    DateTimeOffset StartedAt,
+    string? ExpectedDuration,
+    DateTimeOffset OpenedAt,
+    DateTimeOffset? ClosedAt,
+    IReadOnlyList<OutageResponse> Outages,
+    ImpactCounts Counts,
+    int Total,
+    int Updates,
+    bool Reviewed);
 
 /// <summary>What one affected party is told.</summary>
 public sealed record NoticeResponse(string Node, string Name, string Kind, string State, string ImpactAt, IReadOnlyList<string> Path, string Message);

@@ -1,8 +1,12 @@
 using System.Globalization;
+using ImpactMap.Api.Hosting;
 using ImpactMap.Api.Impact;
+using ImpactMap.Core.Engine;
 using ImpactMap.Core.Incidents;
 using ImpactMap.Core.Model;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
 namespace ImpactMap.Api.Incidents;
@@ -17,9 +21,12 @@ public static class IncidentEndpoints
         group.MapPost("/", OpenIncident).WithName("OpenIncident")
             .WithSummary("Open an incident: the outages, when it started, the expected duration; stores the impact computed now")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        group.MapGet("/", ListIncidents).WithName("ListIncidents").WithSummary("List a graph's incidents, newest first, optionally by status")
+        group.MapGet("/", ListIncidents).WithName("ListIncidents").WithSummary("List a graph's incidents, newest first, optionally by status, as summaries")
             .ProducesProblem(StatusCodes.Status400BadRequest);
         group.MapGet("/{id}", GetIncident).WithName("GetIncident").WithSummary("Get an incident with its impact, updates and review");
+        group.MapGet("/{id}/impact", GetIncidentImpact).WithName("IncidentImpact")
+            .WithSummary("The impact the incident recorded, a page at a time, filtered by state, kind or node")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapPost("/{id}/updates", PostUpdate).WithName("UpdateIncident")
             .WithSummary("Post a status update; with outages, recompute the impact and record who became affected or recovered")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict)
@@ -37,35 +44,77 @@ public static class IncidentEndpoints
     }
 
     public static async Task<Created<IncidentResponse>> OpenIncident(
-        string graph, OpenIncidentRequest body, IncidentService incidents, CancellationToken cancellationToken)
+        string graph, OpenIncidentRequest body, IncidentService incidents, IOptions<ImpactMapOptions> options, CancellationToken cancellationToken)
     {
         var incident = await incidents.OpenAsync(graph, body, cancellationToken);
-        return TypedResults.Created($"/v1/graphs/{graph}/incidents/{incident.Id}", ToResponse(incident));
+        return TypedResults.Created($"/v1/graphs/{graph}/incidents/{incident.Id}", ToResponse(incident, options.Value));
     }
 
-    public static async Task<Ok<List<IncidentResponse>>> ListIncidents(
+    public static async Task<Ok<List<IncidentSummaryResponse>>> ListIncidents(
         string graph, string? status, IncidentService incidents, CancellationToken cancellationToken) =>
-        TypedResults.Ok((await incidents.ListAsync(graph, status, cancellationToken)).Select(ToResponse).ToList());
+        TypedResults.Ok((await incidents.ListAsync(graph, status, cancellationToken)).Select(ToSummary).ToList());
 
-    public static async Task<Ok<IncidentResponse>> GetIncident(string graph, string id, IncidentService incidents, CancellationToken cancellationToken) =>
-        TypedResults.Ok(ToResponse(await incidents.GetAsync(graph, id, cancellationToken)));
+    public static async Task<Ok<IncidentResponse>> GetIncident(
+        string graph, string id, IncidentService incidents, IOptions<ImpactMapOptions> options, CancellationToken cancellationToken) =>
+        TypedResults.Ok(ToResponse(await incidents.GetAsync(graph, id, cancellationToken), options.Value));
+
+    public static async Task<Ok<ImpactResponse>> GetIncidentImpact(
+        string graph, string id, string? cursor, int? limit, string? paths, string? node,
+        [FromQuery(Name = "state")] string[]? states, [FromQuery(Name = "kind")] string[]? kinds,
+        IncidentService incidents, IOptions<ImpactMapOptions> options, CancellationToken cancellationToken)
+    {
+        var (filter, size) = PageRequest(limit, states, kinds, node, options.Value, problems =>
+        {
+            if (paths is not (null or "full" or "none"))
+            {
+                problems.Add($"paths: must be full or none, not '{GraphValidator.Shorten(paths)}'");
+            }
+        });
+        var incident = await incidents.GetAsync(graph, id, cancellationToken);
+        var page = IncidentPages.Take(incident.Impact, filter, IncidentPages.After(cursor, incident), size);
+        var includePaths = paths != "none";
+        var pathIds = page.Parties.Sum(IncidentImpact.PathLength) + incident.Impact.Origins.Sum(IncidentImpact.PathLength);
+        if (includePaths && pathIds > options.Value.MaxPathIds)
+        {
+            throw new PathBudgetExceededException(pathIds, options.Value.MaxPathIds);
+        }
+
+        return TypedResults.Ok(ImpactOf(incident, page, includePaths));
+    }
 
     public static async Task<Ok<IncidentResponse>> PostUpdate(
-        string graph, string id, IncidentUpdateRequest body, IncidentService incidents, CancellationToken cancellationToken) =>
-        TypedResults.Ok(ToResponse(await incidents.UpdateAsync(graph, id, body, cancellationToken)));
+        string graph, string id, IncidentUpdateRequest body, IncidentService incidents, IOptions<ImpactMapOptions> options, CancellationToken cancellationToken) =>
+        TypedResults.Ok(ToResponse(await incidents.UpdateAsync(graph, id, body, cancellationToken), options.Value));
 
     public static async Task<Ok<IncidentResponse>> PutReview(
-        string graph, string id, ReviewRequest body, IncidentService incidents, CancellationToken cancellationToken) =>
-        TypedResults.Ok(ToResponse(await incidents.ReviewAsync(graph, id, body, cancellationToken)));
+        string graph, string id, ReviewRequest body, IncidentService incidents, IOptions<ImpactMapOptions> options, CancellationToken cancellationToken) =>
+        TypedResults.Ok(ToResponse(await incidents.ReviewAsync(graph, id, body, cancellationToken), options.Value));
 
-    public static async Task<Ok<IncidentResponse>> CloseIncident(string graph, string id, IncidentService incidents, CancellationToken cancellationToken) =>
-        TypedResults.Ok(ToResponse(await incidents.CloseAsync(graph, id, cancellationToken)));
+    public static async Task<Ok<IncidentResponse>> CloseIncident(
+        string graph, string id, IncidentService incidents, IOptions<ImpactMapOptions> options, CancellationToken cancellationToken) =>
+        TypedResults.Ok(ToResponse(await incidents.CloseAsync(graph, id, cancellationToken), options.Value));
 
+    /// <summary>
+    /// Notices a page at a time (limit, default and at most 1,000; cursor), filtered by state, kind or node; a
+    /// further page is named by a Link header with rel="next".
+    /// </summary>
     public static async Task<IResult> GetNotices(
-        string graph, string id, string? format, HttpContext context, IncidentService incidents, CancellationToken cancellationToken)
+        string graph, string id, string? format, string? cursor, int? limit, string? node,
+        [FromQuery(Name = "state")] string[]? states, [FromQuery(Name = "kind")] string[]? kinds,
+        HttpContext context, IncidentService incidents, IOptions<ImpactMapOptions> options, CancellationToken cancellationToken)
     {
+        var (filter, size) = PageRequest(limit, states, kinds, node, options.Value, _ => { }, maxLimit: IncidentPages.DefaultLimit);
         var incident = await incidents.GetAsync(graph, id, cancellationToken);
-        var notices = Notices.For(incident);
+        var page = IncidentPages.Take(incident.Impact, filter, IncidentPages.After(cursor, incident), size);
+        if (page.Next is { } next)
+        {
+            var query = QueryString.Create(context.Request.Query.Where(q => q.Key != "cursor")
+                .SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string?>(q.Key, v)))
+                .Append(new KeyValuePair<string, string?>("cursor", ImpactCursor.Encode(incident.Revision, next))));
+            context.Response.Headers.Link = $"<{context.Request.Path}{query}>; rel=\"next\"";
+        }
+
+        var notices = Notices.For(incident, page.Parties);
         var wanted = format ?? PreferredType(context.Request);
         return wanted switch
         {
@@ -76,19 +125,36 @@ public static class IncidentEndpoints
         };
     }
 
+    /// <summary>Checks a page's limit and filters; 400 listing every problem.</summary>
+    private static (Func<AffectedParty, bool> Filter, int Limit) PageRequest(
+        int? limit, string[]? states, string[]? kinds, string? node, ImpactMapOptions options, Action<List<string>> more, int? maxLimit = null)
+    {
+        var problems = new List<string>();
+        var max = maxLimit ?? options.MaxLimit;
+        if (limit is < 1 || limit > max)
+        {
+            problems.Add($"limit: must be between 1 and {max}");
+        }
+
+        var stateSet = ImpactRequests.ParseStates(states is { Length: > 0 } ? states : null, "state", problems);
+        var kindSet = ImpactRequests.ParseKinds(kinds is { Length: > 0 } ? kinds : null, "kind", problems);
+        more(problems);
+        return problems.Count > 0
+            ? throw ApiProblem.BadRequest(string.Join("; ", problems), problems)
+            : (IncidentPages.Filter(stateSet, kindSet, node), limit ?? IncidentPages.DefaultLimit);
+    }
+
     private static string PreferredType(HttpRequest request) =>
         request.GetTypedHeaders().Accept.OrderByDescending(a => a.Quality ?? 1)
             .Select(a => a.MediaType.Value).FirstOrDefault(t => t is "text/plain" or "text/markdown" or "application/json") ?? "application/json";
 
-    public static IncidentResponse ToResponse(Incident incident)
+    /// <summary>The incident with the first page of its impact: up to 1,000 parties, fewer when their chains would exceed MaxPathIds.</summary>
+    public static IncidentResponse ToResponse(Incident incident, ImpactMapOptions options)
     {
-        AffectedNode Node(AffectedParty p) =>
-            new(p.Id, p.Name, p.Kind, p.State.ToWire(), p.Depth, p.Path.Select(s => s.Id).ToList(), Durations.Format(p.ImpactAt));
         static List<OutageResponse> Outages(IReadOnlyList<IncidentOutage> outages) =>
             outages.Select(o => new OutageResponse(o.Node, o.State.ToWire())).ToList();
 
-        var impact = incident.Impact;
-        var counts = impact.Counts;
+        var page = IncidentPages.Take(incident.Impact, _ => true, null, IncidentPages.DefaultLimit, options.MaxPathIds);
         return new IncidentResponse(
             incident.Id,
             incident.Graph,
@@ -99,13 +165,35 @@ public static class IncidentEndpoints
             incident.OpenedAt,
             incident.ClosedAt,
             Outages(incident.Outages),
-            new ImpactResponse(incident.Graph, impact.GraphVersion, impact.Affected.Select(Node).ToList(),
-                new ImpactCounts(counts.Down, counts.Degraded, counts.AtRisk), impact.Total, impact.Truncated, impact.Origins.Select(Node).ToList()),
+            ImpactOf(incident, page, includePaths: true),
             incident.Updates.Select(u => new IncidentUpdateResponse(u.Sequence, u.At, u.Status.ToWire(), u.Message,
                 u.Outages is null ? null : Outages(u.Outages),
                 u.Change is null ? null : new ImpactChangeResponse(u.Change.BecameAffected, u.Change.Recovered, u.Change.Worsened, u.Change.Improved))).ToList(),
             incident.Review is null ? null : new ReviewResponse(incident.Review.WhatHappened, incident.Review.WhatWeLearned,
                 incident.Review.Prevention.Select(p => new PreventionResponse(p.Action, p.Owner, p.Due.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))).ToList(),
                 incident.Review.AcceptedAt));
+    }
+
+    private static IncidentSummaryResponse ToSummary(Incident incident)
+    {
+        var counts = incident.Impact.Counts;
+        return new IncidentSummaryResponse(
+            incident.Id, incident.Graph, incident.Title, incident.Status.ToWire(), incident.StartedAt,
+            incident.ExpectedDuration is { } d ? Durations.Format(d) : null, incident.OpenedAt, incident.ClosedAt,
+            incident.Outages.Select(o => new OutageResponse(o.Node, o.State.ToWire())).ToList(),
+            new ImpactCounts(counts.Down, counts.Degraded, counts.AtRisk), incident.Impact.Total, incident.Updates.Count, incident.Review is not null);
+    }
+
+    /// <summary>A page of an incident's impact in the impact endpoint's shape.</summary>
+    private static ImpactResponse ImpactOf(Incident incident, IncidentPage page, bool includePaths)
+    {
+        var impact = incident.Impact;
+        AffectedNode Node(AffectedParty p) => new(p.Id, p.Name, p.Kind, p.State.ToWire(), p.Depth, impact.ViaOf(p),
+            includePaths ? impact.PathOf(p).Select(s => s.Id).ToList() : null, Durations.Format(p.ImpactAt));
+
+        var counts = impact.Counts;
+        return new ImpactResponse(incident.Graph, impact.GraphVersion, page.Parties.Select(Node).ToList(),
+            new ImpactCounts(counts.Down, counts.Degraded, counts.AtRisk), impact.Total, page.Next is not null, impact.Origins.Select(Node).ToList(),
+            page.Matching, page.Next is { } next ? ImpactCursor.Encode(incident.Revision, next) : null);
     }
 }

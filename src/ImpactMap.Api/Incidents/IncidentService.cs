@@ -13,7 +13,7 @@ namespace ImpactMap.Api.Incidents;
 /// stores the result and tells the event feed.
 /// </summary>
 public sealed class IncidentService(
-    GraphCatalog catalog, IIncidentStore store, IEventPublisher events, TimeProvider clock, IOptions<ImpactMapOptions> options)
+    GraphCatalog catalog, IIncidentStore store, IEventStore eventStore, IEventPublisher events, TimeProvider clock, IOptions<ImpactMapOptions> options)
 {
     private const int SaveAttempts = 5;
     private readonly StripedGates _gates = new();
@@ -43,8 +43,7 @@ public sealed class IncidentService(
         await store.CreateAsync(incident, cancellationToken);
         await events.PublishAsync(graph, "incident.opened", new
         {
-            incident.Id, incident.Title, Status = incident.Status.ToWire(), impact.Total,
-            Counts = new ImpactCounts(impact.Counts.Down, impact.Counts.Degraded, impact.Counts.AtRisk),
+            incident.Id, incident.Title, Status = incident.Status.ToWire(), impact.Total, Counts = CountsOf(incident),
         }, cancellationToken);
         return incident;
     }
@@ -103,12 +102,15 @@ public sealed class IncidentService(
         }, cancellationToken);
 
         var change = updated.LatestUpdate!.Change;
-        await events.PublishAsync(graph, "incident.updated", new { updated.Id, Status = status.ToWire(), Message = message }, cancellationToken);
+        await events.PublishAsync(graph, "incident.updated", new
+        {
+            updated.Id, Status = status.ToWire(), Message = message, updated.Impact.Total, Counts = CountsOf(updated),
+        }, cancellationToken);
         if (change is not null)
         {
             await events.PublishAsync(graph, "incident.impact-changed", new
             {
-                updated.Id, updated.Impact.Total, change.BecameAffected, change.Recovered, change.Worsened, change.Improved,
+                updated.Id, updated.Impact.Total, Counts = CountsOf(updated), change.BecameAffected, change.Recovered, change.Worsened, change.Improved,
             }, cancellationToken);
         }
 
@@ -130,7 +132,7 @@ public sealed class IncidentService(
             new IncidentReview(body.WhatHappened!.Trim(), body.WhatWeLearned!.Trim(),
                 body.Prevention!.Select(p => new PreventionAction(p.Action!.Trim(), p.Owner!.Trim(), DateOnly.Parse(p.Due!, System.Globalization.CultureInfo.InvariantCulture))).ToList(),
                 now))), cancellationToken);
-        await events.PublishAsync(graph, "incident.reviewed", new { reviewed.Id }, cancellationToken);
+        await events.PublishAsync(graph, "incident.reviewed", new { reviewed.Id, reviewed.Impact.Total, Counts = CountsOf(reviewed) }, cancellationToken);
         return reviewed;
     }
 
@@ -143,8 +145,40 @@ public sealed class IncidentService(
         }
 
         var closed = await ChangeAsync(graph, id, (incident, now) => Task.FromResult(incident.Close(now)), cancellationToken);
-        await events.PublishAsync(graph, "incident.closed", new { closed.Id, closed.Review!.WhatHappened }, cancellationToken);
+        await events.PublishAsync(graph, "incident.closed", new
+        {
+            closed.Id, closed.Review!.WhatHappened, closed.Impact.Total, Counts = CountsOf(closed),
+        }, cancellationToken);
         return closed;
+    }
+
+    /// <summary>
+    /// Before a graph is deleted: with <paramref name="force"/>, closes its open incidents without a review,
+    /// recording <paramref name="reason"/>; without, refuses when any is open.
+    /// </summary>
+    public async Task AbandonOpenAsync(string graph, bool force, string reason, CancellationToken cancellationToken)
+    {
+        var open = (await store.ListAsync(graph, null, cancellationToken)).Where(i => i.Status != IncidentStatus.Closed).ToList();
+        if (open.Count > 0 && !force)
+        {
+            throw new GraphHasOpenIncidentsException(graph, open.Select(i => i.Id).ToList());
+        }
+
+        foreach (var incident in open)
+        {
+            var closed = await ChangeAsync(graph, incident.Id, (current, now) => Task.FromResult(current.Abandon(now, reason)), cancellationToken);
+            await events.PublishAsync(graph, "incident.closed", new { closed.Id, Reason = reason, closed.Impact.Total, Counts = CountsOf(closed) }, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// A deleted graph's incidents and its events up to <paramref name="upToEventId"/> (all when null) go with it,
+    /// so that a new graph of the same name starts clean.
+    /// </summary>
+    public async Task ForgetGraphAsync(string graph, long? upToEventId, CancellationToken cancellationToken)
+    {
+        await store.DeleteAllAsync(graph, cancellationToken);
+        await eventStore.DeleteAllAsync(graph, upToEventId, cancellationToken);
     }
 
     /// <summary>Applies a change the incident makes of itself, one at a time here and revision-checked in the store.</summary>
@@ -172,6 +206,12 @@ public sealed class IncidentService(
 
     private IncidentImpact Compute(GraphSnapshot snapshot, IReadOnlyList<IncidentOutage> outages, TimeSpan? expected, DateTimeOffset now, CancellationToken cancellationToken) =>
         IncidentImpacts.Compute(snapshot.Engine, snapshot.Version, outages, expected, now, options.Value.MaxLimit, cancellationToken);
+
+    private static ImpactCounts CountsOf(Incident incident)
+    {
+        var (down, degraded, atRisk) = incident.Impact.Counts;
+        return new ImpactCounts(down, degraded, atRisk);
+    }
 
     private static List<IncidentOutage>? Outages(IReadOnlyList<OutageRequest>? requested, List<string> problems, bool required) =>
         requested is null && !required

@@ -5,7 +5,8 @@ using ImpactMap.Core.Storage;
 namespace ImpactMap.Core.Catalog;
 
 /// <summary>
-/// The graphs as this instance knows them. Every read asks the store for the graph's version (cheap), so
+/// The graphs as this instance knows them. Every change is reported as <c>graph.changed</c>
+/// <c>{graph, version, change: {kind, node?, from?, to?}}</c>, whole-graph changes with the graph's size. Every read asks the store for the graph's version (cheap), so
 /// an instance sees writes made by others; the graph and its engine are reloaded only when that moved.
 /// Writes to one graph are serialised here and version-checked in the store, so none is lost.
 /// </summary>
@@ -95,7 +96,9 @@ public sealed class GraphCatalog(IGraphStore store, IEventPublisher events)
             var result = await store.ReplaceAsync(name, graph, ifMatch, cancellationToken);
             await events.PublishAsync(name, "graph.changed", new
             {
-                Graph = name, result.Version, Change = result.Created ? "created" : "replaced", Nodes = graph.Nodes.Count, Dependencies = graph.Dependencies.Count,
+                Graph = name,
+                result.Version,
+                Change = new { Kind = result.Created ? "created" : "replaced", Nodes = graph.Nodes.Count, Dependencies = graph.Dependencies.Count },
             }, cancellationToken);
             return (Remember(new GraphSnapshot(name, graph, result.Version)), result.Created);
         }
@@ -144,11 +147,12 @@ public sealed class GraphCatalog(IGraphStore store, IEventPublisher events)
     /// <summary>Deletes a graph; false when there was none.</summary>
     public async Task<bool> DeleteAsync(string name, long? ifMatch, CancellationToken cancellationToken)
     {
-        var deleted = Identifier.IsValid(name) && await store.DeleteAsync(name, ifMatch, cancellationToken);
+        var version = Identifier.IsValid(name) ? await store.GetVersionAsync(name, cancellationToken) : null;
+        var deleted = version is not null && await store.DeleteAsync(name, ifMatch, cancellationToken);
         _snapshots.TryRemove(name, out _);
         if (deleted)
         {
-            await events.PublishAsync(name, "graph.changed", new { Graph = name, Change = "deleted" }, cancellationToken);
+            await events.PublishAsync(name, "graph.changed", new { Graph = name, Version = version, Change = new { Kind = "deleted" } }, cancellationToken);
         }
 
         return deleted;

@@ -14,31 +14,81 @@ public sealed record ImpactQuery(
     IReadOnlyList<Outage> Outages,
     int? MaxDepth = null,
     int? Limit = null,
-    TimeSpan? Duration = null);
+    TimeSpan? Duration = null)
+{
+    /// <summary>Whether each listed node carries its whole explaining chain; its <see cref="ImpactedNode.Via"/> is always there.</summary>
+    public bool IncludePaths { get; init; } = true;
+
+    /// <summary>List only nodes after this place in the order (depth, then ordinal id): the next page.</summary>
+    public ImpactPosition? After { get; init; }
+
+    /// <summary>List only nodes in these states; null for all. Counts and totals still cover every affected node.</summary>
+    public IReadOnlySet<NodeState>? States { get; init; }
+
+    /// <summary>List only nodes of these kinds; null for all.</summary>
+    public IReadOnlySet<string>? Kinds { get; init; }
+
+    /// <summary>
+    /// The most node ids the listed chains may hold together (each chain holds depth + 1); a query whose chains
+    /// would hold more is refused with <see cref="PathBudgetExceededException"/> before any chain is built.
+    /// </summary>
+    public long? MaxPathIds { get; init; }
+
+    /// <summary>
+    /// Whether the answer carries the explaining chains as one forest of <see cref="ChainStep"/>s, each listed
+    /// node naming its own step: every chain exactly, in space linear in the nodes on them.
+    /// </summary>
+    public bool IncludeChainSteps { get; init; }
+}
+
+/// <summary>One step of the explaining chains: a node, and the step before it (-1 at an origin).</summary>
+public sealed record ChainStep(string Id, int Parent);
+
+/// <summary>A place in the order affected nodes are listed in: by depth, then by ordinal id.</summary>
+public sealed record ImpactPosition(int Depth, string Id);
 
 /// <summary>One node the outage reaches.</summary>
 /// <param name="Id">The node's id.</param>
 /// <param name="State">How badly it is affected.</param>
-/// <param name="Depth">Hops along <paramref name="Path"/>.</param>
-/// <param name="Path">Ids from an origin to this node; each step a dependency that caused the worsening.</param>
+/// <param name="Depth">Hops along its explaining chain.</param>
+/// <param name="Via">The node before it on its explaining chain (an origin at depth 1); null for an origin.</param>
+/// <param name="Path">Ids from an origin to this node, each step a dependency that caused the worsening; null unless asked for.</param>
 /// <param name="ImpactAt">How long after the outage starts this node reaches its state.</param>
-public sealed record ImpactedNode(string Id, NodeState State, int Depth, IReadOnlyList<string> Path, TimeSpan ImpactAt);
+/// <param name="Step">This node's step in <see cref="ImpactResult.Steps"/>; -1 unless asked for.</param>
+public sealed record ImpactedNode(string Id, NodeState State, int Depth, string? Via, IReadOnlyList<string>? Path, TimeSpan ImpactAt, int Step = -1);
 
 /// <summary>How many affected nodes are in each state.</summary>
 public sealed record StateCounts(int Down, int Degraded, int AtRisk);
 
 /// <summary>The answer to an <see cref="ImpactQuery"/>.</summary>
-/// <param name="Affected">Affected nodes (origins excluded), ordered by depth then id, at most the limit.</param>
+/// <param name="Affected">Affected nodes (origins excluded) that match the query's filters, after its position, ordered by depth then id, at most the limit.</param>
 /// <param name="Origins">Each origin with the state it ends in (it may be made worse by another origin).</param>
 /// <param name="Counts">Affected nodes by state, over all of them, not just those listed.</param>
 /// <param name="Total">How many nodes are affected.</param>
-/// <param name="Truncated">True when the limit left some out.</param>
+/// <param name="Truncated">True when the limit left out matching nodes after those listed.</param>
+/// <param name="Matching">How many affected nodes match the filters (all of them without filters).</param>
+/// <param name="Next">Where the next page starts when <paramref name="Truncated"/> (null for the start of the list); null otherwise.</param>
+/// <param name="Steps">The chains of the listed nodes and origins as one forest, parents first; null unless asked for.</param>
 public sealed record ImpactResult(
     IReadOnlyList<ImpactedNode> Affected,
     IReadOnlyList<ImpactedNode> Origins,
     StateCounts Counts,
     int Total,
-    bool Truncated);
+    bool Truncated,
+    int Matching,
+    ImpactPosition? Next,
+    IReadOnlyList<ChainStep>? Steps = null);
+
+/// <summary>Thrown when the chains a query lists would hold more ids than it allows.</summary>
+public sealed class PathBudgetExceededException(long pathIds, long maxPathIds)
+    : Exception($"the listed chains would hold {pathIds} node ids, more than the {maxPathIds} allowed")
+{
+    /// <summary>How many ids the chains would hold.</summary>
+    public long PathIds { get; } = pathIds;
+
+    /// <summary>The most allowed.</summary>
+    public long MaxPathIds { get; } = maxPathIds;
+}
 
 /// <summary>Thrown when a query names nodes the graph lacks.</summary>
 public sealed class UnknownNodeException(IReadOnlyList<string> ids)

@@ -2,10 +2,10 @@ using ImpactMap.Core.Model;
 
 namespace ImpactMap.Core.Engine;
 
-/// <summary>Turns a finished propagation into a result: counts, ordering by depth then id, the limit, paths.</summary>
+/// <summary>Turns a finished propagation into a result: counts, filters, ordering by depth then id, the page, chains.</summary>
 internal static class ImpactSelection
 {
-    public static ImpactResult Collect(CompiledGraph g, Workspace ws, int? limit)
+    public static ImpactResult Collect(CompiledGraph g, Workspace ws, ImpactQuery query)
     {
         int down = ws.CountAt(NodeState.Down), degraded = ws.CountAt(NodeState.Degraded), atRisk = ws.CountAt(NodeState.AtRisk);
         foreach (var origin in ws.OriginEntries.Keys)
@@ -19,22 +19,41 @@ internal static class ImpactSelection
         }
 
         var total = down + degraded + atRisk;
-        var take = Math.Min(total, limit ?? int.MaxValue);
-        var selected = take == 0 ? [] : Select(g, ws, take);
-        var originResults = ws.OriginEntries.Keys.Order().Select(o => Describe(g, ws, ws.OriginEntries[o])).ToList();
+        var filter = new Filter(g, query);
+        var (byDepth, matching, remaining) = Gather(ws, filter, Math.Min(total, query.Limit ?? int.MaxValue));
+        var take = Math.Min(remaining, query.Limit ?? int.MaxValue);
+        var selected = take == 0 ? [] : Select(g, ws, byDepth, take);
+        var origins = ws.OriginEntries.Keys.Order().Select(o => ws.OriginEntries[o]).ToList();
+        if (query.IncludePaths && query.MaxPathIds is { } maxPathIds)
+        {
+            // Each chain holds depth + 1 ids; counted before any is built, so a refused query costs no memory.
+            var pathIds = selected.Sum(e => (long)ws.DepthOf(e) + 1) + origins.Count;
+            if (pathIds > maxPathIds)
+            {
+                throw new PathBudgetExceededException(pathIds, maxPathIds);
+            }
+        }
+
+        var forest = query.IncludeChainSteps ? new StepForest(g, ws) : null;
+        var affected = selected.Select(entry => Describe(g, ws, entry, query.IncludePaths, forest)).ToList();
+        var truncated = affected.Count < remaining;
         return new ImpactResult(
-            selected.Select(entry => Describe(g, ws, entry)).ToList(),
-            originResults,
+            affected,
+            origins.Select(entry => Describe(g, ws, entry, query.IncludePaths, forest)).ToList(),
             new StateCounts(down, degraded, atRisk),
             total,
-            take < total);
+            truncated,
+            matching,
+            // A page that lists nothing (limit 0: counts only) ends where it began.
+            !truncated ? null : affected.Count > 0 ? new ImpactPosition(affected[^1].Depth, affected[^1].Id) : query.After,
+            forest?.Steps);
     }
 
-    /// <summary>The entries of the <paramref name="take"/> affected nodes first by depth, then by ordinal id.</summary>
-    private static List<int> Select(CompiledGraph g, Workspace ws, int take)
+    /// <summary>The entries of the first <paramref name="take"/> gathered, by depth, then by ordinal id.</summary>
+    private static List<int> Select(CompiledGraph g, Workspace ws, List<List<int>> byDepth, int take)
     {
         var selected = new List<int>(take);
-        foreach (var bucket in Gather(ws, take))
+        foreach (var bucket in byDepth)
         {
             var room = take - selected.Count;
             if (room == 0)
@@ -48,25 +67,69 @@ internal static class ImpactSelection
         return selected;
     }
 
+    /// <summary>Which affected nodes a query lists: its states, kinds and starting place.</summary>
+    private readonly struct Filter(CompiledGraph g, ImpactQuery query)
+    {
+        public readonly bool IsEmpty = query.States is null && query.Kinds is null && query.After is null;
+
+        /// <summary>Whether the node, at its final level, passes the states and kinds.</summary>
+        public bool Matches(int node, int level) =>
+            (query.States is null || query.States.Contains((NodeState)level))
+            && (query.Kinds is null || query.Kinds.Contains(g.Source.Nodes[node].Kind));
+
+        /// <summary>Whether the node comes after the query's starting place.</summary>
+        public bool IsAfterStart(int node, int depth) =>
+            query.After is not { } after
+            || depth > after.Depth
+            || (depth == after.Depth && string.CompareOrdinal(g.IdOf(node), after.Id) > 0);
+    }
+
     /// <summary>
-    /// In one pass over the raised lists, each affected node's entry at its final level (origins left out) by
-    /// depth, for the depths that can hold the first <paramref name="take"/>. An entry is kept while fewer than
+    /// In one pass over the raised lists, each listed node's entry at its final level (origins left out) by
+    /// depth, for the depths that can hold the first <paramref name="take"/>; with how many affected nodes
+    /// match the filters and how many of those come after the starting place. An entry is kept while fewer than
     /// <paramref name="take"/> entries seen so far are shallower: that bound only tightens, so whatever the
     /// final first <paramref name="take"/> need was kept when it was seen.
     /// </summary>
-    private static List<List<int>> Gather(Workspace ws, int take)
+    private static (List<List<int>> ByDepth, int Matching, int Remaining) Gather(Workspace ws, Filter filter, int take)
     {
         var byDepth = new List<List<int>>();
         var bound = int.MaxValue;   // keep entries of depth <= bound
         var shallower = 0;          // entries kept of depth < bound
+        int matching = 0, remaining = 0;
         for (var level = 1; level <= 3; level++)
         {
             var raised = ws.Raised[level];
             for (var i = 0; i < raised.Count; i++)
             {
-                var state = ws.Levels[raised.Items[i].Node];
+                var node = raised.Items[i].Node;
+                var state = ws.Levels[node];
+                if ((state & Workspace.LevelMask) != level || (state & Workspace.OriginFlag) != 0)
+                {
+                    continue;
+                }
+
                 var depth = raised.Items[i].Depth;
-                if ((state & Workspace.LevelMask) != level || (state & Workspace.OriginFlag) != 0 || depth > bound)
+                if (!filter.IsEmpty)
+                {
+                    if (!filter.Matches(node, level))
+                    {
+                        continue;
+                    }
+
+                    matching++;
+                    if (!filter.IsAfterStart(node, depth))
+                    {
+                        continue;
+                    }
+                }
+                else
+                {
+                    matching++;
+                }
+
+                remaining++;
+                if (depth > bound || take == 0)
                 {
                     continue;
                 }
@@ -89,7 +152,7 @@ internal static class ImpactSelection
             }
         }
 
-        return byDepth;
+        return (byDepth, matching, remaining);
     }
 
     /// <summary>
@@ -136,17 +199,56 @@ internal static class ImpactSelection
         return result;
     }
 
-    /// <summary>A node at the level of its entry, with the chain of raises that led there.</summary>
-    private static ImpactedNode Describe(CompiledGraph g, Workspace ws, int entry)
+    /// <summary>A node at the level of its entry, with the node before it and, when asked, the chain of raises that led there.</summary>
+    private static ImpactedNode Describe(CompiledGraph g, Workspace ws, int entry, bool includePath, StepForest? forest)
     {
-        var path = new List<string>();
-        for (var current = entry; current >= 0; current = ws.ParentOf(current))
+        List<string>? path = null;
+        if (includePath)
         {
-            path.Add(g.IdOf(ws.NodeOf(current)));
+            path = new List<string>(ws.DepthOf(entry) + 1);
+            for (var current = entry; current >= 0; current = ws.ParentOf(current))
+            {
+                path.Add(g.IdOf(ws.NodeOf(current)));
+            }
+
+            path.Reverse();
         }
 
-        path.Reverse();
         var node = ws.NodeOf(entry);
-        return new ImpactedNode(g.IdOf(node), ws.LevelOf(node), ws.DepthOf(entry), path, TimeSpan.FromSeconds(ws.TimeSeconds[node]));
+        var parent = ws.ParentOf(entry);
+        return new ImpactedNode(g.IdOf(node), ws.LevelOf(node), ws.DepthOf(entry), parent < 0 ? null : g.IdOf(ws.NodeOf(parent)), path,
+            TimeSpan.FromSeconds(ws.TimeSeconds[node]), forest?.StepOf(entry) ?? -1);
+    }
+
+    /// <summary>
+    /// The chains as a forest: each raise entry on a listed chain becomes one step, once, after its parent, so
+    /// chains that share a beginning share its steps.
+    /// </summary>
+    private sealed class StepForest(CompiledGraph g, Workspace ws)
+    {
+        private readonly Dictionary<int, int> _stepOfEntry = [];
+        private readonly Stack<int> _unassigned = new();
+
+        public List<ChainStep> Steps { get; } = [];
+
+        public int StepOf(int entry)
+        {
+            var current = entry;
+            while (current >= 0 && !_stepOfEntry.ContainsKey(current))
+            {
+                _unassigned.Push(current);
+                current = ws.ParentOf(current);
+            }
+
+            var parent = current >= 0 ? _stepOfEntry[current] : -1;
+            while (_unassigned.TryPop(out var next))
+            {
+                Steps.Add(new ChainStep(g.IdOf(ws.NodeOf(next)), parent));
+                parent = Steps.Count - 1;
+                _stepOfEntry[next] = parent;
+            }
+
+            return parent;
+        }
     }
 }

@@ -52,7 +52,7 @@ public sealed class PropagationEngine
             }
 
             Propagation.Run(Compiled, ws, origins, masked: query.MaxDepth is not null, duration, cancellationToken);
-            return ImpactSelection.Collect(Compiled, ws, query.Limit);
+            return ImpactSelection.Collect(Compiled, ws, query);
         }
         finally
         {

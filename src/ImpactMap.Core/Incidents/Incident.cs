@@ -1,3 +1,4 @@
+using ImpactMap.Core.Engine;
 using ImpactMap.Core.Model;
 
 namespace ImpactMap.Core.Incidents;
@@ -50,22 +51,72 @@ public sealed record IncidentOutage(string Node, NodeState State);
 /// <summary>One step of an explaining chain, with the name and kind it had when the impact was computed.</summary>
 public sealed record PartyStep(string Id, string Name, string Kind);
 
+/// <summary>A step of an incident's explaining chains, named as it was then; <paramref name="Parent"/> is the step before it, -1 at an origin.</summary>
+public sealed record ChainLink(string Id, string Name, string Kind, int Parent);
+
 /// <summary>A party the incident reaches, as known when the impact was computed.</summary>
-/// <param name="Path">From an origin to this party.</param>
-public sealed record AffectedParty(string Id, string Name, string Kind, NodeState State, int Depth, IReadOnlyList<PartyStep> Path, TimeSpan ImpactAt);
+/// <param name="Path">From an origin to this party, in incidents stored before chains were kept as <see cref="IncidentImpact.Chains"/>; null since.</param>
+/// <param name="Step">This party's step in <see cref="IncidentImpact.Chains"/>; -1 in incidents stored before.</param>
+public sealed record AffectedParty(string Id, string Name, string Kind, NodeState State, int Depth, IReadOnlyList<PartyStep>? Path, TimeSpan ImpactAt, int Step = -1);
 
 /// <summary>The impact an incident recorded: what was known, of which graph version, and when.</summary>
+/// <param name="Affected">The parties listed, by depth then id: the first ones, when <paramref name="Truncated"/>.</param>
+/// <param name="Total">How many parties are affected, listed or not.</param>
+/// <param name="AllCounts">Affected parties by state, listed or not; absent in incidents stored before it was kept.</param>
+/// <param name="Chains">
+/// Every party's explaining chain as one forest of steps, shared where chains share a beginning: linear in the
+/// parties, where a chain per party grows with the square of the depth. Absent in incidents stored before.
+/// </param>
 public sealed record IncidentImpact(
     long GraphVersion,
     DateTimeOffset ComputedAt,
     IReadOnlyList<AffectedParty> Affected,
     IReadOnlyList<AffectedParty> Origins,
     int Total,
-    bool Truncated)
+    bool Truncated,
+    StateCounts? AllCounts = null,
+    IReadOnlyList<ChainLink>? Chains = null)
 {
-    /// <summary>Affected parties by state.</summary>
-    public (int Down, int Degraded, int AtRisk) Counts =>
-        (Affected.Count(a => a.State == NodeState.Down), Affected.Count(a => a.State == NodeState.Degraded), Affected.Count(a => a.State == NodeState.AtRisk));
+    /// <summary>A party's chain from an origin to it.</summary>
+    public IReadOnlyList<PartyStep> PathOf(AffectedParty party)
+    {
+        ArgumentNullException.ThrowIfNull(party);
+        if (party.Path is not null)
+        {
+            return party.Path;
+        }
+
+        var path = new List<PartyStep>(party.Depth + 1);
+        for (var step = party.Step; step >= 0; step = Chains![step].Parent)
+        {
+            var link = Chains![step];
+            path.Add(new PartyStep(link.Id, link.Name, link.Kind));
+        }
+
+        path.Reverse();
+        return path;
+    }
+
+    /// <summary>The node before a party on its chain; null for an origin no other origin made worse.</summary>
+    public string? ViaOf(AffectedParty party)
+    {
+        ArgumentNullException.ThrowIfNull(party);
+        if (party.Path is not null)
+        {
+            return party.Path.Count > 1 ? party.Path[^2].Id : null;
+        }
+
+        var parent = Chains![party.Step].Parent;
+        return parent < 0 ? null : Chains[parent].Id;
+    }
+
+    /// <summary>How many ids a party's chain holds: one more than its depth.</summary>
+    public static long PathLength(AffectedParty party) => (party?.Depth ?? 0) + 1L;
+
+    /// <summary>Affected parties by state, over all of them.</summary>
+    public (int Down, int Degraded, int AtRisk) Counts => AllCounts is { } all
+        ? (all.Down, all.Degraded, all.AtRisk)
+        : (Affected.Count(a => a.State == NodeState.Down), Affected.Count(a => a.State == NodeState.Degraded), Affected.Count(a => a.State == NodeState.AtRisk));
 }
 
 /// <summary>Who an update's change of outages newly reached, who recovered, and whose state changed.</summary>
@@ -175,6 +226,23 @@ public sealed record Incident(
             : Review is null
                 ? throw new IncidentReviewRequiredException(Graph, Id)
                 : this with { Status = IncidentStatus.Closed, ClosedAt = at, Revision = Revision + 1 };
+
+    /// <summary>
+    /// The incident closed without a review because its graph is being deleted: the reason is recorded as its
+    /// last update. Only for that: every other close needs a review.
+    /// </summary>
+    /// <exception cref="IncidentClosedException">The incident is closed already.</exception>
+    public Incident Abandon(DateTimeOffset at, string reason)
+    {
+        RequireOpen();
+        return this with
+        {
+            Status = IncidentStatus.Closed,
+            ClosedAt = at,
+            Updates = [.. Updates, new IncidentUpdate(Updates.Count + 1, at, IncidentStatus.Closed, reason, null, null)],
+            Revision = Revision + 1,
+        };
+    }
 
     private void RequireOpen()
     {

@@ -22,3 +22,11 @@ public sealed class IncidentReviewRequiredException(string graph, string id)
     /// <summary>The incident.</summary>
     public string Id { get; } = id;
 }
+
+/// <summary>Thrown when a graph with open incidents is to be deleted without saying that they may be abandoned.</summary>
+public sealed class GraphHasOpenIncidentsException(string graph, IReadOnlyList<string> incidents)
+    : Exception($"Graph '{graph}' has {incidents.Count} open incident(s): {string.Join(", ", incidents.Take(10))}{(incidents.Count > 10 ? ", ..." : "")}.")
+{
+    /// <summary>The open incidents' ids.</summary>
+    public IReadOnlyList<string> Incidents { get; } = incidents;
+}

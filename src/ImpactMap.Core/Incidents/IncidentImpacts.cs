@@ -7,9 +7,10 @@ namespace ImpactMap.Core.Incidents;
 public static class IncidentImpacts
 {
     /// <summary>
-    /// The impact of <paramref name="outages"/>, with every party's chain resolved to the names and kinds of
-    /// that moment, so that notices stay right when the graph changes later. At most <paramref name="limit"/>
-    /// parties are kept, by depth then id.
+    /// The impact of <paramref name="outages"/>, with every party's chain kept with the names and kinds of that
+    /// moment, so that notices stay right when the graph changes later. At most <paramref name="limit"/> parties
+    /// are kept, by depth then id; their chains are kept once, as a forest of steps, so an incident on a deep
+    /// chain of parties stays linear in size.
     /// </summary>
     public static IncidentImpact Compute(
         PropagationEngine engine, long graphVersion, IReadOnlyList<IncidentOutage> outages, TimeSpan? expectedDuration,
@@ -17,17 +18,25 @@ public static class IncidentImpacts
     {
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(outages);
-        var result = engine.Impact(
-            new ImpactQuery(outages.Select(o => new Outage(o.Node, o.State)).ToList(), Limit: limit, Duration: expectedDuration),
-            cancellationToken);
+        var query = new ImpactQuery(outages.Select(o => new Outage(o.Node, o.State)).ToList(), Limit: limit, Duration: expectedDuration)
+        {
+            IncludePaths = false,
+            IncludeChainSteps = true,
+        };
+        var result = engine.Impact(query, cancellationToken);
         var graph = engine.Graph;
         AffectedParty Party(ImpactedNode n)
         {
             var node = graph.FindNode(n.Id)!;
-            var path = n.Path.Select(id => graph.FindNode(id)!).Select(p => new PartyStep(p.Id, p.Name, p.Kind)).ToList();
-            return new AffectedParty(n.Id, node.Name, node.Kind, n.State, n.Depth, path, n.ImpactAt);
+            return new AffectedParty(n.Id, node.Name, node.Kind, n.State, n.Depth, null, n.ImpactAt, n.Step);
         }
 
-        return new IncidentImpact(graphVersion, now, result.Affected.Select(Party).ToList(), result.Origins.Select(Party).ToList(), result.Total, result.Truncated);
+        var chains = result.Steps!.Select(step =>
+        {
+            var node = graph.FindNode(step.Id)!;
+            return new ChainLink(node.Id, node.Name, node.Kind, step.Parent);
+        }).ToList();
+        return new IncidentImpact(graphVersion, now, result.Affected.Select(Party).ToList(), result.Origins.Select(Party).ToList(),
+            result.Total, result.Truncated, result.Counts, chains);
     }
 }

@@ -11,23 +11,30 @@ public sealed record Notice(string Node, string Name, string Kind, NodeState Sta
 public static class Notices
 {
     /// <summary>One notice per affected party, in the order of the incident's impact (depth, then id).</summary>
-    public static IReadOnlyList<Notice> For(Incident incident)
+    public static IReadOnlyList<Notice> For(Incident incident) => For(incident, incident?.Impact.Affected ?? []);
+
+    /// <summary>A notice for each of <paramref name="parties"/> (of the incident's impact), in their order.</summary>
+    public static IReadOnlyList<Notice> For(Incident incident, IEnumerable<AffectedParty> parties)
     {
         ArgumentNullException.ThrowIfNull(incident);
+        ArgumentNullException.ThrowIfNull(parties);
         var origins = incident.Impact.Origins.ToDictionary(o => o.Id, StringComparer.Ordinal);
-        return incident.Impact.Affected.Select(party => new Notice(
-            party.Id, party.Name, party.Kind, party.State, party.ImpactAt, party.Path.Select(p => p.Id).ToList(),
-            Message(incident, party, origins))).ToList();
+        return parties.Select(party =>
+        {
+            var path = incident.Impact.PathOf(party);
+            return new Notice(party.Id, party.Name, party.Kind, party.State, party.ImpactAt, path.Select(p => p.Id).ToList(),
+                Message(incident, party, path, origins));
+        }).ToList();
     }
 
     /// <summary>
     /// "You are affected because your supplier Acme Pay depends on AWS eu-west-1, which is down." The chain
     /// runs from the party's own provider back to the origin.
     /// </summary>
-    public static string Explain(AffectedParty party, NodeState originState)
+    public static string Explain(IReadOnlyList<PartyStep> path, NodeState originState)
     {
-        ArgumentNullException.ThrowIfNull(party);
-        var providers = party.Path.Take(party.Path.Count - 1).Reverse().ToList();
+        ArgumentNullException.ThrowIfNull(path);
+        var providers = path.Take(path.Count - 1).Reverse().ToList();
         var text = new StringBuilder("You are affected because your ");
         text.Append(Relation(providers[0].Kind)).Append(' ').Append(providers[0].Name);
         if (providers.Count == 1)
@@ -79,10 +86,10 @@ public static class Notices
         return text.ToString();
     }
 
-    private static string Message(Incident incident, AffectedParty party, Dictionary<string, AffectedParty> origins)
+    private static string Message(Incident incident, AffectedParty party, IReadOnlyList<PartyStep> path, Dictionary<string, AffectedParty> origins)
     {
-        var originState = origins.TryGetValue(party.Path[0].Id, out var origin) ? origin.State : NodeState.Down;
-        var text = new StringBuilder(Explain(party, originState));
+        var originState = origins.TryGetValue(path[0].Id, out var origin) ? origin.State : NodeState.Down;
+        var text = new StringBuilder(Explain(path, originState));
         text.Append(" Impact on you: ").Append(Words(party.State)).Append(", ").Append(When(party.ImpactAt)).Append('.');
         if (incident.ExpectedDuration is { } expected)
         {

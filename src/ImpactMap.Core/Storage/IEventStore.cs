@@ -17,6 +17,9 @@ public interface IEventStore
     /// <summary>A graph's events after <paramref name="afterId"/>, oldest first, at most <paramref name="max"/>.</summary>
     Task<IReadOnlyList<StoredEvent>> ReadAsync(string graph, long afterId, int max, CancellationToken cancellationToken);
 
+    /// <summary>Deletes a graph's events up to and including <paramref name="upToId"/> (all of them when null), as the graph is deleted.</summary>
+    Task DeleteAllAsync(string graph, long? upToId, CancellationToken cancellationToken);
+
     /// <summary>The id of the store's newest event, 0 when there is none.</summary>
     Task<long> LastIdAsync(CancellationToken cancellationToken);
 }

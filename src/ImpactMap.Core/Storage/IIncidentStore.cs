@@ -20,6 +20,9 @@ public interface IIncidentStore
     /// <summary>Every open (not closed) incident of every graph.</summary>
     Task<IReadOnlyList<Incident>> ListOpenAsync(CancellationToken cancellationToken);
 
+    /// <summary>Deletes every incident of a graph, as the graph itself is deleted; returns how many there were.</summary>
+    Task<int> DeleteAllAsync(string graph, CancellationToken cancellationToken);
+
     /// <summary>Replaces an incident whose stored revision is <paramref name="expectedRevision"/>; <see cref="VersionConflictException"/> otherwise.</summary>
     Task SaveAsync(Incident incident, long expectedRevision, CancellationToken cancellationToken);
 }

@@ -1,0 +1,177 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using ImpactMap.Tests.Shared;
+
+namespace ImpactMap.Api.Tests;
+
+/// <summary>Impact answers that stay bounded: chains only when they fit, via always, pages with cursors, filters.</summary>
+public class ImpactPagingTests(string store) : ApiTestBase(store)
+{
+    private const long OneGigabyte = 1L << 30;
+
+    [Test]
+    public async Task A_100000_node_ring_with_the_largest_limit_is_refused_with_how_to_ask_and_answers_without_chains_within_1_GB()
+    {
+        var graph = NewGraphName();
+        var put = await Client.PutAsync($"/v1/graphs/{graph}", Ring(100_000));
+        Assert.That(put.StatusCode, Is.EqualTo(HttpStatusCode.Created), await put.Content.ReadAsStringAsync());
+
+        var full = await Client.GetAsync($"/v1/graphs/{graph}/nodes/n0/impact?limit=100000");
+        var none = await Client.GetAsync($"/v1/graphs/{graph}/nodes/n0/impact?limit=100000&paths=none");
+
+        var problem = await ProblemOf(full, HttpStatusCode.BadRequest);
+        Assert.That(problem.GetProperty("detail").GetString(), Does.Contain("paths=none").And.Contain("nextCursor").And.Contain("5000000 allowed"));
+        Assert.That(none.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var answer = await JsonOf(none);
+        var affected = answer.GetProperty("affected");
+        Assert.That(affected.GetArrayLength(), Is.EqualTo(99_999));
+        Assert.That(answer.GetProperty("truncated").GetBoolean(), Is.False);
+        Assert.That(affected[0].TryGetProperty("path", out _), Is.False);
+        Assert.That((affected[0].GetProperty("via").GetString(), affected[affected.GetArrayLength() - 1].GetProperty("via").GetString()), Is.EqualTo(("n0", "n99998")));
+        Assert.That(affected[affected.GetArrayLength() - 1].GetProperty("depth").GetInt32(), Is.EqualTo(99_999));
+        Assert.That(Server.PeakResidentBytes, Is.LessThan(OneGigabyte), "the service's peak resident memory");
+    }
+
+    [Test]
+    public async Task Pages_follow_nextCursor_to_the_whole_list_in_order_with_counts_over_all()
+    {
+        var whole = await ImpactAsync("""{"outages":[{"node":"aws-eu-west-1"}]}""");
+        var listed = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var page = await ImpactAsync($$"""{"outages":[{"node":"aws-eu-west-1"}],"limit":2{{(cursor is null ? "" : $",\"cursor\":\"{cursor}\"")}}}""");
+            Assert.That(page.GetProperty("counts").GetRawText(), Is.EqualTo(whole.GetProperty("counts").GetRawText()));
+            Assert.That(page.GetProperty("total").GetInt32(), Is.EqualTo(whole.GetProperty("total").GetInt32()));
+            listed.AddRange(page.GetProperty("affected").EnumerateArray().Select(a => a.GetProperty("id").GetString()!));
+            cursor = page.TryGetProperty("nextCursor", out var next) ? next.GetString() : null;
+            Assert.That(page.GetProperty("truncated").GetBoolean(), Is.EqualTo(cursor is not null));
+        }
+        while (cursor is not null);
+
+        Assert.That(listed, Is.EqualTo(whole.GetProperty("affected").EnumerateArray().Select(a => a.GetProperty("id").GetString())));
+        Assert.That(whole.GetProperty("affected").EnumerateArray().All(a => a.GetProperty("via").GetString() == a.GetProperty("path")[a.GetProperty("path").GetArrayLength() - 2].GetString()));
+    }
+
+    [Test]
+    public async Task A_cursor_of_an_earlier_version_gets_409_naming_the_versions()
+    {
+        var graph = await CreateGraphAsync(SmallGraph);
+        var first = await JsonOf(await Client.GetAsync($"/v1/graphs/{graph}/nodes/region/impact?limit=1"));
+        var cursor = first.GetProperty("nextCursor").GetString();
+        await Client.PostAsync($"/v1/graphs/{graph}/nodes", ApiServer.Json("""{"id": "cdn", "kind": "supplier"}"""));
+
+        var stale = await Client.GetAsync($"/v1/graphs/{graph}/nodes/region/impact?limit=1&cursor={cursor}");
+
+        var problem = await ProblemOf(stale, HttpStatusCode.Conflict);
+        Assert.That(problem.GetProperty("detail").GetString(), Does.Contain($"version {first.GetProperty("version").GetInt64()}"));
+    }
+
+    [Test]
+    public async Task States_and_kinds_narrow_the_list_and_matching_counts_what_they_let_through()
+    {
+        var whole = await ImpactAsync("""{"outages":[{"node":"aws-eu-west-1"}]}""");
+        var down = await ImpactAsync("""{"outages":[{"node":"aws-eu-west-1"}],"states":["down"]}""");
+        var customers = await JsonOf(await Client.GetAsync("/v1/graphs/cloud-region/nodes/aws-eu-west-1/impact?kind=customer&state=degraded&state=down"));
+
+        Assert.That(down.GetProperty("affected").EnumerateArray().Select(a => a.GetProperty("state").GetString()), Is.All.EqualTo("down"));
+        Assert.That(down.GetProperty("matching").GetInt32(), Is.EqualTo(whole.GetProperty("counts").GetProperty("down").GetInt32()));
+        Assert.That(down.GetProperty("total").GetInt32(), Is.EqualTo(whole.GetProperty("total").GetInt32()));
+        var expected = whole.GetProperty("affected").EnumerateArray()
+            .Where(a => a.GetProperty("kind").GetString() == "customer" && a.GetProperty("state").GetString() is "degraded" or "down")
+            .Select(a => a.GetProperty("id").GetString()).ToList();
+        Assert.That(expected, Is.Not.Empty);
+        Assert.That(customers.GetProperty("affected").EnumerateArray().Select(a => a.GetProperty("id").GetString()), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public async Task Bad_paths_states_and_cursors_are_400s_naming_each_problem()
+    {
+        var response = await Client.PostAsync("/v1/graphs/cloud-region/impact",
+            ApiServer.Json("""{"outages":[{"node":"aws-eu-west-1"}],"paths":"some","states":["up","gone"],"kinds":[""]}"""));
+        var cursor = await Client.GetAsync("/v1/graphs/cloud-region/nodes/aws-eu-west-1/impact?cursor=not-a-cursor");
+
+        var problem = await ProblemOf(response, HttpStatusCode.BadRequest);
+        var problems = problem.GetProperty("problems").EnumerateArray().Select(p => p.GetString()).ToList();
+        Assert.That(problems, Has.Some.StartsWith("paths:").And.Some.StartsWith("states[0]:").And.Some.StartsWith("states[1]:").And.Some.StartsWith("kinds[0]:"));
+        Assert.That((await ProblemOf(cursor, HttpStatusCode.BadRequest)).GetProperty("detail").GetString(), Does.Contain("cursor"));
+    }
+
+    [Test]
+    public async Task An_incident_on_a_10000_node_chain_keeps_every_party_and_answers_a_page_at_a_time_within_1_GB()
+    {
+        var graph = NewGraphName();
+        var put = await Client.PutAsync($"/v1/graphs/{graph}", Chain(10_000));
+        Assert.That(put.StatusCode, Is.EqualTo(HttpStatusCode.Created), await put.Content.ReadAsStringAsync());
+
+        var opened = await Client.PostAsync($"/v1/graphs/{graph}/incidents", ApiServer.Json("""{"title": "Root down", "outages": [{"node": "n0"}]}"""));
+
+        Assert.That(opened.StatusCode, Is.EqualTo(HttpStatusCode.Created), await opened.Content.ReadAsStringAsync());
+        var incident = await JsonOf(opened);
+        var id = incident.GetProperty("id").GetString();
+        var impact = incident.GetProperty("impact");
+        Assert.That((impact.GetProperty("total").GetInt32(), impact.GetProperty("counts").GetProperty("down").GetInt32()), Is.EqualTo((9_999, 9_999)));
+        Assert.That(impact.GetProperty("affected").GetArrayLength(), Is.EqualTo(1000), "the incident's own answer holds its first page");
+        Assert.That(impact.GetProperty("truncated").GetBoolean(), Is.True);
+
+        var rest = await JsonOf(await Client.GetAsync(
+            $"/v1/graphs/{graph}/incidents/{id}/impact?paths=none&limit=100000&cursor={impact.GetProperty("nextCursor").GetString()}"));
+        Assert.That(rest.GetProperty("affected").GetArrayLength(), Is.EqualTo(8_999), "every party was kept");
+        Assert.That(rest.TryGetProperty("nextCursor", out _), Is.False);
+        var last = rest.GetProperty("affected")[8_998];
+        Assert.That((last.GetProperty("id").GetString(), last.GetProperty("via").GetString(), last.GetProperty("depth").GetInt32()),
+            Is.EqualTo(("n9999", "n9998", 9_999)));
+
+        var one = await JsonOf(await Client.GetAsync($"/v1/graphs/{graph}/incidents/{id}/impact?node=n9999"));
+        var chain = one.GetProperty("affected")[0].GetProperty("path").EnumerateArray().Select(e => e.GetString()).ToList();
+        Assert.That(chain, Is.EqualTo(Enumerable.Range(0, 10_000).Select(i => $"n{i}")), "the chain is kept exactly");
+        var tooMany = await Client.GetAsync($"/v1/graphs/{graph}/incidents/{id}/impact?limit=100000");
+        Assert.That((await ProblemOf(tooMany, HttpStatusCode.BadRequest)).GetProperty("detail").GetString(), Does.Contain("paths=none"));
+
+        var notices = await Client.GetAsync($"/v1/graphs/{graph}/incidents/{id}/notices?limit=10&kind=service");
+        Assert.That(notices.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await JsonOf(notices)).GetArrayLength(), Is.EqualTo(10));
+        var link = notices.Headers.GetValues("Link").Single();
+        Assert.That(link, Does.StartWith($"</v1/graphs/{graph}/incidents/{id}/notices?").And.Contain("limit=10").And.Contain("kind=service")
+            .And.Contain("cursor=").And.EndWith("rel=\"next\""));
+        var next = await JsonOf(await Client.GetAsync(link[1..link.IndexOf('>', StringComparison.Ordinal)]));
+        Assert.That(next[0].GetProperty("node").GetString(), Is.EqualTo("n11"));
+        var summaries = await JsonOf(await Client.GetAsync($"/v1/graphs/{graph}/incidents"));
+        Assert.That(summaries[0].TryGetProperty("impact", out _), Is.False, "a list holds summaries");
+        Assert.That(summaries[0].GetProperty("total").GetInt32(), Is.EqualTo(9_999));
+        Assert.That(Server.PeakResidentBytes, Is.LessThan(OneGigabyte), "the service's peak resident memory");
+    }
+
+    private async Task<JsonElement> ImpactAsync(string body)
+    {
+        var response = await Client.PostAsync("/v1/graphs/cloud-region/impact", ApiServer.Json(body));
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
+        return await JsonOf(response);
+    }
+
+    /// <summary>n(i+1) depends on n(i): n0 down takes every other node down, n(i) at depth i.</summary>
+    private static ByteArrayContent Chain(int length) => Document(length, ring: false);
+
+    /// <summary>n(i+1) depends on n(i), and n0 on the last: every node down when n0 is, at depths up to the ring's length.</summary>
+    private static ByteArrayContent Ring(int length) => Document(length, ring: true);
+
+    private static ByteArrayContent Document(int length, bool ring)
+    {
+        var json = new StringBuilder("{\"nodes\":[");
+        for (var i = 0; i < length; i++)
+        {
+            json.Append(i == 0 ? "" : ",").Append("{\"id\":\"n").Append(i).Append("\",\"kind\":\"service\"}");
+        }
+
+        json.Append("],\"dependencies\":[");
+        for (var i = 0; i < (ring ? length : length - 1); i++)
+        {
+            json.Append(i == 0 ? "" : ",").Append("{\"from\":\"n").Append((i + 1) % length).Append("\",\"to\":\"n").Append(i).Append("\"}");
+        }
+
+        json.Append("]}");
+        return new ByteArrayContent(Encoding.UTF8.GetBytes(json.ToString())) { Headers = { ContentType = new("application/json") } };
+    }
+}
