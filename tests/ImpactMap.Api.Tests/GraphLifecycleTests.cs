@@ -49,8 +49,10 @@ public class GraphLifecycleTests(string store) : ApiTestBase(store)
     {
         var graph = await CreateGraphAsync(SmallGraph);
         var id = await OpenIncidentAsync(graph);
+        await Client.PostAsync($"/v1/graphs/{graph}/incidents/{id}/updates", ApiServer.Json("""{"status": "resolved", "message": "Storage is back."}"""));
         Assert.That((await Client.PutAsync($"/v1/graphs/{graph}/incidents/{id}/review", ApiServer.Json("""
-            {"whatHappened": "The region's storage controller failed after a firmware update.", "whatWeLearned": "The backup was never tested.",
+            {"whatHappened": "The region's storage controller rebooted in a loop after firmware 8.2 was pushed to both of its heads at once.",
+             "whatWeLearned": "The backup region was never tested and its replication had stopped in October.",
              "prevention": [{"action": "Fail over to the backup every quarter", "owner": "platform", "due": "2027-03-01"}]}
             """))).StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That((await Client.PostAsync($"/v1/graphs/{graph}/incidents/{id}/close", null)).StatusCode, Is.EqualTo(HttpStatusCode.OK));

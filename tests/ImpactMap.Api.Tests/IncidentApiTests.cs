@@ -162,7 +162,8 @@ public class IncidentApiTests(string store) : ApiTestBase(store)
         var id = (await OpenAsync("cloud-region", """{"title": "AWS eu-west-1 outage", "outages": [{"node": "aws-eu-west-1"}]}""")).GetProperty("id").GetString();
 
         var problem = await ProblemOf(await Client.PutAsync($"/v1/graphs/cloud-region/incidents/{id}/review", ApiServer.Json("""
-            {"whatHappened": "The CRM vendor's only zone lost power.", "whatWeLearned": "We never asked where our vendors run.",
+            {"whatHappened": "The CRM vendor's only availability zone lost power and its standby generators failed to start within the SLA.",
+             "whatWeLearned": "We never asked where our vendors run.",
              "prevention": [{"action": "Ask every tier-1 vendor for their hosting zones", "due": "soon"}]}
             """)), HttpStatusCode.UnprocessableEntity);
 
@@ -171,17 +172,28 @@ public class IncidentApiTests(string store) : ApiTestBase(store)
     }
 
     [Test]
-    public async Task Closing_needs_an_accepted_review_which_then_is_part_of_every_notice()
+    public async Task Closing_needs_the_incident_resolved_and_reviewed_and_the_review_is_then_part_of_every_notice()
     {
         var id = (await OpenAsync("cloud-region", """{"title": "AWS eu-west-1 outage", "outages": [{"node": "aws-eu-west-1"}]}""")).GetProperty("id").GetString();
 
         var early = await Client.PostAsync($"/v1/graphs/cloud-region/incidents/{id}/close", null);
-        var reviewed = await Client.PutAsync($"/v1/graphs/cloud-region/incidents/{id}/review", ApiServer.Json(Review));
+        var earlyReview = await Client.PutAsync($"/v1/graphs/cloud-region/incidents/{id}/review", ApiServer.Json(Review));
+        await Client.PostAsync($"/v1/graphs/cloud-region/incidents/{id}/updates", ApiServer.Json("""{"status": "resolved", "message": "AWS restored the zone."}"""));
+        var unreviewed = await Client.PostAsync($"/v1/graphs/cloud-region/incidents/{id}/close", null);
+        var first = await Client.PutAsync($"/v1/graphs/cloud-region/incidents/{id}/review", ApiServer.Json(Review));
+        var reviewed = await Client.PutAsync($"/v1/graphs/cloud-region/incidents/{id}/review", ApiServer.Json(Review.Replace("one availability zone", "a single availability zone")));
         var closed = await Client.PostAsync($"/v1/graphs/cloud-region/incidents/{id}/close", null);
         var notices = await Client.GetFromJsonAsync<JsonElement>($"/v1/graphs/cloud-region/incidents/{id}/notices");
 
-        await ProblemOf(early, HttpStatusCode.Conflict);
+        var missing = (await ProblemOf(early, HttpStatusCode.Conflict)).GetProperty("missing");
+        Assert.That(missing.GetArrayLength(), Is.EqualTo(2), "not resolved, and no review");
+        Assert.That((await ProblemOf(earlyReview, HttpStatusCode.Conflict)).GetProperty("detail").GetString(), Does.Contain("not resolved"));
+        Assert.That((await ProblemOf(unreviewed, HttpStatusCode.Conflict)).GetProperty("detail").GetString(), Does.Contain("no accepted review"));
+        Assert.That(first.StatusCode, Is.EqualTo(HttpStatusCode.OK), await first.Content.ReadAsStringAsync());
         Assert.That(reviewed.StatusCode, Is.EqualTo(HttpStatusCode.OK), await reviewed.Content.ReadAsStringAsync());
+        var revisions = (await JsonOf(reviewed)).GetProperty("reviews");
+        Assert.That(revisions.EnumerateArray().Select(r => (r.GetProperty("revision").GetInt32(), r.GetProperty("author").GetString())),
+            Is.EqualTo(new[] { (1, "open"), (2, "open") }), "a later review is a new revision, the first kept, each with its key");
         Assert.That(closed.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         var body = await JsonOf(closed);
         Assert.That(body.GetProperty("status").GetString(), Is.EqualTo("closed"));

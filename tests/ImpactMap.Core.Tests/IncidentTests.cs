@@ -6,46 +6,6 @@ namespace ImpactMap.Core.Tests;
 
 public class IncidentTests
 {
-    [TestCase("")]
-    [TestCase("   ")]
-    [TestCase("Technical issue")]
-    [TestCase("It was a technical outage.")]
-    [TestCase("a glitch")]
-    [TestCase("Unknown")]
-    [TestCase("unknown cause, under investigation")]
-    [TestCase("There was a technical problem with the system")]
-    [TestCase("Technische storing")]
-    [TestCase("Er was sprake van een technische storing.")]
-    [TestCase("Oorzaak onbekend")]
-    [TestCase("Een storing in het systeem")]
-    [TestCase("Human error")]
-    public void Vague_causes_are_refused_in_English_and_Dutch(string cause)
-    {
-        var problems = ReviewPolicy.Check(cause, "Alerting on certificate expiry was missing.", [("Add expiry alerts", "platform-team", "2027-01-15")]);
-
-        Assert.That(problems.Select(p => p.Path), Does.Contain("whatHappened"));
-    }
-
-    [TestCase("The TLS certificate of api.bank.example expired at 09:12 because auto-renewal was disabled in May.")]
-    [TestCase("CrowdStrike channel file 291 crashed every Windows host running sensor 7.11.")]
-    [TestCase("Het verlopen TLS-certificaat van de betaal-API werd niet automatisch vernieuwd.")]
-    [TestCase("DNS misconfiguration in eu-west-1 after a manual change")]
-    public void Concrete_causes_are_accepted(string cause)
-    {
-        var problems = ReviewPolicy.Check(cause, "Certificate expiry had no alert and no owner.", [("Alert 30 days before any certificate expires", "platform-team", "2027-01-15")]);
-
-        Assert.That(problems, Is.Empty);
-    }
-
-    [Test]
-    public void Every_missing_part_of_a_review_is_named()
-    {
-        var problems = ReviewPolicy.Check("The primary database ran out of disk after log rotation stopped.", "", [("", "", "next week")]);
-
-        Assert.That(problems.Select(p => p.Path), Is.EquivalentTo(new[] { "whatWeLearned", "prevention[0].action", "prevention[0].owner", "prevention[0].due" }));
-        Assert.That(ReviewPolicy.Check("The primary database ran out of disk.", "Disk alerts were too late.", null).Single().Path, Is.EqualTo("prevention"));
-    }
-
     [Test]
     public void A_customer_two_hops_down_is_told_the_chain_in_plain_words()
     {
@@ -170,30 +130,38 @@ public class IncidentTests
     }
 
     [Test]
-    public void Closing_needs_an_accepted_review()
+    public void Closing_needs_the_incident_resolved_and_reviewed_and_names_what_is_missing()
     {
         var (_, impact) = TwoNodeImpact(NodeState.Down);
-        var incident = Open(impact);
+        var monitoring = Open(impact).WithUpdate(DateTimeOffset.UnixEpoch, IncidentStatus.Monitoring, "fix deployed", null, null, null);
 
-        var refused = Assert.Throws<IncidentReviewRequiredException>(() => incident.Close(DateTimeOffset.UnixEpoch));
-        var closed = incident.WithReview(Review("first")).Close(new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero));
+        var neither = Assert.Throws<IncidentNotReadyException>(() => monitoring.Close(DateTimeOffset.UnixEpoch))!;
+        var resolved = monitoring.WithUpdate(DateTimeOffset.UnixEpoch, IncidentStatus.Resolved, "restored", null, null, null);
+        var unreviewed = Assert.Throws<IncidentNotReadyException>(() => resolved.Close(DateTimeOffset.UnixEpoch))!;
+        var closed = resolved.WithReview(Review("first")).Close(new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero));
 
-        Assert.That(refused!.Id, Is.EqualTo(incident.Id));
+        Assert.That(neither.Missing, Has.Count.EqualTo(2));
+        Assert.That(neither.Missing[0], Does.Contain("monitoring, not resolved"));
+        Assert.That(unreviewed.Missing.Single(), Does.Contain("no accepted review"));
         Assert.That(closed.Status, Is.EqualTo(IncidentStatus.Closed));
         Assert.That(closed.ClosedAt, Is.EqualTo(new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero)));
-        Assert.That(closed.Revision, Is.EqualTo(3));
         Assert.That(closed.Close(DateTimeOffset.MaxValue), Is.SameAs(closed), "closing a closed incident changes nothing");
     }
 
     [Test]
-    public void A_later_review_replaces_an_earlier_one_until_the_incident_is_closed()
+    public void A_review_comes_once_resolved_and_a_later_one_is_a_new_revision_kept_beside_the_first()
     {
         var (_, impact) = TwoNodeImpact(NodeState.Down);
+        var open = Open(impact);
+        var resolved = open.WithUpdate(DateTimeOffset.UnixEpoch, IncidentStatus.Resolved, "restored", null, null, null);
 
-        var reviewed = Open(impact).WithReview(Review("first")).WithReview(Review("second"));
+        var early = Assert.Throws<IncidentNotReadyException>(() => open.WithReview(Review("early")))!;
+        var reviewed = resolved.WithReview(Review("first") with { Author = "ops-key" }).WithReview(Review("second") with { Author = "cto-key" });
         var closed = reviewed.Close(DateTimeOffset.UnixEpoch);
 
-        Assert.That(reviewed.Review!.WhatHappened, Is.EqualTo("second"));
+        Assert.That(early.Missing.Single(), Does.Contain("investigating, not resolved"));
+        Assert.That((reviewed.Review!.WhatHappened, reviewed.Review.Revision, reviewed.Review.Author), Is.EqualTo(("second", 2, "cto-key")));
+        Assert.That(reviewed.EarlierReviews!.Select(r => (r.WhatHappened, r.Revision, r.Author)), Is.EqualTo(new[] { ("first", 1, "ops-key") }));
         Assert.That(Assert.Throws<IncidentClosedException>(() => closed.WithReview(Review("third")))!.Id, Is.EqualTo("i-1"));
         Assert.Throws<IncidentClosedException>(() => closed.WithUpdate(DateTimeOffset.UnixEpoch, IncidentStatus.Investigating, "again", null, null, null));
     }

@@ -21,8 +21,8 @@ public sealed class ProblemHandler(ILogger<ProblemHandler> logger) : IExceptionH
             IncidentNotFoundException e => new ApiProblem(StatusCodes.Status404NotFound, "Incident not found", e.Message),
             InvalidGraphNameException e => ApiProblem.BadRequest(e.Message),
             IncidentClosedException e => ApiProblem.Conflict($"Incident '{e.Id}' is closed; open a new incident for a new outage."),
-            IncidentReviewRequiredException e => ApiProblem.Conflict(
-                $"Incident '{e.Id}' has no accepted review yet: PUT …/review with what happened, what was learned and how it will not happen again."),
+            IncidentNotReadyException e => new ApiProblem(StatusCodes.Status409Conflict, "Conflict",
+                $"Incident '{e.Id}' cannot be {e.Step} yet: {string.Join("; ", e.Missing)}.", new Dictionary<string, object?> { ["missing"] = e.Missing }),
             GraphHasOpenIncidentsException e => new ApiProblem(StatusCodes.Status409Conflict, "Conflict",
                 $"{e.Message} Close them, or delete with ?force=true, which closes them without a review and records why.",
                 new Dictionary<string, object?> { ["incidents"] = e.Incidents }),

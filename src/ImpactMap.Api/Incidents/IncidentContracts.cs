@@ -22,7 +22,9 @@ public sealed record IncidentUpdateResponse(int Sequence, DateTimeOffset At, str
 
 public sealed record PreventionResponse(string Action, string Owner, string Due);
 
-public sealed record ReviewResponse(string WhatHappened, string WhatWeLearned, IReadOnlyList<PreventionResponse> Prevention, DateTimeOffset AcceptedAt);
+/// <summary>A review: its revision (1, 2, … as later reviews replace earlier ones) and the id of the key that gave it.</summary>
+public sealed record ReviewResponse(
+    string WhatHappened, string WhatWeLearned, IReadOnlyList<PreventionResponse> Prevention, DateTimeOffset AcceptedAt, string? Author, int Revision);
 
 /// <summary>
 /// An incident: what failed, the impact computed then (the impact endpoint's shape: its first 1,000 parties,
@@ -40,7 +42,8 @@ public sealed record IncidentResponse(
     IReadOnlyList<OutageResponse> Outages,
     ImpactResponse Impact,
     IReadOnlyList<IncidentUpdateResponse> Updates,
-    ReviewResponse? Review);
+    ReviewResponse? Review,
+    IReadOnlyList<ReviewResponse> Reviews);
 
 /// <summary>An incident in a list: what failed, where it stands, and how many it reaches; the impact itself is read from the incident.</summary>
 public sealed record IncidentSummaryResponse(

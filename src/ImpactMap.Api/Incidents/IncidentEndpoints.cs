@@ -87,8 +87,10 @@ public static class IncidentEndpoints
         TypedResults.Ok(ToResponse(await incidents.UpdateAsync(graph, id, body, cancellationToken), options.Value));
 
     public static async Task<Ok<IncidentResponse>> PutReview(
-        string graph, string id, ReviewRequest body, IncidentService incidents, IOptions<ImpactMapOptions> options, CancellationToken cancellationToken) =>
-        TypedResults.Ok(ToResponse(await incidents.ReviewAsync(graph, id, body, cancellationToken), options.Value));
+        string graph, string id, ReviewRequest body, HttpContext context, IncidentService incidents, IOptions<ImpactMapOptions> options,
+        CancellationToken cancellationToken) =>
+        TypedResults.Ok(ToResponse(
+            await incidents.ReviewAsync(graph, id, body, Access.AccessControl.CallerOf(context).KeyId, cancellationToken), options.Value));
 
     public static async Task<Ok<IncidentResponse>> CloseIncident(
         string graph, string id, IncidentService incidents, IOptions<ImpactMapOptions> options, CancellationToken cancellationToken) =>
@@ -169,10 +171,14 @@ public static class IncidentEndpoints
             incident.Updates.Select(u => new IncidentUpdateResponse(u.Sequence, u.At, u.Status.ToWire(), u.Message,
                 u.Outages is null ? null : Outages(u.Outages),
                 u.Change is null ? null : new ImpactChangeResponse(u.Change.BecameAffected, u.Change.Recovered, u.Change.Worsened, u.Change.Improved))).ToList(),
-            incident.Review is null ? null : new ReviewResponse(incident.Review.WhatHappened, incident.Review.WhatWeLearned,
-                incident.Review.Prevention.Select(p => new PreventionResponse(p.Action, p.Owner, p.Due.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))).ToList(),
-                incident.Review.AcceptedAt));
+            incident.Review is null ? null : Review(incident.Review),
+            [.. (incident.EarlierReviews ?? []).Select(Review), .. incident.Review is null ? [] : new[] { Review(incident.Review) }]);
     }
+
+    private static ReviewResponse Review(IncidentReview review) =>
+        new(review.WhatHappened, review.WhatWeLearned,
+            review.Prevention.Select(p => new PreventionResponse(p.Action, p.Owner, p.Due.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))).ToList(),
+            review.AcceptedAt, review.Author, review.Revision);
 
     private static IncidentSummaryResponse ToSummary(Incident incident)
     {

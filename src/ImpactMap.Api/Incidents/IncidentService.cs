@@ -117,10 +117,10 @@ public sealed class IncidentService(
         return updated;
     }
 
-    public async Task<Incident> ReviewAsync(string graph, string id, ReviewRequest body, CancellationToken cancellationToken)
+    public async Task<Incident> ReviewAsync(string graph, string id, ReviewRequest body, string author, CancellationToken cancellationToken)
     {
         var prevention = body.Prevention?.Select(p => (p?.Action, p?.Owner, p?.Due)).ToList();
-        var problems = ReviewPolicy.Check(body.WhatHappened, body.WhatWeLearned, prevention);
+        var problems = ReviewPolicy.Check(body.WhatHappened, body.WhatWeLearned, prevention, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
         if (problems.Count > 0)
         {
             throw new ApiProblem(StatusCodes.Status422UnprocessableEntity, "Review refused",
@@ -131,7 +131,7 @@ public sealed class IncidentService(
         var reviewed = await ChangeAsync(graph, id, (incident, now) => Task.FromResult(incident.WithReview(
             new IncidentReview(body.WhatHappened!.Trim(), body.WhatWeLearned!.Trim(),
                 body.Prevention!.Select(p => new PreventionAction(p.Action!.Trim(), p.Owner!.Trim(), DateOnly.Parse(p.Due!, System.Globalization.CultureInfo.InvariantCulture))).ToList(),
-                now))), cancellationToken);
+                now, author))), cancellationToken);
         await events.PublishAsync(graph, "incident.reviewed", new { reviewed.Id, reviewed.Impact.Total, Counts = CountsOf(reviewed) }, cancellationToken);
         return reviewed;
     }

@@ -155,10 +155,14 @@ public sealed record IncidentUpdate(
 public sealed record PreventionAction(string Action, string Owner, DateOnly Due);
 
 /// <summary>The post-incident review: concrete cause, lessons, and actions with owners and dates.</summary>
-public sealed record IncidentReview(string WhatHappened, string WhatWeLearned, IReadOnlyList<PreventionAction> Prevention, DateTimeOffset AcceptedAt);
+/// <param name="Author">The id of the API key that gave it; null in reviews stored before authors were kept.</param>
+/// <param name="Revision">1 for the first review of an incident, one more for each later one.</param>
+public sealed record IncidentReview(
+    string WhatHappened, string WhatWeLearned, IReadOnlyList<PreventionAction> Prevention, DateTimeOffset AcceptedAt, string? Author = null, int Revision = 1);
 
 /// <summary>An outage followed from opening to its closed review.</summary>
 /// <param name="Revision">Moves up with every change; stores check it so no update is lost.</param>
+/// <param name="EarlierReviews">Reviews a later one replaced, oldest first: kept, never overwritten.</param>
 public sealed record Incident(
     string Id,
     string Graph,
@@ -172,7 +176,8 @@ public sealed record Incident(
     IncidentReview? Review,
     DateTimeOffset OpenedAt,
     DateTimeOffset? ClosedAt,
-    long Revision)
+    long Revision,
+    IReadOnlyList<IncidentReview>? EarlierReviews = null)
 {
     /// <summary>The latest update, if any.</summary>
     public IncidentUpdate? LatestUpdate => Updates.Count == 0 ? null : Updates[^1];
@@ -206,26 +211,53 @@ public sealed record Incident(
     }
 
     /// <summary>
-    /// The incident with <paramref name="review"/>, already accepted by <see cref="ReviewPolicy"/>. Until the
-    /// incident is closed a later review replaces an earlier one (what was learned may grow); once closed, the
-    /// review it was closed with stands.
+    /// The incident with <paramref name="review"/>, already accepted by <see cref="ReviewPolicy"/>, as its next
+    /// review revision: a review comes once the incident is resolved, and a later one is kept beside the earlier
+    /// (<see cref="EarlierReviews"/>), never written over it.
     /// </summary>
     /// <exception cref="IncidentClosedException">The incident is closed.</exception>
+    /// <exception cref="IncidentNotReadyException">The incident is not resolved.</exception>
     public Incident WithReview(IncidentReview review)
     {
         ArgumentNullException.ThrowIfNull(review);
         RequireOpen();
-        return this with { Review = review, Revision = Revision + 1 };
+        if (Status != IncidentStatus.Resolved)
+        {
+            throw new IncidentNotReadyException(Graph, Id, "reviewed", [$"it is {Status.ToWire()}, not resolved: post an update with status resolved first"]);
+        }
+
+        return this with
+        {
+            Review = review with { Revision = (Review?.Revision ?? 0) + 1 },
+            EarlierReviews = Review is null ? EarlierReviews : [.. EarlierReviews ?? [], Review],
+            Revision = Revision + 1,
+        };
     }
 
-    /// <summary>The incident closed at <paramref name="at"/>; closing a closed incident changes nothing.</summary>
-    /// <exception cref="IncidentReviewRequiredException">No review has been accepted.</exception>
-    public Incident Close(DateTimeOffset at) =>
-        Status == IncidentStatus.Closed
-            ? this
-            : Review is null
-                ? throw new IncidentReviewRequiredException(Graph, Id)
-                : this with { Status = IncidentStatus.Closed, ClosedAt = at, Revision = Revision + 1 };
+    /// <summary>The incident closed at <paramref name="at"/>, once resolved and reviewed; closing a closed incident changes nothing.</summary>
+    /// <exception cref="IncidentNotReadyException">It is not resolved, or has no accepted review: each named.</exception>
+    public Incident Close(DateTimeOffset at)
+    {
+        if (Status == IncidentStatus.Closed)
+        {
+            return this;
+        }
+
+        var missing = new List<string>();
+        if (Status != IncidentStatus.Resolved)
+        {
+            missing.Add($"it is {Status.ToWire()}, not resolved: post an update with status resolved");
+        }
+
+        if (Review is null)
+        {
+            missing.Add("it has no accepted review: PUT …/review with what happened, what was learned and how it will not happen again");
+        }
+
+        return missing.Count > 0
+            ? throw new IncidentNotReadyException(Graph, Id, "closed", missing)
+            : this with { Status = IncidentStatus.Closed, ClosedAt = at, Revision = Revision + 1 };
+    }
 
     /// <summary>
     /// The incident closed without a review because its graph is being deleted: the reason is recorded as its

@@ -15,12 +15,18 @@ public sealed class IncidentClosedException(string graph, string id)
     public string Id { get; } = id;
 }
 
-/// <summary>Thrown when an incident without an accepted review is asked to close.</summary>
-public sealed class IncidentReviewRequiredException(string graph, string id)
-    : Exception($"Incident '{id}' of graph '{graph}' has no accepted review yet: what happened, what was learned and how it will not happen again.")
+/// <summary>Thrown when an incident is asked to be reviewed or closed before it can be; each thing missing is named.</summary>
+public sealed class IncidentNotReadyException(string graph, string id, string step, IReadOnlyList<string> missing)
+    : Exception($"Incident '{id}' of graph '{graph}' cannot be {step} yet: {string.Join("; ", missing)}.")
 {
     /// <summary>The incident.</summary>
     public string Id { get; } = id;
+
+    /// <summary>What it lacks, in words.</summary>
+    public IReadOnlyList<string> Missing { get; } = missing;
+
+    /// <summary>What was asked: reviewed or closed.</summary>
+    public string Step { get; } = step;
 }
 
 /// <summary>Thrown when a graph with open incidents is to be deleted without saying that they may be abandoned.</summary>
