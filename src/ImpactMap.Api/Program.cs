@@ -51,6 +51,7 @@ try
     builder.Services.AddSingleton<EventFeed>();
     builder.Services.AddSingleton<IEventPublisher>(sp => sp.GetRequiredService<EventFeed>());
     builder.Services.AddSingleton<IncidentService>();
+    builder.Services.AddSingleton<IGraphFollower>(sp => sp.GetRequiredService<IncidentService>());
 
     // API keys, per-key rate limits and the audit trail.
     builder.Services.AddSingleton<ApiKeys>();

@@ -63,6 +63,38 @@ public class GraphLifecycleTests(string store) : ApiTestBase(store)
         Assert.That((await JsonOf(await Client.GetAsync($"/v1/graphs/{graph}/incidents"))).GetArrayLength(), Is.Zero);
     }
 
+    [Test]
+    public async Task An_open_incident_follows_its_graph_recording_who_became_affected_or_recovered()
+    {
+        var graph = await CreateGraphAsync(SmallGraph);
+        var id = await OpenIncidentAsync(graph);
+        using var stream = await EventStream.OpenAsync(Client, $"/v1/graphs/{graph}/events", null);
+
+        await Client.PostAsync($"/v1/graphs/{graph}/nodes", ApiServer.Json("""{"id": "cdn", "kind": "supplier"}"""));
+        await Client.PostAsync($"/v1/graphs/{graph}/dependencies", ApiServer.Json("""{"from": "cdn", "to": "region"}"""));
+        await Client.DeleteAsync($"/v1/graphs/{graph}/dependencies?from=shop&to=app");
+
+        var incident = await JsonOf(await Client.GetAsync($"/v1/graphs/{graph}/incidents/{id}"));
+        var updates = incident.GetProperty("updates").EnumerateArray().ToList();
+        Assert.That(updates, Has.Count.EqualTo(2), "the node alone changed nothing; each dependency change did");
+        Assert.That(updates[0].GetProperty("change").GetProperty("becameAffected").EnumerateArray().Select(e => e.GetString()), Is.EqualTo(new[] { "cdn" }));
+        Assert.That(updates[1].GetProperty("change").GetProperty("recovered").EnumerateArray().Select(e => e.GetString()), Is.EqualTo(new[] { "shop" }));
+        Assert.That(updates[1].GetProperty("message").GetString(), Does.Contain("dependency graph changed"));
+        Assert.That(updates[1].GetProperty("status").GetString(), Is.EqualTo("investigating"), "the status stays");
+        Assert.That(incident.GetProperty("impact").GetProperty("affected").EnumerateArray().Select(a => a.GetProperty("id").GetString()),
+            Is.EquivalentTo(new[] { "app", "cdn" }), "the incident's impact is that of the graph now: app at risk on its backup, cdn new, shop gone");
+        var types = new List<string>();
+        for (var i = 0; i < 7; i++)
+        {
+            types.Add((await stream.NextAsync()).Type);
+        }
+
+        Assert.That(types, Is.EqualTo(new[]
+        {
+            "graph.changed", "graph.changed", "incident.updated", "incident.impact-changed", "graph.changed", "incident.updated", "incident.impact-changed",
+        }));
+    }
+
     private async Task CreateGraphAsyncNamed(string graph) =>
         Assert.That((await Client.PutAsync($"/v1/graphs/{graph}", ApiServer.Yaml(SmallGraph))).StatusCode, Is.EqualTo(HttpStatusCode.Created));
 

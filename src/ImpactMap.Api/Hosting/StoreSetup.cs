@@ -57,7 +57,9 @@ internal static class StoreSetup
                 throw new InvalidOperationException($"ImpactMap:Store must be 'embedded' or 'neo4j', not '{store}'.");
         }
 
-        services.AddSingleton<GraphCatalog>();
+        // Followers (open incidents) are resolved when first told, since they depend on the catalog themselves.
+        services.AddSingleton(sp => new GraphCatalog(
+            sp.GetRequiredService<IGraphStore>(), sp.GetRequiredService<IEventPublisher>(), () => sp.GetServices<IGraphFollower>()));
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
         return services;
     }

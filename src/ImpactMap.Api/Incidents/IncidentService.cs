@@ -13,7 +13,8 @@ namespace ImpactMap.Api.Incidents;
 /// stores the result and tells the event feed.
 /// </summary>
 public sealed class IncidentService(
-    GraphCatalog catalog, IIncidentStore store, IEventStore eventStore, IEventPublisher events, TimeProvider clock, IOptions<ImpactMapOptions> options)
+    GraphCatalog catalog, IIncidentStore store, IEventStore eventStore, IEventPublisher events, TimeProvider clock, IOptions<ImpactMapOptions> options,
+    ILogger<IncidentService> logger) : IGraphFollower
 {
     private const int SaveAttempts = 5;
     private readonly StripedGates _gates = new();
@@ -101,10 +102,16 @@ public sealed class IncidentService(
             return incident.WithUpdate(now, status, message!, outages, expected, impact);
         }, cancellationToken);
 
-        var change = updated.LatestUpdate!.Change;
+        await PublishUpdateAsync(graph, updated, updated.LatestUpdate!.Change, cancellationToken);
+        return updated;
+    }
+
+    private async Task PublishUpdateAsync(string graph, Incident updated, ImpactChange? change, CancellationToken cancellationToken)
+    {
+        var update = updated.LatestUpdate!;
         await events.PublishAsync(graph, "incident.updated", new
         {
-            updated.Id, Status = status.ToWire(), Message = message, updated.Impact.Total, Counts = CountsOf(updated),
+            updated.Id, Status = update.Status.ToWire(), update.Message, updated.Impact.Total, Counts = CountsOf(updated),
         }, cancellationToken);
         if (change is not null)
         {
@@ -113,8 +120,6 @@ public sealed class IncidentService(
                 updated.Id, updated.Impact.Total, Counts = CountsOf(updated), change.BecameAffected, change.Recovered, change.Worsened, change.Improved,
             }, cancellationToken);
         }
-
-        return updated;
     }
 
     public async Task<Incident> ReviewAsync(string graph, string id, ReviewRequest body, string author, CancellationToken cancellationToken)
@@ -150,6 +155,40 @@ public sealed class IncidentService(
             closed.Id, closed.Review!.WhatHappened, closed.Impact.Total, Counts = CountsOf(closed),
         }, cancellationToken);
         return closed;
+    }
+
+    /// <summary>
+    /// The graph changed: each open incident's impact is recomputed on it, and where that changes who is
+    /// affected or how badly, an update records the change (and its events), as an update with outages does.
+    /// </summary>
+    public async Task GraphChangedAsync(GraphSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        try
+        {
+            foreach (var open in (await store.ListAsync(snapshot.Name, null, cancellationToken)).Where(i => i.Status != IncidentStatus.Closed))
+            {
+                var updated = await ChangeAsync(snapshot.Name, open.Id, (incident, now) =>
+                {
+                    // Outages of nodes the change removed no longer fail anything.
+                    var outages = incident.Outages.Where(o => snapshot.Graph.FindNode(o.Node) is not null).ToList();
+                    var impact = Compute(snapshot, outages, incident.ExpectedDuration, now, cancellationToken);
+                    var change = ImpactChange.Between(incident.Impact, impact);
+                    return Task.FromResult(change.BecameAffected.Count + change.Recovered.Count + change.Worsened.Count + change.Improved.Count == 0
+                        ? incident
+                        : incident.WithUpdate(now, incident.Status,
+                            $"The dependency graph changed (version {snapshot.Version}); the impact was computed again on it.", null, null, impact));
+                }, cancellationToken);
+                if (updated.Revision != open.Revision && updated.LatestUpdate?.Change is { } change)
+                {
+                    await PublishUpdateAsync(snapshot.Name, updated, change, cancellationToken);
+                }
+            }
+        }
+        catch (Exception e) when (e is StoreUnavailableException or VersionConflictException)
+        {
+            logger.LogWarning("Open incidents of graph {Graph} were not recomputed for version {Version}: {Reason}", snapshot.Name, snapshot.Version, e.Message);
+        }
     }
 
     /// <summary>
@@ -191,6 +230,11 @@ public sealed class IncidentService(
             {
                 var incident = await GetAsync(graph, id, cancellationToken);
                 var changed = await change(incident, clock.GetUtcNow());
+                if (ReferenceEquals(changed, incident))
+                {
+                    return incident;
+                }
+
                 try
                 {
                     await store.SaveAsync(changed, incident.Revision, cancellationToken);

@@ -10,7 +10,7 @@ namespace ImpactMap.Core.Catalog;
 /// an instance sees writes made by others; the graph and its engine are reloaded only when that moved.
 /// Writes to one graph are serialised here and version-checked in the store, so none is lost.
 /// </summary>
-public sealed class GraphCatalog(IGraphStore store, IEventPublisher events)
+public sealed class GraphCatalog(IGraphStore store, IEventPublisher events, Func<IEnumerable<IGraphFollower>>? followers = null)
 {
     private const int WriteAttempts = 10;
     private readonly ConcurrentDictionary<string, GraphSnapshot> _snapshots = new(StringComparer.Ordinal);
@@ -91,6 +91,8 @@ public sealed class GraphCatalog(IGraphStore store, IEventPublisher events)
             throw new InvalidGraphNameException(name);
         }
 
+        GraphSnapshot snapshot;
+        bool created;
         using (await _writeGates.EnterAsync(name, cancellationToken))
         {
             var result = await store.ReplaceAsync(name, graph, ifMatch, cancellationToken);
@@ -100,8 +102,11 @@ public sealed class GraphCatalog(IGraphStore store, IEventPublisher events)
                 result.Version,
                 Change = new { Kind = result.Created ? "created" : "replaced", Nodes = graph.Nodes.Count, Dependencies = graph.Dependencies.Count },
             }, cancellationToken);
-            return (Remember(new GraphSnapshot(name, graph, result.Version)), result.Created);
+            (snapshot, created) = (Remember(new GraphSnapshot(name, graph, result.Version)), result.Created);
         }
+
+        await FollowAsync(snapshot, cancellationToken);
+        return (snapshot, created);
     }
 
     /// <summary>
@@ -109,6 +114,14 @@ public sealed class GraphCatalog(IGraphStore store, IEventPublisher events)
     /// wrote in between (and the client did not pin a version), decides again on the fresh graph.
     /// </summary>
     public async Task<GraphSnapshot> ChangeAsync(
+        string name, Func<GraphSnapshot, GraphChange> decide, long? ifMatch, CancellationToken cancellationToken)
+    {
+        var changed = await ApplyChangeAsync(name, decide, ifMatch, cancellationToken);
+        await FollowAsync(changed, cancellationToken);
+        return changed;
+    }
+
+    private async Task<GraphSnapshot> ApplyChangeAsync(
         string name, Func<GraphSnapshot, GraphChange> decide, long? ifMatch, CancellationToken cancellationToken)
     {
         using (await _writeGates.EnterAsync(name, cancellationToken))
@@ -156,6 +169,15 @@ public sealed class GraphCatalog(IGraphStore store, IEventPublisher events)
         }
 
         return deleted;
+    }
+
+    /// <summary>Tells the followers, after the write gate is released: they may read the graph again.</summary>
+    private async Task FollowAsync(GraphSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        foreach (var follower in followers?.Invoke() ?? [])
+        {
+            await follower.GraphChangedAsync(snapshot, cancellationToken);
+        }
     }
 
     private static object Describe(GraphChange change) => change switch
