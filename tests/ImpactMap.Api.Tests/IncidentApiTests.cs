@@ -94,24 +94,23 @@ public class IncidentApiTests(string store) : ApiTestBase(store)
     }
 
     [Test]
-    public async Task An_incident_keeps_what_was_known_when_its_graph_changes_later()
+    public async Task An_incident_keeps_the_names_of_its_moment_and_follows_changes_of_who_is_affected()
     {
         var graph = await CreateGraphAsync(SmallGraph);
         var opened = await OpenAsync(graph, """{"title": "Region down", "outages": [{"node": "region"}]}""");
         var id = opened.GetProperty("id").GetString();
 
         await Client.PutAsync($"/v1/graphs/{graph}/nodes/shop", ApiServer.Json("""{"kind": "customer", "name": "Renamed Shop"}"""));
-        await Client.DeleteAsync($"/v1/graphs/{graph}/nodes/backup");
-        var later = await Client.GetFromJsonAsync<JsonElement>($"/v1/graphs/{graph}/incidents/{id}");
+        var renamed = await Client.GetFromJsonAsync<JsonElement>($"/v1/graphs/{graph}/incidents/{id}");
         var notices = await Client.GetFromJsonAsync<JsonElement>($"/v1/graphs/{graph}/incidents/{id}/notices");
+        await Client.DeleteAsync($"/v1/graphs/{graph}/nodes/backup");
+        var followed = await Client.GetFromJsonAsync<JsonElement>($"/v1/graphs/{graph}/incidents/{id}");
 
-        Assert.That(later.GetProperty("impact").GetRawText(), Is.EqualTo(opened.GetProperty("impact").GetRawText()));
+        Assert.That(renamed.GetProperty("impact").GetRawText(), Is.EqualTo(opened.GetProperty("impact").GetRawText()), "a rename changes no one's state");
+        Assert.That(renamed.GetProperty("updates").GetArrayLength(), Is.Zero);
         Assert.That(notices.EnumerateArray().Single(n => n.GetProperty("node").GetString() == "shop").GetProperty("name").GetString(), Is.EqualTo("The Shop"));
-
-        var recomputed = await JsonOf(await Client.PostAsync($"/v1/graphs/{graph}/incidents/{id}/updates",
-            ApiServer.Json("""{"status": "identified", "message": "Recomputed on today's graph", "outages": [{"node": "region"}]}""")));
-        Assert.That(recomputed.GetProperty("impact").GetProperty("version").GetInt64(), Is.GreaterThan(opened.GetProperty("impact").GetProperty("version").GetInt64()));
-        Assert.That(recomputed.GetProperty("updates")[0].GetProperty("change").GetProperty("worsened").GetRawText(), Is.EqualTo("""["app","shop"]"""),
+        Assert.That(followed.GetProperty("impact").GetProperty("version").GetInt64(), Is.GreaterThan(opened.GetProperty("impact").GetProperty("version").GetInt64()));
+        Assert.That(followed.GetProperty("updates")[0].GetProperty("change").GetProperty("worsened").GetRawText(), Is.EqualTo("""["app","shop"]"""),
             "without its backup the app goes down instead of running at risk");
     }
 
@@ -126,16 +125,19 @@ public class IncidentApiTests(string store) : ApiTestBase(store)
         var markdown = await SendAsync($"/v1/graphs/cloud-region/incidents/{id}/notices", "text/markdown");
 
         var shoppers = json.EnumerateArray().Single(n => n.GetProperty("node").GetString() == "acme-shoppers");
-        Assert.That(shoppers.GetProperty("message").GetString(), Does.StartWith(
-            "You are affected because your supplier Acme webshop (merchant on the bank's payment API) depends on Online banking, " +
-            "which depends on CRM Cloud (SaaS), which depends on AWS eu-west-1 (Ireland), which is down."));
-        Assert.That(shoppers.GetProperty("message").GetString(), Does.Contain("Latest update (identified,").And.Contain("AWS reports a power failure in one zone."));
+        Assert.That(shoppers.GetProperty("message").GetString(), Does.StartWith("Dear Acme's shoppers,\n\n" +
+            "You are affected because your supplier Acme webshop (merchant on the bank's payment API) depends, through its own suppliers, " +
+            "on AWS eu-west-1 (Ireland), which is down."));
+        var contactCentre = json.EnumerateArray().Single(n => n.GetProperty("node").GetString() == "bank-contact-centre");
+        Assert.That(contactCentre.GetProperty("message").GetString(), Does.Contain(
+            "You are affected because your supplier CRM Cloud (SaaS) depends on AWS eu-west-1 (Ireland), which is down."), "an internal party hears the whole chain");
+        Assert.That(shoppers.GetProperty("message").GetString(), Does.Contain("Latest update, identified at").And.Contain("AWS reports a power failure in one zone."));
         Assert.That(shoppers.GetProperty("state").GetString(), Is.EqualTo("degraded"));
         Assert.That(shoppers.GetProperty("impactAt").GetString(), Is.EqualTo("PT0S"));
         Assert.That(shoppers.GetProperty("path").GetArrayLength(), Is.EqualTo(5));
         Assert.That(json.GetArrayLength(), Is.EqualTo(9));
         Assert.That(text.ContentType, Is.EqualTo("text/plain"));
-        Assert.That(text.Body, Does.Contain("To: Acme's shoppers (acme-shoppers)").And.Contain("Subject: AWS eu-west-1 outage"));
+        Assert.That(text.Body, Does.Contain("To: Acme's shoppers (acme-shoppers)").And.Contain("Subject: Service disruption affecting you: AWS eu-west-1 outage"));
         Assert.That(markdown.ContentType, Is.EqualTo("text/markdown"));
         Assert.That(markdown.Body, Does.Contain("## Acme's shoppers (`acme-shoppers`)").And.Contain("- **State:** degraded"));
     }
@@ -204,6 +206,47 @@ public class IncidentApiTests(string store) : ApiTestBase(store)
         await ProblemOf(await Client.PutAsync($"/v1/graphs/cloud-region/incidents/{id}/review", ApiServer.Json(Review)), HttpStatusCode.Conflict);
         var closedList = await Client.GetFromJsonAsync<JsonElement>("/v1/graphs/cloud-region/incidents?status=closed");
         Assert.That(closedList.EnumerateArray().Select(i => i.GetProperty("id").GetString()), Does.Contain(id));
+    }
+
+    [Test]
+    public async Task Notices_carry_the_letter_its_recipient_subject_and_phase_through_resolution()
+    {
+        var id = (await OpenAsync("cloud-region", """
+            {"title": "eu-west-1 down", "outages": [{"node": "aws-eu-west-1"}], "startedAt": "2026-11-30T05:00:00Z", "expectedDuration": "PT3H"}
+            """)).GetProperty("id").GetString();
+
+        var ongoing = (await Client.GetFromJsonAsync<JsonElement>($"/v1/graphs/cloud-region/incidents/{id}/notices?node=acme-webshop"))[0];
+        await Client.PostAsync($"/v1/graphs/cloud-region/incidents/{id}/updates", ApiServer.Json("""{"status": "resolved", "message": "AWS restored eu-west-1."}"""));
+        var restored = (await Client.GetFromJsonAsync<JsonElement>($"/v1/graphs/cloud-region/incidents/{id}/notices?node=acme-webshop"))[0];
+        var text = await (await Client.GetAsync($"/v1/graphs/cloud-region/incidents/{id}/notices?node=acme-shoppers&format=text")).Content.ReadAsStringAsync();
+
+        Assert.That(ongoing.GetProperty("to").GetString(), Is.EqualTo("Acme webshop (merchant on the bank's payment API) <ops@acme.example>"));
+        Assert.That((ongoing.GetProperty("phase").GetString(), ongoing.GetProperty("subject").GetString()),
+            Is.EqualTo(("ongoing", "Service disruption affecting you: eu-west-1 down")));
+        Assert.That(ongoing.GetProperty("impactFrom").GetDateTimeOffset(), Is.EqualTo(new DateTimeOffset(2026, 11, 30, 5, 0, 0, TimeSpan.Zero)));
+        Assert.That(ongoing.GetProperty("message").GetString(), Does.StartWith("Dear Acme webshop").And.Contain("Expected recovery: by 2026-11-30 08:00 UTC"));
+        Assert.That((restored.GetProperty("phase").GetString(), restored.GetProperty("subject").GetString()), Is.EqualTo(("restored", "Service restored: eu-west-1 down")));
+        Assert.That(restored.GetProperty("message").GetString(), Does.Contain("Service has been restored.").And.Not.Contain("You are affected"));
+        Assert.That(text, Does.StartWith("To: Acme's shoppers (acme-shoppers)\nSubject: Service restored: eu-west-1 down\n\nDear Acme's shoppers,"));
+    }
+
+    [Test]
+    public async Task An_incidents_advice_reaches_parties_without_their_own_and_empty_advice_is_refused()
+    {
+        var id = (await OpenAsync("cloud-region", """
+            {"title": "eu-west-1 down", "outages": [{"node": "aws-eu-west-1"}], "advice": "Use the bank's app, which runs in another region"}
+            """)).GetProperty("id").GetString();
+        var refused = await Client.PostAsync("/v1/graphs/cloud-region/incidents", ApiServer.Json("""
+            {"title": "eu-west-1 down", "outages": [{"node": "aws-eu-west-1"}], "advice": " "}
+            """));
+
+        var notices = await Client.GetFromJsonAsync<JsonElement>($"/v1/graphs/cloud-region/incidents/{id}/notices");
+
+        Assert.That(notices.EnumerateArray().Single(n => n.GetProperty("node").GetString() == "retail-customers").GetProperty("message").GetString(),
+            Does.Contain("What you can do: Use the bank's app, which runs in another region."));
+        Assert.That(notices.EnumerateArray().Single(n => n.GetProperty("node").GetString() == "acme-shoppers").GetProperty("message").GetString(),
+            Does.Contain("What you can do: Pay at Acme by bank transfer"));
+        Assert.That((await ProblemOf(refused, HttpStatusCode.BadRequest)).GetProperty("detail").GetString(), Does.Contain("advice"));
     }
 
     [Test]

@@ -7,57 +7,6 @@ namespace ImpactMap.Core.Tests;
 public class IncidentTests
 {
     [Test]
-    public void A_customer_two_hops_down_is_told_the_chain_in_plain_words()
-    {
-        var graph = DependencyGraph.Create(
-        [
-            Node.Create("aws", Node.Supplier, "AWS eu-west-1"),
-            Node.Create("acme-pay", Node.Supplier, "Acme Pay"),
-            Node.Create("shop", Node.Customer, "The Shop"),
-            Node.Create("shoppers", Node.Customer, "The Shop's customers"),
-        ],
-        [
-            new Dependency("acme-pay", "aws", null, NodeState.Down, TimeSpan.FromMinutes(15)),
-            Dependency.Create("shop", "acme-pay"),
-            Dependency.Create("shoppers", "shop", effect: NodeState.Degraded),
-        ]);
-        var impact = IncidentImpacts.Compute(new PropagationEngine(graph), 7, [new IncidentOutage("aws", NodeState.Down)], null, DateTimeOffset.UnixEpoch, 1000);
-        var incident = Open(impact) with
-        {
-            Updates = [new IncidentUpdate(1, new DateTimeOffset(2026, 11, 30, 9, 30, 0, TimeSpan.Zero), IncidentStatus.Identified, "AWS confirmed a power loss in one zone", null, null)],
-        };
-
-        var notices = Notices.For(incident);
-
-        var shop = notices.Single(n => n.Node == "shop");
-        Assert.That(shop.Message, Does.StartWith("You are affected because your supplier Acme Pay depends on AWS eu-west-1, which is down."));
-        Assert.That(shop.Message, Does.Contain("Impact on you: down, from 15 minutes after the outage began."));
-        Assert.That(shop.Message, Does.Contain("Latest update (identified, 2026-11-30 09:30 UTC): AWS confirmed a power loss in one zone."));
-        var shoppers = notices.Single(n => n.Node == "shoppers");
-        Assert.That(shoppers.Message, Does.StartWith(
-            "You are affected because your supplier The Shop depends on Acme Pay, which depends on AWS eu-west-1, which is down."));
-        Assert.That(shoppers.Message, Does.Contain("Impact on you: degraded"));
-        Assert.That(shoppers.Path, Is.EqualTo(new[] { "aws", "acme-pay", "shop", "shoppers" }));
-        Assert.That(notices.Single(n => n.Node == "acme-pay").Message, Does.StartWith("You are affected because your supplier AWS eu-west-1 is down."));
-    }
-
-    [Test]
-    public void A_closed_review_is_part_of_every_notice()
-    {
-        var graph = DependencyGraph.Create([Node.Create("a", Node.Supplier, "A"), Node.Create("b", Node.Customer, "B")], [Dependency.Create("b", "a")]);
-        var impact = IncidentImpacts.Compute(new PropagationEngine(graph), 1, [new IncidentOutage("a", NodeState.Down)], null, DateTimeOffset.UnixEpoch, 1000);
-        var incident = Open(impact) with
-        {
-            Review = new IncidentReview("The certificate of A expired.", "Renewal depended on one person.", [new PreventionAction("Automate renewal", "ops", new DateOnly(2027, 1, 31))], DateTimeOffset.UnixEpoch),
-        };
-
-        var message = Notices.For(incident).Single().Message;
-
-        Assert.That(message, Does.Contain("What happened: The certificate of A expired. What we learned: Renewal depended on one person."));
-        Assert.That(message, Does.Contain("How we prevent it from happening again: Automate renewal (owner: ops, due 2027-01-31)."));
-    }
-
-    [Test]
     public void The_change_between_two_impacts_names_who_became_affected_recovered_worsened_and_improved()
     {
         static AffectedParty P(string id, NodeState state) => new(id, id, "service", state, 1, [new PartyStep("o", "o", "supplier"), new PartyStep(id, id, "service")], TimeSpan.Zero);

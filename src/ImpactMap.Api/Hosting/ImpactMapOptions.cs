@@ -33,4 +33,35 @@ public sealed class ImpactMapOptions
 
     /// <summary>The most node ids the chains (paths) of one answer may hold together; more is refused with 400.</summary>
     public long MaxPathIds { get; set; } = 5_000_000;
+
+    /// <summary>How incident letters are signed and told: <c>ImpactMap:Notices</c>.</summary>
+    public NoticeOptions Notices { get; set; } = new();
+}
+
+/// <summary>
+/// <c>ImpactMap:Notices</c>: <c>From</c>, the sender and where replies go ("Bank incident desk
+/// &lt;incidents@bank.example&gt;"), and <c>FullChains</c>; each may be set per graph under <c>Graphs:{graph}</c>.
+/// </summary>
+public sealed class NoticeOptions
+{
+    public string? From { get; set; }
+
+    /// <summary>Tell external parties every component of their chain, not only their own supplier and the origin.</summary>
+    public bool FullChains { get; set; }
+
+    public Dictionary<string, GraphNoticeOptions> Graphs { get; set; } = [];
+
+    /// <summary>The settings for one graph's letters: its own where it has them, else these.</summary>
+    public Core.Incidents.LetterSettings For(string graph) =>
+        Graphs.TryGetValue(graph, out var own)
+            ? new(own.From ?? From, own.FullChains ?? FullChains)
+            : new(From, FullChains);
+}
+
+/// <summary><c>ImpactMap:Notices:Graphs:{graph}</c>.</summary>
+public sealed class GraphNoticeOptions
+{
+    public string? From { get; set; }
+
+    public bool? FullChains { get; set; }
 }

@@ -2,11 +2,13 @@ using ImpactMap.Api.Impact;
 
 namespace ImpactMap.Api.Incidents;
 
-/// <summary>The body of POST /v1/graphs/{graph}/incidents; startedAt defaults to now.</summary>
-public sealed record OpenIncidentRequest(string? Title, IReadOnlyList<OutageRequest>? Outages, DateTimeOffset? StartedAt, string? ExpectedDuration);
+/// <summary>The body of POST /v1/graphs/{graph}/incidents; startedAt defaults to now; advice: what affected parties may do meanwhile.</summary>
+public sealed record OpenIncidentRequest(
+    string? Title, IReadOnlyList<OutageRequest>? Outages, DateTimeOffset? StartedAt, string? ExpectedDuration, string? Advice = null);
 
-/// <summary>The body of POST …/incidents/{id}/updates: a status and message; outages to change them.</summary>
-public sealed record IncidentUpdateRequest(string? Status, string? Message, IReadOnlyList<OutageRequest>? Outages, string? ExpectedDuration);
+/// <summary>The body of POST …/incidents/{id}/updates: a status and message; outages to change them; advice to change it.</summary>
+public sealed record IncidentUpdateRequest(
+    string? Status, string? Message, IReadOnlyList<OutageRequest>? Outages, string? ExpectedDuration, string? Advice = null);
 
 /// <summary>An action with its owner and due date (YYYY-MM-DD).</summary>
 public sealed record PreventionRequest(string? Action, string? Owner, string? Due);
@@ -43,7 +45,8 @@ public sealed record IncidentResponse(
     ImpactResponse Impact,
     IReadOnlyList<IncidentUpdateResponse> Updates,
     ReviewResponse? Review,
-    IReadOnlyList<ReviewResponse> Reviews);
+    IReadOnlyList<ReviewResponse> Reviews,
+    string? Advice);
 
 /// <summary>An incident in a list: what failed, where it stands, and how many it reaches; the impact itself is read from the incident.</summary>
 public sealed record IncidentSummaryResponse(
@@ -61,5 +64,10 @@ public sealed record IncidentSummaryResponse(
     int Updates,
     bool Reviewed);
 
-/// <summary>What one affected party is told.</summary>
-public sealed record NoticeResponse(string Node, string Name, string Kind, string State, string ImpactAt, IReadOnlyList<string> Path, string Message);
+/// <summary>
+/// What one affected party is told: the letter (message), its recipient (to: the party and its contact), sender
+/// (from, when configured), subject, phase (ongoing, restored, reviewed) and when the impact reached it.
+/// </summary>
+public sealed record NoticeResponse(
+    string Node, string Name, string Kind, string State, string ImpactAt, IReadOnlyList<string> Path, string Message,
+    string To, string? From, string Subject, string Phase, DateTimeOffset ImpactFrom);

@@ -116,14 +116,14 @@ public static class IncidentEndpoints
             context.Response.Headers.Link = $"<{context.Request.Path}{query}>; rel=\"next\"";
         }
 
-        var notices = Notices.For(incident, page.Parties);
+        var notices = Notices.For(incident, page.Parties, options.Value.Notices.For(graph));
         var wanted = format ?? PreferredType(context.Request);
         return wanted switch
         {
             "text" or "text/plain" => TypedResults.Text(Notices.ToText(incident, notices), "text/plain; charset=utf-8"),
             "markdown" or "text/markdown" => TypedResults.Text(Notices.ToMarkdown(incident, notices), "text/markdown; charset=utf-8"),
             _ => TypedResults.Ok(notices.Select(n => new NoticeResponse(
-                n.Node, n.Name, n.Kind, n.State.ToWire(), Durations.Format(n.ImpactAt), n.Path, n.Message)).ToList()),
+                n.Node, n.Name, n.Kind, n.State.ToWire(), Durations.Format(n.ImpactAt), n.Path, n.Message, n.To, n.From, n.Subject, n.Phase, n.ImpactFrom)).ToList()),
         };
     }
 
@@ -172,7 +172,8 @@ public static class IncidentEndpoints
                 u.Outages is null ? null : Outages(u.Outages),
                 u.Change is null ? null : new ImpactChangeResponse(u.Change.BecameAffected, u.Change.Recovered, u.Change.Worsened, u.Change.Improved))).ToList(),
             incident.Review is null ? null : Review(incident.Review),
-            [.. (incident.EarlierReviews ?? []).Select(Review), .. incident.Review is null ? [] : new[] { Review(incident.Review) }]);
+            [.. (incident.EarlierReviews ?? []).Select(Review), .. incident.Review is null ? [] : new[] { Review(incident.Review) }],
+            incident.Advice);
     }
 
     private static ReviewResponse Review(IncidentReview review) =>

@@ -30,6 +30,7 @@ public sealed class IncidentService(
 
         var outages = Outages(body.Outages, problems, required: true)!;
         var expected = ImpactRequests.ParseDuration(body.ExpectedDuration, "expectedDuration", problems);
+        var advice = Advice(body.Advice, problems);
         if (problems.Count > 0)
         {
             throw ApiProblem.BadRequest(string.Join("; ", problems), problems);
@@ -40,7 +41,7 @@ public sealed class IncidentService(
         var impact = Compute(snapshot, outages, expected, now, cancellationToken);
         var incident = new Incident(
             $"{now:yyyyMMdd}-{Guid.NewGuid().ToString("N")[..8]}", graph, title!, IncidentStatus.Investigating,
-            body.StartedAt ?? now, expected, outages, impact, [], null, now, null, 1);
+            body.StartedAt ?? now, expected, outages, impact, [], null, now, null, 1, Advice: advice);
         await store.CreateAsync(incident, cancellationToken);
         await events.PublishAsync(graph, "incident.opened", new
         {
@@ -85,6 +86,7 @@ public sealed class IncidentService(
 
         var outages = Outages(body.Outages, problems, required: false);
         var expected = ImpactRequests.ParseDuration(body.ExpectedDuration, "expectedDuration", problems);
+        var advice = Advice(body.Advice, problems);
         if (problems.Count > 0)
         {
             throw ApiProblem.BadRequest(string.Join("; ", problems), problems);
@@ -99,7 +101,7 @@ public sealed class IncidentService(
                 impact = Compute(snapshot, outages ?? incident.Outages, expected ?? incident.ExpectedDuration, now, cancellationToken);
             }
 
-            return incident.WithUpdate(now, status, message!, outages, expected, impact);
+            return incident.WithUpdate(now, status, message!, outages, expected, impact) with { Advice = advice ?? incident.Advice };
         }, cancellationToken);
 
         await PublishUpdateAsync(graph, updated, updated.LatestUpdate!.Change, cancellationToken);
@@ -250,6 +252,17 @@ public sealed class IncidentService(
 
     private IncidentImpact Compute(GraphSnapshot snapshot, IReadOnlyList<IncidentOutage> outages, TimeSpan? expected, DateTimeOffset now, CancellationToken cancellationToken) =>
         IncidentImpacts.Compute(snapshot.Engine, snapshot.Version, outages, expected, now, options.Value.MaxLimit, cancellationToken);
+
+    private static string? Advice(string? text, List<string> problems)
+    {
+        var advice = text?.Trim();
+        if (advice is not null && (advice.Length == 0 || advice.Length > 2000))
+        {
+            problems.Add("advice: 1 to 2,000 characters when given");
+        }
+
+        return advice;
+    }
 
     private static ImpactCounts CountsOf(Incident incident)
     {

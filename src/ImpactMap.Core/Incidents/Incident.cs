@@ -49,15 +49,39 @@ public static class IncidentStatuses
 public sealed record IncidentOutage(string Node, NodeState State);
 
 /// <summary>One step of an explaining chain, with the name and kind it had when the impact was computed.</summary>
-public sealed record PartyStep(string Id, string Name, string Kind);
+/// <param name="Lost">When this node depends on the step before it through a group of alternatives: what of the group was lost.</param>
+public sealed record PartyStep(string Id, string Name, string Kind, LostAlternatives? Lost = null);
+
+/// <summary>Alternatives of one group that were hit together: their names, and how many the group has.</summary>
+public sealed record LostAlternatives(string Group, IReadOnlyList<string> Names, int GroupSize);
 
 /// <summary>A step of an incident's explaining chains, named as it was then; <paramref name="Parent"/> is the step before it, -1 at an origin.</summary>
-public sealed record ChainLink(string Id, string Name, string Kind, int Parent);
+public sealed record ChainLink(string Id, string Name, string Kind, int Parent, LostAlternatives? Lost = null);
 
 /// <summary>A party the incident reaches, as known when the impact was computed.</summary>
 /// <param name="Path">From an origin to this party, in incidents stored before chains were kept as <see cref="IncidentImpact.Chains"/>; null since.</param>
 /// <param name="Step">This party's step in <see cref="IncidentImpact.Chains"/>; -1 in incidents stored before.</param>
-public sealed record AffectedParty(string Id, string Name, string Kind, NodeState State, int Depth, IReadOnlyList<PartyStep>? Path, TimeSpan ImpactAt, int Step = -1);
+/// <param name="Letter">What its letters need, from its attributes then: contact, timeZone, advice, audience; null in incidents stored before.</param>
+public sealed record AffectedParty(
+    string Id, string Name, string Kind, NodeState State, int Depth, IReadOnlyList<PartyStep>? Path, TimeSpan ImpactAt, int Step = -1,
+    PartyLetter? Letter = null)
+{
+    /// <summary>Told only its own supplier and the origin, not the internal components between: a customer, or audience external.</summary>
+    public bool IsExternal => Letter?.Audience is { } audience ? audience == "external" : Kind == Node.Customer;
+}
+
+/// <summary>The attributes of a party that its letters use.</summary>
+public sealed record PartyLetter(string? Contact, string? TimeZone, string? Advice, string? Audience)
+{
+    /// <summary>From a node's attributes: <c>contact</c>, <c>timeZone</c>, <c>advice</c>, <c>audience</c>; null when it has none of them.</summary>
+    public static PartyLetter? Of(Node node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        string? Get(string key) => node.Attributes.TryGetValue(key, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
+        var letter = new PartyLetter(Get("contact"), Get("timeZone"), Get("advice"), Get("audience"));
+        return letter == new PartyLetter(null, null, null, null) ? null : letter;
+    }
+}
 
 /// <summary>The impact an incident recorded: what was known, of which graph version, and when.</summary>
 /// <param name="Affected">The parties listed, by depth then id: the first ones, when <paramref name="Truncated"/>.</param>
@@ -90,7 +114,7 @@ public sealed record IncidentImpact(
         for (var step = party.Step; step >= 0; step = Chains![step].Parent)
         {
             var link = Chains![step];
-            path.Add(new PartyStep(link.Id, link.Name, link.Kind));
+            path.Add(new PartyStep(link.Id, link.Name, link.Kind, link.Lost));
         }
 
         path.Reverse();
@@ -163,6 +187,7 @@ public sealed record IncidentReview(
 /// <summary>An outage followed from opening to its closed review.</summary>
 /// <param name="Revision">Moves up with every change; stores check it so no update is lost.</param>
 /// <param name="EarlierReviews">Reviews a later one replaced, oldest first: kept, never overwritten.</param>
+/// <param name="Advice">What affected parties may do meanwhile, for letters to parties without advice of their own.</param>
 public sealed record Incident(
     string Id,
     string Graph,
@@ -177,7 +202,8 @@ public sealed record Incident(
     DateTimeOffset OpenedAt,
     DateTimeOffset? ClosedAt,
     long Revision,
-    IReadOnlyList<IncidentReview>? EarlierReviews = null)
+    IReadOnlyList<IncidentReview>? EarlierReviews = null,
+    string? Advice = null)
 {
     /// <summary>The latest update, if any.</summary>
     public IncidentUpdate? LatestUpdate => Updates.Count == 0 ? null : Updates[^1];

@@ -28,15 +28,61 @@ public static class IncidentImpacts
         AffectedParty Party(ImpactedNode n)
         {
             var node = graph.FindNode(n.Id)!;
-            return new AffectedParty(n.Id, node.Name, node.Kind, n.State, n.Depth, null, n.ImpactAt, n.Step);
+            return new AffectedParty(n.Id, node.Name, node.Kind, n.State, n.Depth, null, n.ImpactAt, n.Step, PartyLetter.Of(node));
         }
 
-        var chains = result.Steps!.Select(step =>
+        var steps = result.Steps!;
+        var lost = LostTogether(graph, steps, result.Affected.Concat(result.Origins).Select(a => a.Id).ToHashSet(StringComparer.Ordinal));
+        var chains = steps.Select((step, i) =>
         {
             var node = graph.FindNode(step.Id)!;
-            return new ChainLink(node.Id, node.Name, node.Kind, step.Parent);
+            return new ChainLink(node.Id, node.Name, node.Kind, step.Parent, lost.GetValueOrDefault(i));
         }).ToList();
         return new IncidentImpact(graphVersion, now, result.Affected.Select(Party).ToList(), result.Origins.Select(Party).ToList(),
             result.Total, result.Truncated, result.Counts, chains);
+    }
+
+    /// <summary>
+    /// For each step that depends on the step before it through a group of alternatives: the members of that
+    /// group that were hit, so that a letter can say what was lost together. One pass over the dependencies.
+    /// </summary>
+    private static Dictionary<int, LostAlternatives> LostTogether(DependencyGraph graph, IReadOnlyList<ChainStep> steps, HashSet<string> hit)
+    {
+        var links = new Dictionary<(string From, string To), int>();
+        for (var i = 0; i < steps.Count; i++)
+        {
+            if (steps[i].Parent >= 0)
+            {
+                links.TryAdd((steps[i].Id, steps[steps[i].Parent].Id), i);
+            }
+        }
+
+        var groupOfStep = new Dictionary<int, (string From, string Group)>();
+        foreach (var dependency in graph.Dependencies)
+        {
+            if (dependency.Group is not null && links.TryGetValue((dependency.From, dependency.To), out var step))
+            {
+                groupOfStep[step] = (dependency.From, dependency.Group);
+            }
+        }
+
+        var members = groupOfStep.Values.ToHashSet();
+        var byGroup = new Dictionary<(string From, string Group), (List<string> Hit, int Size)>();
+        foreach (var dependency in graph.Dependencies)
+        {
+            if (dependency.Group is not null && members.Contains((dependency.From, dependency.Group)))
+            {
+                var key = (dependency.From, dependency.Group);
+                var entry = byGroup.TryGetValue(key, out var e) ? e : ([], 0);
+                if (hit.Contains(dependency.To))
+                {
+                    entry.Hit.Add(graph.FindNode(dependency.To)!.Name);
+                }
+
+                byGroup[key] = (entry.Hit, entry.Size + 1);
+            }
+        }
+
+        return groupOfStep.ToDictionary(g => g.Key, g => new LostAlternatives(g.Value.Group, byGroup[g.Value].Hit, byGroup[g.Value].Size));
     }
 }
