@@ -40,10 +40,11 @@ try
         o.SerializerOptions.DefaultIgnoreCondition = GraphDocuments.JsonOptions.DefaultIgnoreCondition;
         o.SerializerOptions.UnmappedMemberHandling = GraphDocuments.JsonOptions.UnmappedMemberHandling;
         o.SerializerOptions.MaxDepth = GraphDocuments.JsonOptions.MaxDepth;
+        o.SerializerOptions.AllowDuplicateProperties = GraphDocuments.JsonOptions.AllowDuplicateProperties;
     });
 
     // Every error as application/problem+json; binding failures thrown so the handler can name them.
-    builder.Services.AddProblemDetails();
+    builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = HttpEdges.AddDetail);
     builder.Services.AddExceptionHandler<ProblemHandler>();
     builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 
@@ -58,9 +59,19 @@ try
     builder.Services.AddSingleton<AuditLog>();
     builder.Services.AddKeyRateLimits(builder.Configuration);
 
-    builder.Services.AddOpenApi();
+    // The OpenAPI document, titled and introduced as the docs page shows it.
+    builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+    {
+        document.Info.Title = "ImpactMap";
+        document.Info.Description = ApiDescription.Introduction;
+        return Task.CompletedTask;
+    }));
 
     var app = builder.Build();
+
+    // HEAD is GET without the body; routing comes after that, so that every GET route takes HEAD.
+    app.UseHeadAsGet();
+    app.UseRouting();
 
     // Request logging and HTTP metrics sit outside the problem handler, so they see the status the client got.
     app.UseSerilogRequestLogging();
@@ -70,12 +81,21 @@ try
     app.UseStatusCodePages();
     app.UseRequestLogEnrichment();
     app.UseAccessControl();
+    app.UseKnownQueryParameters();
     app.UseRateLimiter();
     app.UseIdempotencyKeys();
 
     app.MapImpactMapMetrics();
     app.MapOpenApi();
-    app.MapScalarApiReference("/docs");
+    // The docs page works offline and sends nothing anywhere: no telemetry, fonts, proxy, AI agent or cloud tools.
+    app.MapScalarApiReference("/docs", o => o
+        .WithTitle("ImpactMap")
+        .DisableTelemetry()
+        .DisableDefaultFonts()
+        .DisableAgent()
+        .DisableMcp()
+        .HideDeveloperTools()
+        .HideClientButton());
     app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
     app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
 

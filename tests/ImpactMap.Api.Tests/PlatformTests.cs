@@ -37,13 +37,20 @@ public class PlatformTests(string store) : ApiTestBase(store)
     }
 
     [Test]
-    public async Task The_docs_page_is_served()
+    public async Task The_docs_page_is_titled_ImpactMap_introduces_the_API_and_reaches_nothing_outside_the_service()
     {
-        var response = await Client.GetAsync("/docs/v1");
+        var response = await Client.GetAsync("/docs/");
         var html = await response.Content.ReadAsStringAsync();
+        var document = await Client.GetFromJsonAsync<System.Text.Json.JsonElement>("/openapi/v1.json");
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        Assert.That(html, Does.Contain("openapi/v1.json").IgnoreCase);
+        Assert.That(html, Does.Contain("<title>ImpactMap</title>").And.Contain("openapi/v1.json"));
+        Assert.That(html, Does.Contain("\"telemetry\":false").And.Contain("\"withDefaultFonts\":false").And.Contain("\"agent\":{\"disabled\":true}")
+            .And.Contain("\"showDeveloperTools\":\"never\""));
+        Assert.That(html, Does.Not.Contain("http://").And.Not.Contain("https://"), "scripts, fonts and proxies all come from the service itself");
+        Assert.That((await Client.GetAsync("/docs/scalar.js")).StatusCode, Is.EqualTo(HttpStatusCode.OK), "the page's script is served here");
+        Assert.That(document.GetProperty("info").GetProperty("title").GetString(), Is.EqualTo("ImpactMap"));
+        Assert.That(document.GetProperty("info").GetProperty("description").GetString(), Does.StartWith("ImpactMap keeps a graph of suppliers"));
     }
 
     [Test]

@@ -10,7 +10,7 @@ namespace ImpactMap.Api.Graphs;
 internal static class GraphDocumentBodies
 {
     public const string Yaml = "application/yaml";
-    private static readonly string[] YamlTypes = [Yaml, "application/x-yaml", "text/yaml", "text/x-yaml"];
+    public static readonly string[] YamlTypes = [Yaml, "application/x-yaml", "text/yaml", "text/x-yaml"];
 
     public static async Task<GraphDocument> ReadAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
     {

@@ -17,12 +17,13 @@ public static class GraphEndpoints
         var group = app.MapGroup("/v1/graphs").WithTags("Graphs");
         group.MapGet("/", ListGraphs).WithName("ListGraphs").WithSummary("List every graph with its size and version");
         group.MapGet("/{graph}", GetGraph).WithName("GetGraph")
-            .WithSummary("Get a whole graph document (JSON, or YAML for Accept: application/yaml); ETag is its version")
+            .WithSummary("Get a whole graph document (JSON, or YAML for Accept: application/yaml); ETag is its version; If-None-Match gets 304")
             .Produces<GraphDocument>(StatusCodes.Status200OK, "application/json", GraphDocumentBodies.Yaml)
+            .Produces(StatusCodes.Status304NotModified)
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPut("/{graph}", PutGraph).WithName("PutGraph")
             .WithSummary("Create or atomically replace a whole graph from a JSON or YAML document")
-            .Accepts<GraphDocument>("application/json", GraphDocumentBodies.Yaml)
+            .Accepts<GraphDocument>("application/json", [.. GraphDocumentBodies.YamlTypes])
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
@@ -45,7 +46,11 @@ public static class GraphEndpoints
     public static async Task<IResult> GetGraph(string graph, HttpContext context, GraphCatalog catalog, CancellationToken cancellationToken)
     {
         var snapshot = await catalog.GetAsync(graph, cancellationToken);
-        context.Response.SetETag(snapshot.Version);
+        if (context.NotModified(snapshot.Version) is { } notModified)
+        {
+            return notModified;
+        }
+
         var document = GraphDocuments.FromGraph(snapshot.Graph);
         return GraphDocumentBodies.WantsYaml(context.Request)
             ? TypedResults.Text(GraphDocuments.ToYaml(document), GraphDocumentBodies.Yaml)

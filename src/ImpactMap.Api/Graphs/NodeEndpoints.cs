@@ -18,7 +18,8 @@ public static class NodeEndpoints
             .WithSummary("List nodes by id, filtered by kind and a search of id and name, a page at a time");
         group.MapPost("/", AddNode).WithName("AddNode").WithSummary("Add a node to the graph")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapGet("/{id}", GetNode).WithName("GetNode").WithSummary("Get one node by its id");
+        group.MapGet("/{id}", GetNode).WithName("GetNode").WithSummary("Get one node by its id; ETag is the graph's version; If-None-Match gets 304")
+            .Produces<NodeDocument>().Produces(StatusCodes.Status304NotModified);
         group.MapPut("/{id}", PutNode).WithName("PutNode").WithSummary("Create or replace a node")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status412PreconditionFailed);
         group.MapDelete("/{id}", DeleteNode).WithName("DeleteNode").WithSummary("Delete a node and every dependency on or of it")
@@ -40,11 +41,11 @@ public static class NodeEndpoints
             GraphDocuments.FromNode));
     }
 
-    public static async Task<Ok<NodeDocument>> GetNode(string graph, string id, HttpContext context, GraphCatalog catalog, CancellationToken cancellationToken)
+    public static async Task<IResult> GetNode(string graph, string id, HttpContext context, GraphCatalog catalog, CancellationToken cancellationToken)
     {
         var snapshot = await catalog.GetAsync(graph, cancellationToken);
-        context.Response.SetETag(snapshot.Version);
-        return TypedResults.Ok(GraphDocuments.FromNode(snapshot.NodeOrThrow(id)));
+        var node = snapshot.NodeOrThrow(id);
+        return context.NotModified(snapshot.Version) ?? TypedResults.Ok(GraphDocuments.FromNode(node));
     }
 
     public static async Task<Created<NodeDocument>> AddNode(

@@ -13,9 +13,19 @@ public sealed class ApiProblem(int status, string title, string detail, IDiction
 
     public IDictionary<string, object?>? Extensions { get; } = extensions;
 
-    public static ApiProblem BadRequest(string detail, IEnumerable<object>? problems = null) =>
+    /// <summary>400; each problem "path: message" is listed as <c>{path, message}</c>, as every problem list is.</summary>
+    public static ApiProblem BadRequest(string detail, IEnumerable<string>? problems = null) =>
         new(StatusCodes.Status400BadRequest, "Invalid request", detail,
-            problems is null ? null : new Dictionary<string, object?> { ["problems"] = problems.ToList() });
+            problems is null ? null : new Dictionary<string, object?> { ["problems"] = problems.Select(Problem).ToList() });
+
+    /// <summary>A problem as every list carries it: where, and what.</summary>
+    public static object Problem(string pathAndMessage)
+    {
+        var colon = pathAndMessage.IndexOf(": ", StringComparison.Ordinal);
+        return colon > 0
+            ? new { Path = pathAndMessage[..colon], Message = pathAndMessage[(colon + 2)..] }
+            : new { Path = "$", Message = pathAndMessage };
+    }
 
     public static ApiProblem Conflict(string detail) => new(StatusCodes.Status409Conflict, "Conflict", detail);
 }

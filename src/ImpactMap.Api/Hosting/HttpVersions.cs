@@ -7,6 +7,21 @@ internal static class HttpVersions
 {
     public static void SetETag(this HttpResponse response, long version) => response.Headers.ETag = $"\"{version}\"";
 
+    /// <summary>Whether If-None-Match names the version (or is <c>*</c>): the client has it already, and gets 304.</summary>
+    public static bool HasVersion(this HttpRequest request, long version)
+    {
+        var etag = $"\"{version}\"";
+        return request.Headers.IfNoneMatch.Any(value => value is not null && value.Split(',').Select(v => v.Trim())
+            .Any(v => v == "*" || v == etag || v == "W/" + etag));
+    }
+
+    /// <summary>Sets the version's ETag and, when the client has that version already, answers 304 Not Modified.</summary>
+    public static IResult? NotModified(this HttpContext context, long version)
+    {
+        context.Response.SetETag(version);
+        return context.Request.HasVersion(version) ? TypedResults.StatusCode(StatusCodes.Status304NotModified) : null;
+    }
+
     /// <summary>The version an If-Match header pins, null when absent or <c>*</c>; 400 when unreadable.</summary>
     public static long? IfMatch(this HttpRequest request)
     {

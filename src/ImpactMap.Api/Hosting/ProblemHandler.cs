@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ImpactMap.Core.Catalog;
+using ImpactMap.Core.Documents;
 using ImpactMap.Core.Engine;
 using ImpactMap.Core.Incidents;
 using ImpactMap.Core.Model;
@@ -9,7 +10,7 @@ using Microsoft.AspNetCore.Diagnostics;
 namespace ImpactMap.Api.Hosting;
 
 /// <summary>Turns every exception into application/problem+json with a detail a client can act on.</summary>
-public sealed class ProblemHandler(ILogger<ProblemHandler> logger) : IExceptionHandler
+public sealed partial class ProblemHandler(ILogger<ProblemHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -40,9 +41,9 @@ public sealed class ProblemHandler(ILogger<ProblemHandler> logger) : IExceptionH
                 $"The chains (paths) of this answer would hold {e.PathIds} node ids, more than the {e.MaxPathIds} allowed. Ask with "
                 + "paths=none (every node still names its via, the node before it on its chain), or page with a smaller limit and the "
                 + "nextCursor, or narrow it with states, kinds or maxDepth."),
-            BadHttpRequestException e => new ApiProblem(e.StatusCode, e.StatusCode == 413 ? "Request body too large" : "Invalid request",
-                Describe(e)),
-            JsonException e => ApiProblem.BadRequest($"The body is not valid JSON for this request: {e.Message}"),
+            BadHttpRequestException { InnerException: JsonException json } => Unparsable(json),
+            BadHttpRequestException e => new ApiProblem(e.StatusCode, e.StatusCode == 413 ? "Request body too large" : "Invalid request", Describe(e)),
+            JsonException e => Unparsable(e),
             ArgumentException e => ApiProblem.BadRequest(e.Message),
             _ => null,
         };
@@ -77,11 +78,30 @@ public sealed class ProblemHandler(ILogger<ProblemHandler> logger) : IExceptionH
     private static ApiProblem Unavailable(string detail) =>
         new(StatusCodes.Status503ServiceUnavailable, "Service unavailable", detail);
 
-    /// <summary>Binding failures wrap the parser's own words, which say what and where.</summary>
-    private static string Describe(BadHttpRequestException e) =>
-        e.InnerException is JsonException json
-            ? $"The body is not valid JSON for this request: {json.Message}"
+    /// <summary>Where the body broke and how, with the parser's words less the .NET type names.</summary>
+    private static ApiProblem Unparsable(JsonException e)
+    {
+        var what = JsonErrors.Describe(e);
+        return ApiProblem.BadRequest($"The body is not valid JSON for this request: {(e.Path is null ? "" : e.Path + ": ")}{what}", [$"{e.Path ?? "$"}: {what}"]);
+    }
+
+    /// <summary>The framework's binding failures, in words for a client, without .NET type names.</summary>
+    private static string Describe(BadHttpRequestException e)
+    {
+        if (e.Message.StartsWith("Implicit body inferred", StringComparison.Ordinal) || e.Message.StartsWith("Required parameter", StringComparison.Ordinal))
+        {
+            return "This request needs a JSON object as its body; it had none, or null.";
+        }
+
+        var binding = FailedBinding().Match(e.Message);
+        return binding.Success
+            ? $"{binding.Groups["name"].Value}: '{binding.Groups["value"].Value}' is not a valid value for it."
             : e.Message;
+    }
+
+    // 'Failed to bind parameter "Nullable<int> limit" from "abc".'
+    [System.Text.RegularExpressions.GeneratedRegex(@"^Failed to bind parameter ""(?:.* )?(?<name>\w+)"" from ""(?<value>.*)""\.?$")]
+    private static partial System.Text.RegularExpressions.Regex FailedBinding();
 }
 
 /// <summary>Thrown when a query runs past its time budget.</summary>

@@ -23,7 +23,9 @@ public static class IncidentEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapGet("/", ListIncidents).WithName("ListIncidents").WithSummary("List a graph's incidents, newest first, optionally by status, as summaries")
             .ProducesProblem(StatusCodes.Status400BadRequest);
-        group.MapGet("/{id}", GetIncident).WithName("GetIncident").WithSummary("Get an incident with its impact, updates and review");
+        group.MapGet("/{id}", GetIncident).WithName("GetIncident")
+            .WithSummary("Get an incident with its impact, updates and review; ETag is its revision; If-None-Match gets 304")
+            .Produces<IncidentResponse>().Produces(StatusCodes.Status304NotModified);
         group.MapGet("/{id}/impact", GetIncidentImpact).WithName("IncidentImpact")
             .WithSummary("The impact the incident recorded, a page at a time, filtered by state, kind or node")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict);
@@ -54,9 +56,12 @@ public static class IncidentEndpoints
         string graph, string? status, IncidentService incidents, CancellationToken cancellationToken) =>
         TypedResults.Ok((await incidents.ListAsync(graph, status, cancellationToken)).Select(ToSummary).ToList());
 
-    public static async Task<Ok<IncidentResponse>> GetIncident(
-        string graph, string id, IncidentService incidents, IOptions<ImpactMapOptions> options, CancellationToken cancellationToken) =>
-        TypedResults.Ok(ToResponse(await incidents.GetAsync(graph, id, cancellationToken), options.Value));
+    public static async Task<IResult> GetIncident(
+        string graph, string id, HttpContext context, IncidentService incidents, IOptions<ImpactMapOptions> options, CancellationToken cancellationToken)
+    {
+        var incident = await incidents.GetAsync(graph, id, cancellationToken);
+        return context.NotModified(incident.Revision) ?? TypedResults.Ok(ToResponse(incident, options.Value));
+    }
 
     public static async Task<Ok<ImpactResponse>> GetIncidentImpact(
         string graph, string id, string? cursor, int? limit, string? paths, string? node,

@@ -17,10 +17,13 @@ public static class GraphDocuments
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         PropertyNameCaseInsensitive = false,
         MaxDepth = 32,
+        // A key given twice is a mistake, not a choice of the last one.
+        AllowDuplicateProperties = false,
     };
 
     private static readonly IDeserializer YamlReader = new DeserializerBuilder()
         .WithNamingConvention(CamelCaseNamingConvention.Instance)
+        .WithDuplicateKeyChecking()
         .Build();
 
     private static readonly ISerializer YamlWriter = new SerializerBuilder()
@@ -39,7 +42,7 @@ public static class GraphDocuments
         }
         catch (JsonException e)
         {
-            throw Unreadable(e.Path ?? "$", $"not a valid graph document: {FirstSentence(e.Message)}");
+            throw Unreadable(e.Path ?? "$", $"not a valid graph document: {JsonErrors.Describe(e)}");
         }
     }
 
@@ -81,6 +84,12 @@ public static class GraphDocuments
     {
         ArgumentNullException.ThrowIfNull(document);
         var problems = new List<GraphProblem>();
+        if (document.Nodes is null)
+        {
+            // Without this, a document of {} would empty a graph.
+            problems.Add(new GraphProblem("nodes", "required: a graph document lists its nodes; an empty graph is \"nodes\": []"));
+        }
+
         var nodes = (document.Nodes ?? []).Select((n, i) => ToNode(n, $"nodes[{i}]", problems)).ToList();
         var dependencies = (document.Dependencies ?? [])
             .Select((d, i) => ToDependency(d, $"dependencies[{i}]", problems))

@@ -62,7 +62,7 @@ public sealed class DependencyGraph
         if (i >= 0 && !SameNeeds(Nodes[i], node))
         {
             nodes[i] = node;
-            return Create(nodes, Dependencies);
+            return AtItem(() => Create(nodes, Dependencies), $"nodes[{i}]", "node");
         }
 
         var problems = GraphValidator.ValidateAlone(node, hasDependencies: i >= 0);
@@ -96,7 +96,22 @@ public sealed class DependencyGraph
 
     /// <summary>The graph with <paramref name="dependency"/> added; refused when the pair already exists.</summary>
     public DependencyGraph WithDependency(Dependency dependency) =>
-        Create(Nodes, [.. Dependencies, dependency]);
+        AtItem(() => Create(Nodes, [.. Dependencies, dependency]), $"dependencies[{Dependencies.Count}]", "dependency");
+
+    /// <summary>A change of one item reports that item's problems at its own path ("dependency.to"), not at its place in the whole graph.</summary>
+    private static DependencyGraph AtItem(Func<DependencyGraph> change, string placeInGraph, string itemPath)
+    {
+        try
+        {
+            return change();
+        }
+        catch (InvalidGraphException e)
+        {
+            throw new InvalidGraphException(e.Problems.Select(p => p.Path.StartsWith(placeInGraph, StringComparison.Ordinal)
+                ? p with { Path = itemPath + p.Path[placeInGraph.Length..] }
+                : p).ToList());
+        }
+    }
 
     /// <summary>The graph without the dependency from <paramref name="from"/> to <paramref name="to"/>.</summary>
     public DependencyGraph WithoutDependency(string from, string to) =>
