@@ -7,11 +7,18 @@ using QuikGraph.Algorithms.Search;
 
 // Figures for bench/README.md. Usage: dotnet run -c Release --project bench/ImpactMap.Bench [nodes] [criticality-nodes]
 //   or: ... -- load URL RATE SECONDS WRITE-SHARE [API-KEY]  (fixed-rate load against a running service; see bench/load.sh)
+//   or: ... -- memory URL SERVICE-PID [NODES]  (the service's memory after a day's work on a large graph; see bench/memory.sh)
 if (args is ["load", var loadUrl, var loadRate, var loadSeconds, var writeShare, ..])
 {
     var invariant = System.Globalization.CultureInfo.InvariantCulture;
     return await LoadTest.RunAsync(new Uri(loadUrl), int.Parse(loadRate, invariant), TimeSpan.FromSeconds(int.Parse(loadSeconds, invariant)),
         double.Parse(writeShare, invariant), args.Length > 5 ? args[5] : null);
+}
+
+if (args is ["memory", var memoryUrl, var memoryPid, ..])
+{
+    var invariant = System.Globalization.CultureInfo.InvariantCulture;
+    return await MemoryRun.RunAsync(new Uri(memoryUrl), int.Parse(memoryPid, invariant), args.Length > 3 ? int.Parse(args[3], invariant) : 100_000);
 }
 
 var nodeCount = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000;

@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using ImpactMap.Core.Documents;
+
+namespace ImpactMap.Bench;
+
+/// <summary>
+/// What the service holds after the work of a day on a large graph: the 100,000-node / 500,000-dependency
+/// tiered graph put 10 times (each replacing the last), an incident on its most depended-upon node, every
+/// page of that incident's notices and impact. Prints a row per step with the service's resident memory,
+/// read from /proc by the process id the caller gives.
+/// </summary>
+internal static class MemoryRun
+{
+    public static async Task<int> RunAsync(Uri service, int processId, int nodes)
+    {
+        using var client = new HttpClient { BaseAddress = service, Timeout = TimeSpan.FromMinutes(10) };
+        var graph = TieredGraphs.Generate(nodes, withTolerances: true);
+        var document = Encoding.UTF8.GetBytes(GraphDocuments.ToJson(GraphDocuments.FromGraph(graph)));
+        Console.WriteLine($"| step | time | service resident (peak) |");
+        Console.WriteLine($"| --- | --- | --- |");
+        Report("started", TimeSpan.Zero, processId);
+        for (var i = 1; i <= 10; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            using var content = new ByteArrayContent(document) { Headers = { ContentType = new("application/json") } };
+            (await client.PutAsync("/v1/graphs/large", content)).EnsureSuccessStatusCode();
+            Report($"PUT {i} ({graph.Nodes.Count:N0} nodes, {graph.Dependencies.Count:N0} dependencies, {document.Length / 1e6:0} MB)", watch.Elapsed, processId);
+        }
+
+        var hub = graph.Dependencies.GroupBy(d => d.To).MaxBy(g => g.Count())!.Key;
+        var open = Stopwatch.StartNew();
+        var opened = await client.PostAsync("/v1/graphs/large/incidents", JsonContent.Create(new { title = "hub down", outages = new[] { new { node = hub } } }));
+        opened.EnsureSuccessStatusCode();
+        var incident = await opened.Content.ReadFromJsonAsync<JsonElement>();
+        var id = incident.GetProperty("id").GetString();
+        Report($"incident on {hub} ({incident.GetProperty("impact").GetProperty("total").GetInt32():N0} affected)", open.Elapsed, processId);
+
+        var pages = 0;
+        var notices = Stopwatch.StartNew();
+        string? next = $"/v1/graphs/large/incidents/{id}/notices";
+        while (next is not null)
+        {
+            using var response = await client.GetAsync(next);
+            response.EnsureSuccessStatusCode();
+            pages++;
+            next = response.Headers.TryGetValues("Link", out var links) ? links.First()[1..links.First().IndexOf('>', StringComparison.Ordinal)] : null;
+        }
+
+        Report($"every notice, {pages} pages of 1,000", notices.Elapsed, processId);
+        var impact = Stopwatch.StartNew();
+        (await client.GetAsync($"/v1/graphs/large/incidents/{id}/impact?paths=none&limit=100000")).EnsureSuccessStatusCode();
+        Report("the incident's whole impact, paths=none", impact.Elapsed, processId);
+        return 0;
+    }
+
+    private static void Report(string step, TimeSpan elapsed, int processId)
+    {
+        var status = File.ReadAllLines($"/proc/{processId}/status");
+        long Kb(string key) => long.Parse(status.First(l => l.StartsWith(key, StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1],
+            System.Globalization.CultureInfo.InvariantCulture);
+        Console.WriteLine($"| {step} | {elapsed.TotalSeconds:0.0} s | {Kb("VmRSS:") / 1024} MB ({Kb("VmHWM:") / 1024} MB) |");
+    }
+}
