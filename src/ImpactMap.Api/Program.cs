@@ -41,6 +41,8 @@ try
         o.SerializerOptions.UnmappedMemberHandling = GraphDocuments.JsonOptions.UnmappedMemberHandling;
         o.SerializerOptions.MaxDepth = GraphDocuments.JsonOptions.MaxDepth;
         o.SerializerOptions.AllowDuplicateProperties = GraphDocuments.JsonOptions.AllowDuplicateProperties;
+        // Numbers are numbers: "10" is not a limit (and the document types integers as integers, not also strings).
+        o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
     });
 
     // Every error as application/problem+json; binding failures thrown so the handler can name them.
@@ -59,13 +61,8 @@ try
     builder.Services.AddSingleton<AuditLog>();
     builder.Services.AddKeyRateLimits(builder.Configuration);
 
-    // The OpenAPI document, titled and introduced as the docs page shows it.
-    builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
-    {
-        document.Info.Title = "ImpactMap";
-        document.Info.Description = ApiDescription.Introduction;
-        return Task.CompletedTask;
-    }));
+    // The OpenAPI document, told what it cannot see for itself so that a generated client can trust it.
+    builder.Services.AddOpenApi(OpenApiContract.Configure);
 
     var app = builder.Build();
 

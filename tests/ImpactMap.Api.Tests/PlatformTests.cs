@@ -37,6 +37,56 @@ public class PlatformTests(string store) : ApiTestBase(store)
     }
 
     [Test]
+    public async Task The_OpenAPI_document_passes_the_Redocly_linter_with_no_errors()
+    {
+        using var folder = new ImpactMap.Tests.Shared.TempFolder();
+        var file = Path.Combine(folder.Path, "openapi.json");
+        await File.WriteAllTextAsync(file, await Client.GetStringAsync("/openapi/v1.json"));
+
+        // Redocly CLI from npm (the .ci/run installs npm); its exit code is 1 on any error, 0 with warnings only.
+        var lint = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("npx", ["--yes", "@redocly/cli@2.77.0", "lint", file, "--format", "stylish"])
+        {
+            WorkingDirectory = folder.Path, RedirectStandardOutput = true, RedirectStandardError = true,
+        })!;
+        var output = lint.StandardOutput.ReadToEndAsync();
+        var errors = lint.StandardError.ReadToEndAsync();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        await lint.WaitForExitAsync(deadline.Token);
+
+        Assert.That(lint.ExitCode, Is.Zero, await output + await errors);
+        Assert.That(await output + await errors, Does.Contain("Your API description is valid"));
+    }
+
+    [Test]
+    public async Task The_OpenAPI_document_says_what_is_optional_which_words_a_field_takes_what_problems_carry_and_the_API_key()
+    {
+        var document = await Client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var schemas = document.GetProperty("components").GetProperty("schemas");
+        List<string?> Required(string schema) =>
+            schemas.GetProperty(schema).TryGetProperty("required", out var r) ? r.EnumerateArray().Select(e => e.GetString()).ToList() : [];
+
+        Assert.That(Required("ImpactRequest"), Is.EqualTo(new[] { "outages" }), "maxDepth, limit, duration, paths, cursor and filters are optional");
+        Assert.That(Required("OutageRequest"), Is.EqualTo(new[] { "node" }));
+        Assert.That(Required("OpenIncidentRequest"), Is.EquivalentTo(new[] { "title", "outages" }));
+        Assert.That(Required("IncidentUpdateRequest"), Is.EquivalentTo(new[] { "status", "message" }));
+        Assert.That(Required("ImpactResponse"), Does.Not.Contain("nextCursor"), "left out when null");
+        Assert.That(Required("IncidentResponse"), Does.Not.Contain("closedAt").And.Not.Contain("review"));
+        Assert.That(schemas.GetProperty("ImpactResponse").GetProperty("properties").GetProperty("total").GetProperty("type").GetString(), Is.EqualTo("integer"));
+        Assert.That(schemas.GetProperty("AffectedNode").GetProperty("properties").GetProperty("state").GetProperty("enum").EnumerateArray().Select(e => e.GetString()),
+            Is.EqualTo(new[] { "down", "degraded", "at-risk" }));
+        Assert.That(schemas.GetProperty("IncidentResponse").GetProperty("properties").GetProperty("status").GetProperty("enum").GetArrayLength(), Is.EqualTo(5));
+        var problem = schemas.GetProperty("ProblemDetails").GetProperty("properties");
+        Assert.That(problem.TryGetProperty("problems", out _) && problem.TryGetProperty("traceId", out _), Is.True);
+        Assert.That(document.GetProperty("components").GetProperty("securitySchemes").GetProperty("ApiKey").GetProperty("name").GetString(), Is.EqualTo("X-Api-Key"));
+        var notices = document.GetProperty("paths").GetProperty("/v1/graphs/{graph}/incidents/{id}/notices").GetProperty("get");
+        Assert.That(notices.GetProperty("responses").GetProperty("200").GetProperty("content").GetProperty("text/markdown").GetProperty("schema").GetProperty("type").GetString(),
+            Is.EqualTo("string"), "letters are text");
+        var put = document.GetProperty("paths").GetProperty("/v1/graphs/{graph}").GetProperty("put");
+        Assert.That(put.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()), Does.Contain("If-Match"));
+        Assert.That(put.GetProperty("responses").EnumerateObject().Select(r => r.Name), Is.SupersetOf(new[] { "401", "403", "429", "503" }));
+    }
+
+    [Test]
     public async Task The_docs_page_is_titled_ImpactMap_introduces_the_API_and_reaches_nothing_outside_the_service()
     {
         var response = await Client.GetAsync("/docs/");

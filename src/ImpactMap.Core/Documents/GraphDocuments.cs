@@ -19,6 +19,7 @@ public static class GraphDocuments
         MaxDepth = 32,
         // A key given twice is a mistake, not a choice of the last one.
         AllowDuplicateProperties = false,
+        NumberHandling = JsonNumberHandling.Strict,
     };
 
     private static readonly IDeserializer YamlReader = new DeserializerBuilder()
