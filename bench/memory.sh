@@ -4,14 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 nodes=${1:-100000}
-data=$(mktemp -d)
-dotnet build -c Release -v q src/ImpactMap.Api >/dev/null
-dotnet build -c Release -v q bench/ImpactMap.Bench >/dev/null
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-dotnet src/ImpactMap.Api/bin/Release/net10.0/ImpactMap.Api.dll --urls "http://127.0.0.1:$port" \
-  --ImpactMap:DataDirectory="$data" --ImpactMap:SampleGraphs= --ImpactMap:AuditLog="$data/audit.log" \
-  --ImpactMap:RateLimit:PermitsPerSecond=0 --Serilog:MinimumLevel:Default=Warning > "$data/service.log" 2>&1 &
-service=$!
-trap 'kill $service 2>/dev/null; rm -rf "$data"' EXIT
-for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 0.5; done
+. bench/service.sh
 dotnet bench/ImpactMap.Bench/bin/Release/net10.0/ImpactMap.Bench.dll memory "http://127.0.0.1:$port" "$service" "$nodes"
