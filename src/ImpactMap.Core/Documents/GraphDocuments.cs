@@ -92,8 +92,15 @@ public static class GraphDocuments
         }
 
         var nodes = (document.Nodes ?? []).Select((n, i) => ToNode(n, $"nodes[{i}]", problems)).ToList();
+        // A dependency's ends are the same ids as its nodes': one string each, not three (a large graph holds millions).
+        var ids = new Dictionary<string, string>(nodes.Count, StringComparer.Ordinal);
+        foreach (var node in nodes)
+        {
+            ids.TryAdd(node.Id, node.Id);
+        }
+
         var dependencies = (document.Dependencies ?? [])
-            .Select((d, i) => ToDependency(d, $"dependencies[{i}]", problems))
+            .Select((d, i) => ToDependency(d, $"dependencies[{i}]", problems, ids))
             .ToList();
         if (problems.Count > 0)
         {
@@ -180,7 +187,7 @@ public static class GraphDocuments
         return new Node(n.Id ?? "", n.Name ?? n.Id ?? "", n.Kind ?? "", n.Attributes ?? [], groups);
     }
 
-    private static Dependency ToDependency(DependencyDocument? d, string path, List<GraphProblem> problems)
+    private static Dependency ToDependency(DependencyDocument? d, string path, List<GraphProblem> problems, Dictionary<string, string>? ids = null)
     {
         if (d is null)
         {
@@ -201,7 +208,7 @@ public static class GraphDocuments
             problems.Add(new GraphProblem($"{path}.tolerance", $"'{GraphValidator.Shorten(d.Tolerance)}' is not an ISO-8601 duration such as PT15M"));
         }
 
-        return new Dependency(d.From!, d.To!, d.Group, effect, tolerance);
+        return new Dependency(ids?.GetValueOrDefault(d.From!) ?? d.From!, ids?.GetValueOrDefault(d.To!) ?? d.To!, d.Group, effect, tolerance);
     }
 
     private static InvalidGraphException Unreadable(string path, string message) =>
