@@ -102,6 +102,9 @@ internal static class Cypher
     public const string GetIncident =
         "MATCH (i:ImpactMapIncident {key: $graph + '/' + $id}) RETURN i.document";
 
+    public const string IncidentRevision =
+        "MATCH (i:ImpactMapIncident {key: $graph + '/' + $id}) RETURN i.revision";
+
     public const string ListIncidents = """
         MATCH (i:ImpactMapIncident {graph: $graph})
         WHERE $status IS NULL OR i.status = $status

@@ -21,6 +21,13 @@ public sealed class Neo4jIncidentStore(Neo4jDatabase database) : IIncidentStore
     }
 
     /// <inheritdoc />
+    public async Task<long?> GetRevisionAsync(string graph, string id, CancellationToken cancellationToken)
+    {
+        var results = await database.ReadAsync([new Statement(Cypher.IncidentRevision, Key(graph, id))], cancellationToken);
+        return results[0].Rows.Count == 0 ? null : results[0].Rows[0][0].GetInt64();
+    }
+
+    /// <inheritdoc />
     public async Task<IReadOnlyList<Incident>> ListAsync(string graph, IncidentStatus? status, CancellationToken cancellationToken)
     {
         var results = await database.ReadAsync([new Statement(Cypher.ListIncidents,

@@ -27,6 +27,14 @@ public sealed class SqliteIncidentStore(SqliteDatabase database) : IIncidentStor
     }
 
     /// <inheritdoc />
+    public async Task<long?> GetRevisionAsync(string graph, string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, "SELECT revision FROM incidents WHERE graph = $graph AND id = $id", ("$graph", graph), ("$id", id));
+        return await command.ExecuteScalarAsync(cancellationToken) is long revision ? revision : null;
+    }
+
+    /// <inheritdoc />
     public Task<IReadOnlyList<Incident>> ListAsync(string graph, IncidentStatus? status, CancellationToken cancellationToken) =>
         ReadAsync(
             status is null

@@ -97,4 +97,18 @@ public class IncidentStoreContract(string kind)
         Assert.That(await _store.ListAsync(graph, null, CancellationToken.None), Is.Empty);
         Assert.That((await _store.ListAsync(other, null, CancellationToken.None)).Single().Id, Is.EqualTo(kept.Id));
     }
+
+    [Test]
+    public async Task An_incidents_revision_is_read_alone_and_follows_its_saves()
+    {
+        var incident = NewIncident("g-" + Guid.NewGuid().ToString("N")[..8], DateTimeOffset.UtcNow);
+        await _store.CreateAsync(incident, CancellationToken.None);
+
+        var first = await _store.GetRevisionAsync(incident.Graph, incident.Id, CancellationToken.None);
+        await _store.SaveAsync(incident with { Status = IncidentStatus.Identified, Revision = 2 }, 1, CancellationToken.None);
+
+        Assert.That(first, Is.EqualTo(1));
+        Assert.That(await _store.GetRevisionAsync(incident.Graph, incident.Id, CancellationToken.None), Is.EqualTo(2));
+        Assert.That(await _store.GetRevisionAsync(incident.Graph, "nope", CancellationToken.None), Is.Null);
+    }
 }

@@ -17,6 +17,8 @@ public sealed class IncidentService(
     ILogger<IncidentService> logger) : IGraphFollower
 {
     private const int SaveAttempts = 5;
+    private const int RecentIncidents = 8;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Incident> _recent = new(StringComparer.Ordinal);
     private readonly StripedGates _gates = new();
 
     public async Task<Incident> OpenAsync(string graph, OpenIncidentRequest body, CancellationToken cancellationToken)
@@ -50,10 +52,34 @@ public sealed class IncidentService(
         return incident;
     }
 
+    /// <summary>
+    /// An incident as stored now. The last few read are kept, and given again while their revision is the stored
+    /// one: reading a large incident's pages must not read all of it back from the store for each page.
+    /// </summary>
     public async Task<Incident> GetAsync(string graph, string id, CancellationToken cancellationToken)
     {
         await catalog.GetAsync(graph, cancellationToken);
-        return await store.GetAsync(graph, id, cancellationToken) ?? throw new IncidentNotFoundException(graph, id);
+        var key = $"{graph}/{id}";
+        var revision = await store.GetRevisionAsync(graph, id, cancellationToken) ?? throw new IncidentNotFoundException(graph, id);
+        if (_recent.TryGetValue(key, out var cached) && cached.Revision == revision)
+        {
+            return cached;
+        }
+
+        var incident = await store.GetAsync(graph, id, cancellationToken) ?? throw new IncidentNotFoundException(graph, id);
+        Remember(key, incident);
+        return incident;
+    }
+
+    private void Remember(string key, Incident incident)
+    {
+        if (_recent.Count >= RecentIncidents && !_recent.ContainsKey(key))
+        {
+            // Small and bounded: forgetting all is simpler than tracking which is oldest, and costs one reload each.
+            _recent.Clear();
+        }
+
+        _recent[key] = incident;
     }
 
     public async Task<IReadOnlyList<Incident>> ListAsync(string graph, string? status, CancellationToken cancellationToken)
@@ -240,6 +266,7 @@ public sealed class IncidentService(
                 try
                 {
                     await store.SaveAsync(changed, incident.Revision, cancellationToken);
+                    Remember($"{graph}/{id}", changed);
                     return changed;
                 }
                 catch (VersionConflictException) when (attempt < SaveAttempts)

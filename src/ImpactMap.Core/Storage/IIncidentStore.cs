@@ -14,6 +14,9 @@ public interface IIncidentStore
     /// <summary>An incident of a graph, or null.</summary>
     Task<Incident?> GetAsync(string graph, string id, CancellationToken cancellationToken);
 
+    /// <summary>An incident's stored revision, or null when there is none: cheap, so that a cached copy can be checked.</summary>
+    Task<long?> GetRevisionAsync(string graph, string id, CancellationToken cancellationToken);
+
     /// <summary>A graph's incidents, newest first, optionally of one status.</summary>
     Task<IReadOnlyList<Incident>> ListAsync(string graph, IncidentStatus? status, CancellationToken cancellationToken);
 
