@@ -41,4 +41,27 @@ public class Neo4jInstancesTests
         Assert.That(page.GetProperty("items").GetArrayLength(), Is.EqualTo(23),
             $"no write lost between instances (B sees {pageB.GetProperty("items").GetArrayLength()}, the store lists {listed.GetProperty("nodes")} at version {listed.GetProperty("version")}; A: {page.GetRawText()[..200]})");
     }
+
+    [Test]
+    public async Task With_a_version_check_interval_own_writes_are_seen_at_once_and_other_instances_within_it()
+    {
+        using var dataA = new TempFolder();
+        using var dataB = new TempFolder();
+        var settingsA = await ApiStores.SettingsAsync("neo4j", dataA.Path, samples: false);
+        settingsA["ImpactMap:VersionCheckInterval"] = "00:00:02";
+        await using var a = await ApiServer.StartAsync(settingsA);
+        await using var b = await ApiServer.StartAsync(await ApiStores.SettingsAsync("neo4j", dataB.Path, samples: false));
+        var graph = "interval-" + Guid.NewGuid().ToString("N")[..8];
+        await a.Client.PutAsync($"/v1/graphs/{graph}", ApiServer.Yaml("nodes: [{id: region, kind: supplier}]"));
+        await a.Client.GetAsync($"/v1/graphs/{graph}");
+
+        await a.Client.PostAsync($"/v1/graphs/{graph}/nodes", ApiServer.Json("""{"id": "app", "kind": "service"}"""));
+        var own = await a.Client.GetFromJsonAsync<JsonElement>($"/v1/graphs/{graph}/nodes");
+        await b.Client.PostAsync($"/v1/graphs/{graph}/nodes", ApiServer.Json("""{"id": "shop", "kind": "customer"}"""));
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        var other = await a.Client.GetFromJsonAsync<JsonElement>($"/v1/graphs/{graph}/nodes");
+
+        Assert.That(own.GetProperty("items").GetArrayLength(), Is.EqualTo(2), "this instance's own write, at once");
+        Assert.That(other.GetProperty("items").GetArrayLength(), Is.EqualTo(3), "another instance's write, once the interval has passed");
+    }
 }

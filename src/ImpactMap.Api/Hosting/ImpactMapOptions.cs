@@ -31,6 +31,12 @@ public sealed class ImpactMapOptions
     /// <summary>The largest limit of affected nodes one impact answer lists.</summary>
     public int MaxLimit { get; set; } = 100_000;
 
+    /// <summary>
+    /// How long a read may answer from the graph version it last saw without asking the store (0: ask every
+    /// time). Other instances' writes reach this instance's readers at most this late; its own at once.
+    /// </summary>
+    public TimeSpan VersionCheckInterval { get; set; } = TimeSpan.Zero;
+
     /// <summary>The most node ids the chains (paths) of one answer may hold together; more is refused with 400.</summary>
     public long MaxPathIds { get; set; } = 5_000_000;
 

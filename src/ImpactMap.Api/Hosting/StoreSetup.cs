@@ -59,7 +59,8 @@ internal static class StoreSetup
 
         // Followers (open incidents) are resolved when first told, since they depend on the catalog themselves.
         services.AddSingleton(sp => new GraphCatalog(
-            sp.GetRequiredService<IGraphStore>(), sp.GetRequiredService<IEventPublisher>(), () => sp.GetServices<IGraphFollower>()));
+            sp.GetRequiredService<IGraphStore>(), sp.GetRequiredService<IEventPublisher>(), () => sp.GetServices<IGraphFollower>(),
+            sp.GetRequiredService<IOptions<ImpactMapOptions>>().Value.VersionCheckInterval));
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
         return services;
     }

@@ -10,11 +10,17 @@ namespace ImpactMap.Core.Catalog;
 /// an instance sees writes made by others; the graph and its engine are reloaded only when that moved.
 /// Writes to one graph are serialised here and version-checked in the store, so none is lost.
 /// </summary>
-public sealed class GraphCatalog(IGraphStore store, IEventPublisher events, Func<IEnumerable<IGraphFollower>>? followers = null)
+/// <param name="versionCheckInterval">
+/// How long a read may trust the version it last saw instead of asking the store: 0 asks every time. Writes
+/// of other instances are seen at most this late; this instance's own writes at once.
+/// </param>
+public sealed class GraphCatalog(
+    IGraphStore store, IEventPublisher events, Func<IEnumerable<IGraphFollower>>? followers = null, TimeSpan versionCheckInterval = default)
 {
     private const int WriteAttempts = 10;
     private readonly ConcurrentDictionary<string, GraphSnapshot> _snapshots = new(StringComparer.Ordinal);
     private readonly StripedGates _writeGates = new();
+    private readonly ConcurrentDictionary<string, long> _checkedAt = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Name, long Version), Lazy<Task<GraphSnapshot?>>> _loads = new();
 
     /// <summary>Every graph, by name.</summary>
@@ -40,12 +46,21 @@ public sealed class GraphCatalog(IGraphStore store, IEventPublisher events, Func
             return null;
         }
 
+        if (versionCheckInterval > TimeSpan.Zero && _snapshots.TryGetValue(name, out var recent) && _checkedAt.TryGetValue(name, out var checkedAt)
+            && System.Diagnostics.Stopwatch.GetElapsedTime(checkedAt) < versionCheckInterval)
+        {
+            return recent;
+        }
+
+        var asked = System.Diagnostics.Stopwatch.GetTimestamp();
         var version = await store.GetVersionAsync(name, cancellationToken);
         if (version is null)
         {
             _snapshots.TryRemove(name, out _);
             return null;
         }
+
+        _checkedAt[name] = asked;
 
         if (_snapshots.TryGetValue(name, out var cached) && cached.Version >= version)
         {
@@ -163,6 +178,7 @@ public sealed class GraphCatalog(IGraphStore store, IEventPublisher events, Func
         var version = Identifier.IsValid(name) ? await store.GetVersionAsync(name, cancellationToken) : null;
         var deleted = version is not null && await store.DeleteAsync(name, ifMatch, cancellationToken);
         _snapshots.TryRemove(name, out _);
+        _checkedAt.TryRemove(name, out _);
         if (deleted)
         {
             await events.PublishAsync(name, "graph.changed", new { Graph = name, Version = version, Change = new { Kind = "deleted" } }, cancellationToken);
