@@ -16,6 +16,11 @@ using Serilog;
 Log.Logger = new LoggerConfiguration().WriteTo.Console().CreateBootstrapLogger();
 try
 {
+    // CPU-bound analyses (criticality runs on every core) must not starve the pool threads that notice a client
+    // hanging up or a budget running out: start with more threads than cores rather than wait for the pool to grow.
+    ThreadPool.GetMinThreads(out var workers, out var completions);
+    ThreadPool.SetMinThreads(Math.Max(workers, Environment.ProcessorCount * 8), completions);
+
     var builder = WebApplication.CreateBuilder(args);
 
     // One structured line per request; Microsoft's own chatter only when it matters.

@@ -78,4 +78,33 @@ public class LimitTests
         Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
         Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("budget"));
     }
+
+    [Test]
+    public async Task A_client_that_hangs_up_stops_the_work_within_a_second()
+    {
+        // Criticality on a 60,000-node chain is 1.8 x 10^9 steps, many seconds on both cores, well within the
+        // default 30 s budget: only the client leaving can stop it.
+        using var data = new TempFolder();
+        await using var server = await ApiServer.StartAsync(ApiServer.EmbeddedSettings(data.Path, samples: false));
+        const int length = 60_000;
+        var nodes = string.Join(",", Enumerable.Range(0, length).Select(i => $$"""{"id":"p{{i}}","kind":"service"}"""));
+        var dependencies = string.Join(",", Enumerable.Range(1, length - 1).Select(i => $$"""{"from":"p{{i}}","to":"p{{i - 1}}"}"""));
+        Assert.That((await server.Client.PutAsync("/v1/graphs/long", ApiServer.Json($$"""{"nodes":[{{nodes}}],"dependencies":[{{dependencies}}]}"""))).StatusCode,
+            Is.EqualTo(HttpStatusCode.Created));
+
+        using var hangUp = new CancellationTokenSource();
+        var request = server.Client.GetAsync("/v1/graphs/long/criticality?top=5", hangUp.Token);
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        var working = server.CpuTime;
+        await Task.Delay(TimeSpan.FromSeconds(0.5));
+        Assert.That(server.CpuTime - working, Is.GreaterThan(TimeSpan.FromSeconds(0.3)), "the computation is running before the client leaves");
+        await hangUp.CancelAsync();
+        Assert.CatchAsync<OperationCanceledException>(async () => await request);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var after = server.CpuTime;
+        await Task.Delay(TimeSpan.FromSeconds(1));
+
+        Assert.That(server.CpuTime - after, Is.LessThan(TimeSpan.FromSeconds(0.2)), "a second after the client left, the service is idle");
+        Assert.That((await server.Client.GetAsync("/health/live")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
 }

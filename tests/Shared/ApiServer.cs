@@ -120,6 +120,19 @@ public sealed partial class ApiServer : IAsyncDisposable
         }
     }
 
+    /// <summary>CPU time the service process has used so far (user and system, from /proc), to see whether it is still working.</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            var stat = File.ReadAllText($"/proc/{_process.Id}/stat");
+            // Fields after the command name, which is in parentheses and may hold spaces: utime and stime are the 12th and 13th.
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            var ticks = long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture);
+            return TimeSpan.FromSeconds(ticks / 100.0);
+        }
+    }
+
     /// <summary>SIGKILL: no shutdown, no flush; what was acknowledged must already be on disk.</summary>
     public async Task KillAsync()
     {

@@ -21,7 +21,8 @@ internal static class CriticalityAnalysis
         var customers = new int[g.NodeCount];
         Parallel.For(
             0, g.NodeCount,
-            new ParallelOptions { CancellationToken = cancellationToken },
+            // One worker per core: more only take pool threads from whatever must notice a cancellation.
+            new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount },
             () => new Scratch(g),
             (origin, _, scratch) =>
             {
