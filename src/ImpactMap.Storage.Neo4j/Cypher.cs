@@ -111,8 +111,11 @@ internal static class Cypher
         RETURN i.document ORDER BY i.openedAt DESC, i.id
         """;
 
-    public const string ListOpenIncidents =
-        "MATCH (i:ImpactMapIncident) WHERE i.status <> 'closed' RETURN i.document ORDER BY i.graph, i.openedAt DESC, i.id";
+    public const string ListOpenIncidents = """
+        MATCH (i:ImpactMapIncident)
+        WHERE i.status <> 'closed' AND ($graph IS NULL OR i.graph = $graph)
+        RETURN i.document ORDER BY i.graph, i.openedAt DESC, i.id
+        """;
 
     public const string DeleteIncidents = """
         MATCH (i:ImpactMapIncident {graph: $graph})

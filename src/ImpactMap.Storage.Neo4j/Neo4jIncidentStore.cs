@@ -36,9 +36,10 @@ public sealed class Neo4jIncidentStore(Neo4jDatabase database) : IIncidentStore
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<Incident>> ListOpenAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Incident>> ListOpenAsync(string? graph, CancellationToken cancellationToken)
     {
-        var results = await database.ReadAsync([new Statement(Cypher.ListOpenIncidents)], cancellationToken);
+        var results = await database.ReadAsync([new Statement(Cypher.ListOpenIncidents, new Dictionary<string, object?> { ["graph"] = graph })],
+            cancellationToken);
         return results[0].Rows.Select(r => IncidentJson.Read(r[0].GetString()!)).ToList();
     }
 

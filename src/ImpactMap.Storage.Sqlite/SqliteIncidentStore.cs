@@ -43,8 +43,11 @@ public sealed class SqliteIncidentStore(SqliteDatabase database) : IIncidentStor
             cancellationToken, ("$graph", graph), ("$status", status?.ToWire() ?? ""));
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<Incident>> ListOpenAsync(CancellationToken cancellationToken) =>
-        ReadAsync("SELECT document FROM incidents WHERE status <> 'closed' ORDER BY graph, opened_at DESC, id", cancellationToken);
+    public Task<IReadOnlyList<Incident>> ListOpenAsync(string? graph, CancellationToken cancellationToken) =>
+        graph is null
+            ? ReadAsync("SELECT document FROM incidents WHERE status <> 'closed' ORDER BY graph, opened_at DESC, id", cancellationToken)
+            : ReadAsync("SELECT document FROM incidents WHERE graph = $graph AND status <> 'closed' ORDER BY opened_at DESC, id",
+                cancellationToken, ("$graph", graph));
 
     /// <inheritdoc />
     public async Task<int> DeleteAllAsync(string graph, CancellationToken cancellationToken)

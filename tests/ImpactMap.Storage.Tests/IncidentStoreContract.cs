@@ -59,11 +59,13 @@ public class IncidentStoreContract(string kind)
 
         var all = await _store.ListAsync(graph, null, CancellationToken.None);
         var open = await _store.ListAsync(graph, IncidentStatus.Investigating, CancellationToken.None);
-        var everywhereOpen = await _store.ListOpenAsync(CancellationToken.None);
+        var everywhereOpen = await _store.ListOpenAsync(null, CancellationToken.None);
+        var openHere = await _store.ListOpenAsync(graph, CancellationToken.None);
 
         Assert.That(all.Select(i => i.Id), Is.EqualTo(new[] { closed.Id, newer.Id, older.Id }));
         Assert.That(open.Select(i => i.Id), Is.EqualTo(new[] { newer.Id, older.Id }));
         Assert.That(everywhereOpen.Select(i => i.Id), Is.SupersetOf(new[] { newer.Id, older.Id }).And.No.Member(closed.Id));
+        Assert.That(openHere.Select(i => i.Id), Is.EqualTo(new[] { newer.Id, older.Id }), "a graph's open incidents alone, newest first");
     }
 
     [Test]

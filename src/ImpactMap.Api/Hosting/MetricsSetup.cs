@@ -26,7 +26,7 @@ internal static class MetricsSetup
             IReadOnlyList<Incident> open;
             try
             {
-                open = await store.ListOpenAsync(cancellationToken);
+                open = await store.ListOpenAsync(null, cancellationToken);
             }
             catch (StoreUnavailableException)
             {

@@ -186,14 +186,20 @@ public static class IncidentEndpoints
             review.Prevention.Select(p => new PreventionResponse(p.Action, p.Owner, p.Due.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))).ToList(),
             review.AcceptedAt, review.Author, review.Revision);
 
+    /// <summary>An incident's parties by state, over all of them, in the wire form.</summary>
+    internal static ImpactCounts CountsOf(Incident incident)
+    {
+        var (down, degraded, atRisk) = incident.Impact.Counts;
+        return new ImpactCounts(down, degraded, atRisk);
+    }
+
     private static IncidentSummaryResponse ToSummary(Incident incident)
     {
-        var counts = incident.Impact.Counts;
         return new IncidentSummaryResponse(
             incident.Id, incident.Graph, incident.Title, incident.Status.ToWire(), incident.StartedAt,
             incident.ExpectedDuration is { } d ? Durations.Format(d) : null, incident.OpenedAt, incident.ClosedAt,
             incident.Outages.Select(o => new OutageResponse(o.Node, o.State.ToWire())).ToList(),
-            new ImpactCounts(counts.Down, counts.Degraded, counts.AtRisk), incident.Impact.Total, incident.Updates.Count, incident.Review is not null);
+            CountsOf(incident), incident.Impact.Total, incident.Updates.Count, incident.Review is not null);
     }
 
     /// <summary>A page of an incident's impact in the impact endpoint's shape.</summary>
@@ -203,9 +209,8 @@ public static class IncidentEndpoints
         AffectedNode Node(AffectedParty p) => new(p.Id, p.Name, p.Kind, p.State.ToWire(), p.Depth, impact.ViaOf(p),
             includePaths ? impact.PathOf(p).Select(s => s.Id).ToList() : null, Durations.Format(p.ImpactAt));
 
-        var counts = impact.Counts;
         return new ImpactResponse(incident.Graph, impact.GraphVersion, page.Parties.Select(Node).ToList(),
-            new ImpactCounts(counts.Down, counts.Degraded, counts.AtRisk), impact.Total, page.Next is not null, impact.Origins.Select(Node).ToList(),
+            CountsOf(incident), impact.Total, page.Next is not null, impact.Origins.Select(Node).ToList(),
             page.Matching, page.Next is { } next ? ImpactCursor.Encode(incident.Revision, next) : null);
     }
 }

@@ -47,7 +47,7 @@ public sealed class IncidentService(
         await store.CreateAsync(incident, cancellationToken);
         await events.PublishAsync(graph, "incident.opened", new
         {
-            incident.Id, incident.Title, Status = incident.Status.ToWire(), impact.Total, Counts = CountsOf(incident),
+            incident.Id, incident.Title, Status = incident.Status.ToWire(), impact.Total, Counts = IncidentEndpoints.CountsOf(incident),
         }, cancellationToken);
         return incident;
     }
@@ -139,13 +139,13 @@ public sealed class IncidentService(
         var update = updated.LatestUpdate!;
         await events.PublishAsync(graph, "incident.updated", new
         {
-            updated.Id, Status = update.Status.ToWire(), update.Message, updated.Impact.Total, Counts = CountsOf(updated),
+            updated.Id, Status = update.Status.ToWire(), update.Message, updated.Impact.Total, Counts = IncidentEndpoints.CountsOf(updated),
         }, cancellationToken);
         if (change is not null)
         {
             await events.PublishAsync(graph, "incident.impact-changed", new
             {
-                updated.Id, updated.Impact.Total, Counts = CountsOf(updated), change.BecameAffected, change.Recovered, change.Worsened, change.Improved,
+                updated.Id, updated.Impact.Total, Counts = IncidentEndpoints.CountsOf(updated), change.BecameAffected, change.Recovered, change.Worsened, change.Improved,
             }, cancellationToken);
         }
     }
@@ -165,7 +165,7 @@ public sealed class IncidentService(
             new IncidentReview(body.WhatHappened!.Trim(), body.WhatWeLearned!.Trim(),
                 body.Prevention!.Select(p => new PreventionAction(p.Action!.Trim(), p.Owner!.Trim(), DateOnly.Parse(p.Due!, System.Globalization.CultureInfo.InvariantCulture))).ToList(),
                 now, author))), cancellationToken);
-        await events.PublishAsync(graph, "incident.reviewed", new { reviewed.Id, reviewed.Impact.Total, Counts = CountsOf(reviewed) }, cancellationToken);
+        await events.PublishAsync(graph, "incident.reviewed", new { reviewed.Id, reviewed.Impact.Total, Counts = IncidentEndpoints.CountsOf(reviewed) }, cancellationToken);
         return reviewed;
     }
 
@@ -180,7 +180,7 @@ public sealed class IncidentService(
         var closed = await ChangeAsync(graph, id, (incident, now) => Task.FromResult(incident.Close(now)), cancellationToken);
         await events.PublishAsync(graph, "incident.closed", new
         {
-            closed.Id, closed.Review!.WhatHappened, closed.Impact.Total, Counts = CountsOf(closed),
+            closed.Id, closed.Review!.WhatHappened, closed.Impact.Total, Counts = IncidentEndpoints.CountsOf(closed),
         }, cancellationToken);
         return closed;
     }
@@ -194,15 +194,14 @@ public sealed class IncidentService(
         ArgumentNullException.ThrowIfNull(snapshot);
         try
         {
-            foreach (var open in (await store.ListAsync(snapshot.Name, null, cancellationToken)).Where(i => i.Status != IncidentStatus.Closed))
+            foreach (var open in await store.ListOpenAsync(snapshot.Name, cancellationToken))
             {
                 var updated = await ChangeAsync(snapshot.Name, open.Id, (incident, now) =>
                 {
                     // Outages of nodes the change removed no longer fail anything.
                     var outages = incident.Outages.Where(o => snapshot.Graph.FindNode(o.Node) is not null).ToList();
                     var impact = Compute(snapshot, outages, incident.ExpectedDuration, now, cancellationToken);
-                    var change = ImpactChange.Between(incident.Impact, impact);
-                    return Task.FromResult(change.BecameAffected.Count + change.Recovered.Count + change.Worsened.Count + change.Improved.Count == 0
+                    return Task.FromResult(ImpactChange.Between(incident.Impact, impact).IsEmpty
                         ? incident
                         : incident.WithUpdate(now, incident.Status,
                             $"The dependency graph changed (version {snapshot.Version}); the impact was computed again on it.", null, null, impact));
@@ -225,7 +224,7 @@ public sealed class IncidentService(
     /// </summary>
     public async Task AbandonOpenAsync(string graph, bool force, string reason, CancellationToken cancellationToken)
     {
-        var open = (await store.ListAsync(graph, null, cancellationToken)).Where(i => i.Status != IncidentStatus.Closed).ToList();
+        var open = await store.ListOpenAsync(graph, cancellationToken);
         if (open.Count > 0 && !force)
         {
             throw new GraphHasOpenIncidentsException(graph, open.Select(i => i.Id).ToList());
@@ -234,7 +233,7 @@ public sealed class IncidentService(
         foreach (var incident in open)
         {
             var closed = await ChangeAsync(graph, incident.Id, (current, now) => Task.FromResult(current.Abandon(now, reason)), cancellationToken);
-            await events.PublishAsync(graph, "incident.closed", new { closed.Id, Reason = reason, closed.Impact.Total, Counts = CountsOf(closed) }, cancellationToken);
+            await events.PublishAsync(graph, "incident.closed", new { closed.Id, Reason = reason, closed.Impact.Total, Counts = IncidentEndpoints.CountsOf(closed) }, cancellationToken);
         }
     }
 
@@ -289,12 +288,6 @@ public sealed class IncidentService(
         }
 
         return advice;
-    }
-
-    private static ImpactCounts CountsOf(Incident incident)
-    {
-        var (down, degraded, atRisk) = incident.Impact.Counts;
-        return new ImpactCounts(down, degraded, atRisk);
     }
 
     private static List<IncidentOutage>? Outages(IReadOnlyList<OutageRequest>? requested, List<string> problems, bool required) =>

@@ -110,22 +110,15 @@ internal static class ImpactSelection
                 }
 
                 var depth = raised.Items[i].Depth;
-                if (!filter.IsEmpty)
+                if (!filter.IsEmpty && !filter.Matches(node, level))
                 {
-                    if (!filter.Matches(node, level))
-                    {
-                        continue;
-                    }
-
-                    matching++;
-                    if (!filter.IsAfterStart(node, depth))
-                    {
-                        continue;
-                    }
+                    continue;
                 }
-                else
+
+                matching++;
+                if (!filter.IsEmpty && !filter.IsAfterStart(node, depth))
                 {
-                    matching++;
+                    continue;
                 }
 
                 remaining++;

@@ -150,6 +150,9 @@ public sealed record ImpactChange(
     IReadOnlyList<string> Worsened,
     IReadOnlyList<string> Improved)
 {
+    /// <summary>Whether nobody became affected, recovered, worsened or improved.</summary>
+    public bool IsEmpty => BecameAffected.Count == 0 && Recovered.Count == 0 && Worsened.Count == 0 && Improved.Count == 0;
+
     /// <summary>The difference between two impacts, each list in ordinal id order.</summary>
     public static ImpactChange Between(IncidentImpact before, IncidentImpact after)
     {

@@ -20,8 +20,8 @@ public interface IIncidentStore
     /// <summary>A graph's incidents, newest first, optionally of one status.</summary>
     Task<IReadOnlyList<Incident>> ListAsync(string graph, IncidentStatus? status, CancellationToken cancellationToken);
 
-    /// <summary>Every open (not closed) incident of every graph.</summary>
-    Task<IReadOnlyList<Incident>> ListOpenAsync(CancellationToken cancellationToken);
+    /// <summary>Every open (not closed) incident of <paramref name="graph"/>, or of every graph when it is null.</summary>
+    Task<IReadOnlyList<Incident>> ListOpenAsync(string? graph, CancellationToken cancellationToken);
 
     /// <summary>Deletes every incident of a graph, as the graph itself is deleted; returns how many there were.</summary>
     Task<int> DeleteAllAsync(string graph, CancellationToken cancellationToken);
