@@ -87,10 +87,11 @@ public static class GraphEndpoints
         CancellationToken cancellationToken)
     {
         var ifMatch = context.Request.IfMatch();
-        var snapshot = await catalog.GetAsync(graph, cancellationToken);
-        if (ifMatch is not null && ifMatch != snapshot.Version)
+        var version = await catalog.VersionAsync(graph, cancellationToken) ?? throw new GraphNotFoundException(graph);
+        if (ifMatch is not null && ifMatch != version)
         {
-            throw new VersionConflictException(graph, ifMatch, snapshot.Version);
+            // Checked before any incident is abandoned; the store checks again as it deletes.
+            throw new VersionConflictException(graph, ifMatch, version);
         }
 
         await incidents.AbandonOpenAsync(graph, force ?? false,

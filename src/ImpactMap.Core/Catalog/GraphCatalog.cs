@@ -36,7 +36,11 @@ public sealed class GraphCatalog(
 
     /// <summary>Whether the graph exists, from its version alone: nothing is loaded.</summary>
     public async Task<bool> ExistsAsync(string name, CancellationToken cancellationToken) =>
-        Identifier.IsValid(name) && await store.GetVersionAsync(name, cancellationToken) is not null;
+        await VersionAsync(name, cancellationToken) is not null;
+
+    /// <summary>The graph's current version as the store has it, or null when there is none: nothing is loaded.</summary>
+    public async Task<long?> VersionAsync(string name, CancellationToken cancellationToken) =>
+        Identifier.IsValid(name) ? await store.GetVersionAsync(name, cancellationToken) : null;
 
     /// <param name="waitForLocalWrite">False inside a write, which holds the graph's gate itself.</param>
     private async Task<GraphSnapshot?> FindAsync(string name, bool waitForLocalWrite, CancellationToken cancellationToken)
