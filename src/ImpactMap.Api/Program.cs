@@ -4,6 +4,7 @@ using ImpactMap.Api.Graphs;
 using ImpactMap.Api.Hosting;
 using ImpactMap.Api.Impact;
 using ImpactMap.Api.Incidents;
+using ImpactMap.Api.WebConsole;
 using ImpactMap.Core.Catalog;
 using ImpactMap.Core.Documents;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -107,6 +108,10 @@ try
     app.MapImpact();
     app.MapIncidents();
     app.MapEvents();
+    app.MapAccess();
+
+    // The web console at /, its deep links and its files, all served from the service itself.
+    app.MapConsole();
 
     app.ListenOnLoopbackWhenOpen();
     await app.InitializeStoreAsync();

@@ -1,4 +1,5 @@
 using ImpactMap.Api.Hosting;
+using ImpactMap.Api.WebConsole;
 using ImpactMap.Core.Catalog;
 
 namespace ImpactMap.Api.Access;
@@ -8,7 +9,8 @@ public sealed record RequiredRole(ApiRole Role);
 
 /// <summary>
 /// Checks X-Api-Key on every request: missing or unknown, 401; a role too low, 403; a graph outside the key's
-/// list, 404 exactly as for a graph that does not exist. Health probes and the API docs stay public.
+/// list, 404 exactly as for a graph that does not exist. Health probes, the API docs and the console's own files
+/// stay public.
 /// </summary>
 public static class AccessControl
 {
@@ -65,7 +67,7 @@ public static class AccessControl
         app.Use(async (context, next) =>
         {
             var keys = context.RequestServices.GetRequiredService<ApiKeys>();
-            if (!keys.AreConfigured || IsPublic(context.Request.Path))
+            if (!keys.AreConfigured || IsPublic(context))
             {
                 await next(context);
                 return;
@@ -106,6 +108,7 @@ public static class AccessControl
             await next(context);
         });
 
-    private static bool IsPublic(PathString path) =>
-        path.StartsWithSegments("/health") || path.StartsWithSegments("/openapi") || path.StartsWithSegments("/docs");
+    private static bool IsPublic(HttpContext context) =>
+        context.Request.Path is var path && (path.StartsWithSegments("/health") || path.StartsWithSegments("/openapi") || path.StartsWithSegments("/docs"))
+        || context.GetEndpoint()?.Metadata.GetMetadata<PublicResource>() is not null;
 }

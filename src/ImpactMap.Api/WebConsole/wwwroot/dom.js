@@ -1,0 +1,88 @@
+// A few helpers to build the DOM without HTML strings: text is always text, never markup.
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+function apply(el, attrs) {
+  for (const [name, value] of Object.entries(attrs ?? {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (name === 'class') el.setAttribute('class', value);
+    else if (name === 'text') el.textContent = value;
+    else if (name.startsWith('on')) el.addEventListener(name.slice(2), value);
+    else if (name === 'dataset') Object.assign(el.dataset, value);
+    else if (name === 'value' && 'value' in el) el.value = value;
+    else el.setAttribute(name, value === true ? '' : value);
+  }
+}
+
+function append(el, children) {
+  for (const child of children.flat(Infinity)) {
+    if (child === undefined || child === null || child === false) continue;
+    el.append(child instanceof Node ? child : String(child));
+  }
+  return el;
+}
+
+/** An HTML element: h('a', {href: '/'}, 'Home'). */
+export function h(tag, attrs, ...children) {
+  const el = document.createElement(tag);
+  apply(el, attrs);
+  return append(el, children);
+}
+
+/** An SVG element. */
+export function s(tag, attrs, ...children) {
+  const el = document.createElementNS(SVG, tag);
+  apply(el, attrs);
+  return append(el, children);
+}
+
+export function clear(el, ...children) {
+  el.replaceChildren();
+  return append(el, children);
+}
+
+export const number = n => n.toLocaleString('en-GB');
+
+const STATES = {
+  down: { label: 'Down', glyph: '■' },
+  degraded: { label: 'Degraded', glyph: '◆' },
+  'at-risk': { label: 'At risk', glyph: '▲' },
+  up: { label: 'Up', glyph: '●' },
+};
+
+/** A state as a badge: a shape and a word as well as a colour, so it never rests on colour alone. */
+export function stateBadge(state) {
+  const known = STATES[state] ?? { label: state, glyph: '?' };
+  return h('span', { class: `state state-${state}` }, h('span', { class: 'glyph', 'aria-hidden': 'true' }, known.glyph), ' ', known.label);
+}
+
+export const stateLabel = state => (STATES[state]?.label ?? state).toLowerCase();
+export const stateGlyph = state => STATES[state]?.glyph ?? '?';
+
+/** ISO 8601 duration (PT1H30M) as words: "at once", "after 1 h 30 min". */
+export function afterWords(iso) {
+  const m = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:([\d.]+)S)?)?$/.exec(iso ?? '');
+  if (!m) return iso ?? '';
+  const [days, hours, minutes, seconds] = m.slice(1).map(v => Number(v ?? 0));
+  const parts = [];
+  if (days) parts.push(`${days} d`);
+  if (hours) parts.push(`${hours} h`);
+  if (minutes) parts.push(`${minutes} min`);
+  if (seconds) parts.push(`${Math.round(seconds)} s`);
+  return parts.length === 0 ? 'at once' : `after ${parts.join(' ')}`;
+}
+
+export function when(iso) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  return `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+export function pageHref(path, query) {
+  const search = new URLSearchParams();
+  for (const [name, value] of query ?? []) search.append(name, value);
+  const text = search.toString();
+  return text ? `${path}?${text}` : path;
+}
+
+export const enc = encodeURIComponent;

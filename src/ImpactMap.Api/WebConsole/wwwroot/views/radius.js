@@ -1,0 +1,66 @@
+// One blast radius on screen: counts, origins, the picture, the chain of the selected node, and the table.
+// The impact page and the incident page both show a radius this way.
+
+import { h, clear, number, enc, stateBadge, afterWords } from '../dom.js';
+import { chainOf, chainWords } from './chain.js';
+import { drawPicture } from './picture.js';
+import { affectedTable } from './table.js';
+
+function countsView(radius) {
+  const customers = radius.affected.filter(n => n.kind === 'customer').length;
+  const card = (cls, label, value) => h('div', { class: `count ${cls}` }, h('span', { class: 'count-value' }, number(value)), h('span', { class: 'count-label' }, label));
+  return h('div', { class: 'counts', role: 'list', 'aria-label': 'Counts by state' },
+    [card('state-down', '■ Down', radius.counts.down), card('state-degraded', '◆ Degraded', radius.counts.degraded),
+      card('state-at-risk', '▲ At risk', radius.counts.atRisk), card('total', 'Affected in all', radius.total),
+      card('customers', 'Customers among them', customers)].map(c => { c.setAttribute('role', 'listitem'); return c; }));
+}
+
+/**
+ * Renders a radius ({origins, affected (all of them), counts, total}) into host. base is the graph's console path.
+ * Returns nothing; the views keep their own state.
+ */
+export function showRadius(host, radius, { base, fileName }) {
+  const byId = new Map();
+  for (const n of radius.origins) byId.set(n.id, n);
+  for (const n of radius.affected) byId.set(n.id, n);
+  const expanded = new Set();
+  let selection = { id: null, chain: [] };
+
+  const pictureHost = h('div', { class: 'picture-host' });
+  const explain = h('div', { class: 'explain', 'aria-live': 'polite', id: 'explain' },
+    h('p', { class: 'muted' }, 'Select a node in the picture or the table to see why it is hit.'));
+  const table = affectedTable(radius, { base, fileName, onSelect: select });
+
+  function redraw() {
+    drawPicture(pictureHost, radius, {
+      selection, expanded, onSelect: select,
+      onToggle: key => { if (expanded.has(key)) expanded.delete(key); else expanded.add(key); redraw(); focusKey(key); },
+    });
+  }
+
+  // Redrawing replaces the group the keyboard was on; put focus back on it.
+  const focusKey = key => [...pictureHost.querySelectorAll('.pgroup')].find(g => g.dataset.key === key)?.focus();
+
+  function select(id) {
+    const node = byId.get(id);
+    if (!node) return;
+    selection = { id, chain: chainOf(node, byId) };
+    clear(explain,
+      h('h3', {}, node.name, ' ', stateBadge(node.state)),
+      h('p', { class: 'chain-words' }, chainWords(node, byId)),
+      h('p', {}, node.depth === 0 ? 'Origin of the outage.' : `Hit ${afterWords(node.impactAt)} (impactAt ${node.impactAt}), at depth ${node.depth}.`),
+      h('p', {}, h('a', { href: `${base}/nodes/${enc(node.id)}` }, 'Node page'), ' · ', h('a', { href: `${base}/impact?outage=${enc(node.id)}` }, 'What if this fails')));
+    table.select(id);
+    redraw();
+  }
+
+  clear(host,
+    countsView(radius),
+    h('section', { 'aria-labelledby': 'origins-title' }, h('h2', { id: 'origins-title' }, 'Origins'),
+      h('ul', { class: 'plain origins' }, radius.origins.map(o => h('li', {},
+        h('button', { type: 'button', class: 'link', onclick: () => select(o.id) }, o.name), ' ', stateBadge(o.state))))),
+    h('section', { 'aria-labelledby': 'picture-title' }, h('h2', { id: 'picture-title' }, 'Who is hit, by depth'), pictureHost, explain),
+    h('section', { 'aria-labelledby': 'table-title' }, h('h2', { id: 'table-title' }, 'Every affected node'), table.element));
+  redraw();
+  return { select };
+}
