@@ -191,9 +191,9 @@ function reviewForm(base, incident, reload) {
       due: h('input', { id: `prevention-${i}-due`, type: 'date', value: action?.due ?? '' }),
     };
     const fields = Object.fromEntries(Object.entries(inputs).map(([name, input]) =>
-      [name, field(`prevention-${i}-${name}`, { action: `Action ${i + 1}`, owner: 'Owner', due: 'Due' }[name], input)]));
+      [name, field(`prevention-${i}-${name}`, { action: 'Action', owner: 'Owner', due: 'Due' }[name], input)]));
     rowFields.push({ inputs, fields });
-    rows.append(h('div', { class: 'prevention-row', role: 'group', 'aria-label': `Action ${i + 1}` }, Object.values(fields).map(f => f.element)));
+    rows.append(h('div', { class: 'prevention-row', role: 'group', 'aria-label': `Prevention action ${i + 1}` }, Object.values(fields).map(f => f.element)));
   };
   (last?.prevention?.length ? last.prevention : [null]).forEach(addRow);
   const general = h('div', {});

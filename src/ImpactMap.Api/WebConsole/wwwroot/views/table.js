@@ -138,6 +138,8 @@ export function affectedTable(radius, { base, onSelect, fileName }) {
       h('label', { for: 'filter-depth' }, 'Depth'), depth,
       download),
     shown, scroller);
+  // As tall as the whole list when it is short, so a few rows do not sit in an empty box; set once, so filtering never moves the page.
+  scroller.style.height = `${Math.min(420, (radius.affected.length + 1) * ROW_HEIGHT + 4)}px`;
   apply();
 
   return {

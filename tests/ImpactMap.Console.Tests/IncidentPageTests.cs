@@ -1,0 +1,81 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ImpactMap.Tests.Shared;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace ImpactMap.Console.Tests;
+
+public sealed class IncidentPageTests : SampleServiceTestBase
+{
+    [Test]
+    public async Task An_incident_runs_end_to_end_through_the_forms_and_a_vague_review_is_refused_by_its_field()
+    {
+        await Page.GotoAsync(Url("/graphs/cloud-region/impact?outage=aws-eu-west-1"));
+        await Page.GetByLabel("Title").FillAsync("eu-west-1 down, opened from the console");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Open the incident" }).ClickAsync();
+        await Page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/graphs/cloud-region/incidents/[^/]+$"));
+        var id = Page.Url[(Page.Url.LastIndexOf('/') + 1)..];
+        await Expect(Page.Locator("main h1")).ToHaveTextAsync("eu-west-1 down, opened from the console");
+        await Expect(Page.Locator(".count.total .count-value")).ToHaveTextAsync("9");
+        // Each party's notice as it will be sent, in text and, on request, Markdown.
+        var shoppers = Page.Locator("details.notice", new() { HasText = "Acme's shoppers" });
+        await shoppers.Locator("summary").ClickAsync();
+        await Expect(shoppers.Locator("pre.letter").First).ToContainTextAsync("Dear Acme's shoppers,");
+        await shoppers.GetByRole(AriaRole.Button, new() { Name = "Show as Markdown" }).ClickAsync();
+        await Expect(shoppers.Locator("pre.letter").Nth(1)).ToContainTextAsync("Acme's shoppers");
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Write the review" })).ToHaveCountAsync(0);
+
+        await Page.GetByLabel("Status").SelectOptionAsync("resolved");
+        await Page.GetByLabel("Message").FillAsync("Traffic is back on eu-west-1; the CRM answers again.");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Post the update" }).ClickAsync();
+        await Expect(Page.Locator(".timeline")).ToContainTextAsync("Traffic is back on eu-west-1; the CRM answers again.");
+        await Expect(Page.Locator("dl.facts .status")).ToHaveTextAsync("resolved");
+
+        var due = DateTime.UtcNow.AddDays(90).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        await Page.GetByLabel("What happened").FillAsync("technische storing");
+        await Page.GetByLabel("What we learned").FillAsync("Our CRM vendor ran in one availability zone, and our contract did not say so.");
+        await Page.GetByLabel("Action", new() { Exact = true }).FillAsync("Require multi-zone hosting in the CRM contract renewal");
+        await Page.GetByLabel("Owner").FillAsync("vendor-management");
+        await Page.GetByLabel("Due").FillAsync(due);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Submit the review" }).ClickAsync();
+        await Expect(Page.Locator("#review-what-happened-problem")).ToContainTextAsync("'technische storing' names a category, not what happened");
+        await Expect(Page.Locator("#review-what-we-learned-problem")).ToBeEmptyAsync();
+        await Expect(Page.GetByLabel("What happened")).ToBeFocusedAsync();
+        await ScreenshotAsync("incident-review-refused");
+
+        await Page.GetByLabel("What happened").FillAsync(
+            "A power failure in zone euw1-az2 stopped the EC2 hosts that ran the CRM and KYC services; the CRM had no second zone.");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Submit the review" }).ClickAsync();
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Review (revision 1)" })).ToBeVisibleAsync();
+
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Close the incident" }).ClickAsync();
+        await Expect(Page.Locator("dl.facts .status")).ToHaveTextAsync("closed");
+        await Expect(Page.GetByRole(AriaRole.Button, new() { Name = "Post the update" })).ToHaveCountAsync(0);
+        var stored = await Server.Client.GetFromJsonAsync<JsonElement>($"/v1/graphs/cloud-region/incidents/{id}");
+        Assert.That(stored.GetProperty("status").GetString(), Is.EqualTo("closed"));
+        Assert.That(stored.GetProperty("review").GetProperty("prevention")[0].GetProperty("due").GetString(), Is.EqualTo(due));
+    }
+
+    [Test]
+    public async Task The_incident_list_shows_a_new_incident_and_its_update_without_reloading()
+    {
+        await Page.GotoAsync(Url("/graphs/payment-chain/incidents"));
+        await Expect(Page.Locator("p.live")).ToHaveAttributeAsync("data-health", "live");
+        await Expect(Page.Locator("p.live")).ToHaveTextAsync("Live: updates appear as they happen");
+
+        using var opened = await Server.Client.PostAsync("/v1/graphs/payment-chain/incidents", ApiServer.Json(
+            """{"title":"Card scheme unreachable","outages":[{"node":"visa"}]}"""));
+        Assert.That(opened.IsSuccessStatusCode, await opened.Content.ReadAsStringAsync());
+        var id = (await opened.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        var row = Page.Locator($"tr[data-id='{id}']");
+        await Expect(row).ToContainTextAsync("Card scheme unreachable");
+        await Expect(row.Locator(".status")).ToHaveTextAsync("investigating");
+
+        using var updated = await Server.Client.PostAsync($"/v1/graphs/payment-chain/incidents/{id}/updates", ApiServer.Json(
+            """{"status":"identified","message":"The scheme's gateway refuses our certificate."}"""));
+        Assert.That(updated.IsSuccessStatusCode, await updated.Content.ReadAsStringAsync());
+        await Expect(row.Locator(".status")).ToHaveTextAsync("identified");
+    }
+}
