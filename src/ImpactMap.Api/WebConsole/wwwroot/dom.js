@@ -86,3 +86,9 @@ export function pageHref(path, query) {
 }
 
 export const enc = encodeURIComponent;
+
+/** A table that may be wider than a phone: it scrolls sideways in its own box, never the whole page. */
+export function wide(table) {
+  const caption = table.querySelector('caption')?.textContent ?? 'Table';
+  return h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': `${caption} (scrolls sideways)` }, table);
+}

@@ -1,4 +1,4 @@
-import { h, clear, number, enc } from '../dom.js';
+import { h, wide, clear, number, enc } from '../dom.js';
 import { api } from '../api.js';
 
 const KINDS = ['supplier', 'service', 'customer'];
@@ -50,10 +50,10 @@ export async function graphPage({ main, graph, query, signal, navigate }) {
       h('td', {}, h('a', { href: `${base}/impact?outage=${enc(n.id)}` }, 'What if this fails'))));
     let table = results.querySelector('tbody');
     if (!table) {
-      clear(results, page.items.length === 0 ? h('p', {}, 'No node matches.') : h('table', { class: 'grid' },
+      clear(results, page.items.length === 0 ? h('p', {}, 'No node matches.') : wide(h('table', { class: 'grid' },
         h('caption', { class: 'sr-only' }, 'Matching nodes'),
         h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Name'), h('th', { scope: 'col' }, 'Id'), h('th', { scope: 'col' }, 'Kind'), h('th', { scope: 'col' }, 'Outage'))),
-        h('tbody', {})));
+        h('tbody', {}))));
       table = results.querySelector('tbody');
     }
     table?.append(...rows);
@@ -63,14 +63,14 @@ export async function graphPage({ main, graph, query, signal, navigate }) {
 
   await Promise.all([
     showNodes(),
-    api(`/graphs/${enc(graph)}/criticality?top=20`, { signal }).then(answer => clear(critical, answer.nodes.length === 0 ? h('p', {}, 'The graph has no nodes.') : h('table', { class: 'grid' },
+    api(`/graphs/${enc(graph)}/criticality?top=20`, { signal }).then(answer => clear(critical, answer.nodes.length === 0 ? h('p', {}, 'The graph has no nodes.') : wide(h('table', { class: 'grid' },
       h('caption', { class: 'sr-only' }, 'The 20 nodes whose failure alone takes down the most'),
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Node'), h('th', { scope: 'col' }, 'Kind'), h('th', { scope: 'col', class: 'num' }, 'Down if it fails'),
         h('th', { scope: 'col', class: 'num' }, 'Customers down'), h('th', { scope: 'col' }, 'Outage'))),
       h('tbody', {}, answer.nodes.map(n => h('tr', {},
         h('th', { scope: 'row' }, h('a', { href: `${base}/nodes/${enc(n.id)}` }, n.name)),
         h('td', {}, n.kind), h('td', { class: 'num' }, number(n.down)), h('td', { class: 'num' }, number(n.customersDown)),
-        h('td', {}, h('a', { href: `${base}/impact?outage=${enc(n.id)}` }, 'What if this fails')))))))),
+        h('td', {}, h('a', { href: `${base}/impact?outage=${enc(n.id)}` }, 'What if this fails'))))))))),
     api(`/graphs/${enc(graph)}/cycles`, { signal }).then(answer => clear(cycles, answer.cycles.length === 0
       ? h('p', {}, 'None: no node depends on itself, however indirectly.')
       : h('ol', {}, answer.cycles.map(cycle => h('li', {}, cycle.map((id, i) => [i ? ' → ' : '', h('a', { href: `${base}/nodes/${enc(id)}` }, id)])))))),

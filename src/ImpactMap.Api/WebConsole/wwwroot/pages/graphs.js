@@ -1,4 +1,4 @@
-import { h, clear, number, enc } from '../dom.js';
+import { h, wide, clear, number, enc } from '../dom.js';
 import { api } from '../api.js';
 
 /** "/": every graph the key may see. */
@@ -11,7 +11,7 @@ export async function graphsPage({ main, signal }) {
     clear(list, h('p', {}, 'No graphs yet. Put one with ', h('code', {}, 'PUT /v1/graphs/{graph}'), ' (see ', h('a', { href: '/docs' }, 'the API'), ').'));
     return;
   }
-  clear(list, h('table', { class: 'grid' },
+  clear(list, wide(h('table', { class: 'grid' },
     h('caption', { class: 'sr-only' }, 'Graphs with their size and version'),
     h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Graph'), h('th', { scope: 'col', class: 'num' }, 'Nodes'),
       h('th', { scope: 'col', class: 'num' }, 'Dependencies'), h('th', { scope: 'col', class: 'num' }, 'Version'), h('th', { scope: 'col' }, 'Go to'))),
@@ -21,5 +21,5 @@ export async function graphsPage({ main, signal }) {
       h('td', { class: 'num' }, number(g.dependencies)),
       h('td', { class: 'num' }, g.version),
       h('td', {}, h('a', { href: `/graphs/${enc(g.name)}/impact` }, 'Blast radius'), ' · ',
-        h('a', { href: `/graphs/${enc(g.name)}/incidents` }, 'Incidents')))))));
+        h('a', { href: `/graphs/${enc(g.name)}/incidents` }, 'Incidents'))))))));
 }

@@ -1,4 +1,4 @@
-import { h, clear, number, enc, when, stateBadge } from '../dom.js';
+import { h, wide, clear, number, enc, when, stateBadge } from '../dom.js';
 import { api, ApiError, session } from '../api.js';
 import { followEvents, healthText } from '../stream.js';
 import { problemView, problemsOf } from '../views/problem.js';
@@ -48,7 +48,7 @@ export async function incidentsPage({ main, graph, signal }) {
     const incidents = await api(`${base}/incidents`, { signal });
     const open = incidents.filter(i => i.status !== 'closed');
     const closed = incidents.filter(i => i.status === 'closed');
-    const table = (items, caption) => h('table', { class: 'grid incidents' },
+    const table = (items, caption) => wide(h('table', { class: 'grid incidents' },
       h('caption', {}, caption),
       h('thead', {}, h('tr', {}, ['Incident', 'Status', 'Started', 'Affected', 'Down', 'Degraded', 'At risk', 'Updates', 'Reviewed']
         .map((label, i) => h('th', { scope: 'col', class: i >= 3 && i <= 7 ? 'num' : null }, label)))),
@@ -57,7 +57,7 @@ export async function incidentsPage({ main, graph, signal }) {
         h('td', {}, statusBadge(i.status)), h('td', {}, when(i.startedAt)),
         h('td', { class: 'num' }, number(i.total)), h('td', { class: 'num' }, number(i.counts.down)),
         h('td', { class: 'num' }, number(i.counts.degraded)), h('td', { class: 'num' }, number(i.counts.atRisk)),
-        h('td', { class: 'num' }, number(i.updates)), h('td', {}, i.reviewed ? 'Yes' : 'No')))));
+        h('td', { class: 'num' }, number(i.updates)), h('td', {}, i.reviewed ? 'Yes' : 'No'))))));
     clear(list,
       open.length ? table(open, `Open (${open.length})`) : h('p', { class: 'open-none' }, 'No open incidents.'),
       closed.length ? table(closed, `Closed (${closed.length})`) : null);

@@ -1,4 +1,4 @@
-import { h, clear, number, enc, stateBadge, afterWords } from '../dom.js';
+import { h, wide, clear, number, enc, stateBadge, afterWords } from '../dom.js';
 import { api } from '../api.js';
 
 const LIST_LIMIT = 200;
@@ -57,7 +57,7 @@ export async function nodePage({ main, graph, id, signal }) {
     h('p', {}, exposed.singlePointsOfFailure === 0
       ? 'No single point of failure: no one provider alone takes this node down.'
       : `${number(exposed.singlePointsOfFailure)} single ${exposed.singlePointsOfFailure === 1 ? 'point' : 'points'} of failure: each alone takes this node down.`),
-    h('table', { class: 'grid' },
+    wide(h('table', { class: 'grid' },
       h('caption', { class: 'sr-only' }, 'Upstream providers with depth and the state this node ends in if each alone fails'),
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Provider'), h('th', { scope: 'col' }, 'Kind'), h('th', { scope: 'col', class: 'num' }, 'Depth'),
         h('th', { scope: 'col' }, 'If it alone fails'), h('th', { scope: 'col' }, 'Single point of failure'), h('th', { scope: 'col' }, 'Outage'))),
@@ -66,5 +66,5 @@ export async function nodePage({ main, graph, id, signal }) {
         h('td', {}, p.kind), h('td', { class: 'num' }, p.depth),
         h('td', {}, stateBadge(p.stateIfAloneFails)),
         h('td', {}, p.singlePointOfFailure ? h('strong', { class: 'spof-mark' }, '⚠ Yes') : 'No'),
-        h('td', {}, h('a', { href: `${base}/impact?outage=${enc(p.id)}` }, 'What if this fails'))))))]);
+        h('td', {}, h('a', { href: `${base}/impact?outage=${enc(p.id)}` }, 'What if this fails')))))))]);
 }

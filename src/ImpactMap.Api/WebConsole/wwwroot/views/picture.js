@@ -15,8 +15,6 @@ const GROUP_GAP = 12;
 const EXPANDED_LIMIT = 60;
 const STATE_ORDER = ['down', 'degraded', 'at-risk'];
 
-const shorten = (text, max) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
-
 function nodeBox(node, x, y, selected, onSelect) {
   const label = `${node.name}: ${stateLabel(node.state)}, ${node.kind}, depth ${node.depth}`;
   const g = s('g', {
@@ -27,7 +25,9 @@ function nodeBox(node, x, y, selected, onSelect) {
   },
   s('title', {}, label),
   s('rect', { width: BOX_W, height: BOX_H, rx: node.kind === 'customer' ? 12 : 3 }),
-  s('text', { x: 8, y: 16 }, `${stateGlyph(node.state)} ${shorten(node.name, node.kind === 'customer' ? 21 : 24)}`));
+  s('text', { x: 8, y: 16, 'aria-hidden': 'true' }, stateGlyph(node.state)),
+  // The whole name, clipped by the box: what is seen stays part of what a screen reader hears.
+  s('svg', { x: 22, y: 0, width: BOX_W - 30, height: BOX_H }, s('text', { x: 0, y: 16 }, node.name)));
   return g;
 }
 

@@ -83,7 +83,7 @@ export function affectedTable(radius, { base, onSelect, fileName }) {
       visible.push(h('tr', { class: n.id === selected ? 'selected' : null, 'aria-rowindex': String(i + 2) },
         h('th', { scope: 'row' },
           h('button', { type: 'button', class: 'link', onclick: () => onSelect(n.id), 'aria-label': `Explain ${n.name}` }, n.name),
-          ' ', h('a', { href: `${base}/nodes/${enc(n.id)}`, class: 'muted small', 'aria-label': `${n.name}: node page` }, n.id)),
+          ' ', h('a', { href: `${base}/nodes/${enc(n.id)}`, class: 'muted small', 'aria-label': `${n.id}: the node page of ${n.name}` }, n.id)),
         h('td', {}, n.kind), h('td', {}, stateBadge(n.state)), h('td', { class: 'num' }, n.depth),
         h('td', {}, n.via ?? ''), h('td', {}, afterWords(n.impactAt))));
     }
