@@ -103,6 +103,8 @@ async function render({ focus = false } = {}) {
     const context = { main, graph, id, query: new URLSearchParams(location.search), signal: controller.signal, navigate };
     try {
       current.cleanup = await page(context);
+      // For measuring what users wait for (bench/README.md): the page has drawn its data.
+      performance.mark('impactmap:page-ready', { detail: path });
     } catch (e) {
       if (controller.signal.aborted) return;
       clear(main, problemView(e));

@@ -62,5 +62,6 @@ export function showRadius(host, radius, { base, fileName }) {
     h('section', { 'aria-labelledby': 'picture-title' }, h('h2', { id: 'picture-title' }, 'Who is hit, by depth'), pictureHost, explain),
     h('section', { 'aria-labelledby': 'table-title' }, h('h2', { id: 'table-title' }, 'Every affected node'), table.element));
   redraw();
+  performance.mark('impactmap:radius-shown', { detail: radius.total });
   return { select };
 }
