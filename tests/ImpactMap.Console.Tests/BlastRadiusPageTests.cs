@@ -111,7 +111,14 @@ public sealed class BlastRadiusPageTests : SampleServiceTestBase
             new PerformanceObserver(list => { for (const e of list.getEntries()) if (!e.hadRecentInput) window.__shift += e.value; })
               .observe({ type: 'layout-shift', buffered: true });
             """);
-        foreach (var path in new[] { "/", "/graphs/cloud-region", "/graphs/cloud-region/impact?outage=aws-eu-west-1", "/graphs/cloud-region/nodes/acme-shoppers", "/graphs/cloud-region/incidents" })
+        using var opened = await Server.Client.PostAsync("/v1/graphs/cloud-region/incidents", ApiServer.Json(
+            """{"title":"Layout incident","outages":[{"node":"aws-eu-west-1"}]}"""));
+        var incident = (await opened.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        foreach (var path in new[]
+                 {
+                     "/", "/graphs/cloud-region", "/graphs/cloud-region/impact?outage=aws-eu-west-1", "/graphs/cloud-region/nodes/acme-shoppers",
+                     "/graphs/cloud-region/incidents", $"/graphs/cloud-region/incidents/{incident}",
+                 })
         {
             await Page.GotoAsync(Url(path));
             await WaitForDataAsync();

@@ -10,32 +10,10 @@ export async function graphPage({ main, graph, query, signal, navigate }) {
   const search = h('input', { id: 'node-search', type: 'search', name: 'search', value: query.get('search') ?? '', autocomplete: 'off' });
   const kind = h('select', { id: 'node-kind', name: 'kind' }, h('option', { value: '' }, 'Any kind'),
     KINDS.map(k => h('option', { value: k, selected: query.get('kind') === k }, k)));
-  const results = h('div', { class: 'reserve', 'aria-live': 'polite' });
-  const critical = h('div', { class: 'reserve' }, h('p', { class: 'loading' }, 'Ranking nodes…'));
-  const cycles = h('div', {}, h('p', { class: 'loading' }, 'Looking for cycles…'));
-
-  clear(main,
-    h('h1', { tabindex: '-1' }, graph),
-    h('section', { 'aria-labelledby': 'find-title' },
-      h('h2', { id: 'find-title' }, 'Find a node'),
-      h('form', {
-        class: 'inline-form', role: 'search',
-        onsubmit: event => {
-          event.preventDefault();
-          const q = [];
-          if (search.value.trim()) q.push(['search', search.value.trim()]);
-          if (kind.value) q.push(['kind', kind.value]);
-          navigate(`${base}${q.length ? `?${new URLSearchParams(q)}` : ''}`, { replace: true });
-        },
-      },
-      h('label', { for: 'node-search' }, 'Id or name'), search,
-      h('label', { for: 'node-kind' }, 'Kind'), kind,
-      h('button', { type: 'submit' }, 'Search')),
-      results),
-    h('section', { 'aria-labelledby': 'critical-title' },
-      h('h2', { id: 'critical-title' }, 'Most critical: what takes down the most if it alone fails'),
-      critical),
-    h('section', { 'aria-labelledby': 'cycles-title' }, h('h2', { id: 'cycles-title' }, 'Dependency cycles'), cycles));
+  const results = h('div', { 'aria-live': 'polite' });
+  const critical = h('div', {});
+  const cycles = h('div', {});
+  clear(main, h('h1', { tabindex: '-1' }, graph), h('p', { class: 'loading' }, 'Loading the graph…'));
 
   const nodeQuery = new URLSearchParams({ limit: '50' });
   if (query.get('search')) nodeQuery.set('search', query.get('search'));
@@ -61,6 +39,7 @@ export async function graphPage({ main, graph, query, signal, navigate }) {
     if (page.nextCursor) results.append(h('button', { type: 'button', class: 'more', onclick: () => showNodes(page.nextCursor) }, 'More nodes'));
   };
 
+  // Everything first, then one drawing: the page never moves under the reader while parts arrive.
   await Promise.all([
     showNodes(),
     api(`/graphs/${enc(graph)}/criticality?top=20`, { signal }).then(answer => clear(critical, answer.nodes.length === 0 ? h('p', {}, 'The graph has no nodes.') : wide(h('table', { class: 'grid' },
@@ -75,4 +54,26 @@ export async function graphPage({ main, graph, query, signal, navigate }) {
       ? h('p', {}, 'None: no node depends on itself, however indirectly.')
       : h('ol', {}, answer.cycles.map(cycle => h('li', {}, cycle.map((id, i) => [i ? ' → ' : '', h('a', { href: `${base}/nodes/${enc(id)}` }, id)])))))),
   ]);
+  clear(main,
+    h('h1', { tabindex: '-1' }, graph),
+    h('section', { 'aria-labelledby': 'find-title' },
+      h('h2', { id: 'find-title' }, 'Find a node'),
+      h('form', {
+        class: 'inline-form', role: 'search',
+        onsubmit: event => {
+          event.preventDefault();
+          const q = [];
+          if (search.value.trim()) q.push(['search', search.value.trim()]);
+          if (kind.value) q.push(['kind', kind.value]);
+          navigate(`${base}${q.length ? `?${new URLSearchParams(q)}` : ''}`, { replace: true });
+        },
+      },
+      h('label', { for: 'node-search' }, 'Id or name'), search,
+      h('label', { for: 'node-kind' }, 'Kind'), kind,
+      h('button', { type: 'submit' }, 'Search')),
+      results),
+    h('section', { 'aria-labelledby': 'critical-title' },
+      h('h2', { id: 'critical-title' }, 'Most critical: what takes down the most if it alone fails'),
+      critical),
+    h('section', { 'aria-labelledby': 'cycles-title' }, h('h2', { id: 'cycles-title' }, 'Dependency cycles'), cycles));
 }

@@ -102,6 +102,8 @@ async function noticesView(host, base, id, signal, href) {
   const response = await api(href ?? `${base}/incidents/${enc(id)}/notices?limit=${NOTICE_PAGE}`, { signal, raw: true });
   const notices = await response.json();
   const next = /<([^>]+)>;\s*rel="next"/.exec(response.headers.get('Link') ?? '')?.[1];
+  // The first page replaces what was shown; a further page adds to it.
+  if (!href) clear(host);
   host.querySelector('.more')?.remove();
   if (!host.querySelector('.notices') && notices.length === 0) {
     clear(host, h('p', {}, 'No affected parties: nobody to tell.'));
@@ -269,16 +271,12 @@ export async function incidentPage({ main, graph, id, signal }) {
   document.title = `Incident ${id} · ImpactMap`;
   const live = liveIndicator();
   const heading = h('h1', { tabindex: '-1' }, `Incident ${id}`);
-  const facts = h('div', { class: 'reserve-small' });
+  const facts = h('div', {});
   const history = h('div', {});
-  const impact = h('div', { class: 'reserve' }, h('p', { class: 'loading' }, 'Loading the impact…'));
-  const notices = h('div', {}, h('p', { class: 'loading' }, 'Loading notices…'));
+  const impact = h('div', {});
+  const notices = h('div', {});
   const actions = h('div', { class: 'actions' });
-  clear(main, heading, live.element, facts,
-    h('section', { 'aria-labelledby': 'timeline-title' }, h('h2', { id: 'timeline-title' }, 'Timeline'), history),
-    actions,
-    h('section', { 'aria-labelledby': 'impact-title' }, h('h2', { id: 'impact-title' }, 'Current impact'), impact),
-    h('section', { 'aria-labelledby': 'notices-title' }, h('h2', { id: 'notices-title' }, 'Notices, as each affected party will get them'), notices));
+  clear(main, h('h1', { tabindex: '-1' }, `Incident ${id}`), h('p', { class: 'loading' }, 'Loading the incident…'));
 
   let shownRevision = null;
   let shownStatus = null;
@@ -315,11 +313,16 @@ export async function incidentPage({ main, graph, id, signal }) {
       shownRevision = revision;
       const radius = await fetchIncidentRadius(base, id, signal);
       showRadius(impact, radius, { base, fileName: `${graph}-incident-${id}.csv` });
-      clear(notices);
       await noticesView(notices, base, id, signal);
     }
   };
   await load({ forms: true });
+  // Drawn once everything is there, so nothing moves under the reader while parts arrive.
+  clear(main, heading, live.element, facts,
+    h('section', { 'aria-labelledby': 'timeline-title' }, h('h2', { id: 'timeline-title' }, 'Timeline'), history),
+    actions,
+    h('section', { 'aria-labelledby': 'impact-title' }, h('h2', { id: 'impact-title' }, 'Current impact'), impact),
+    h('section', { 'aria-labelledby': 'notices-title' }, h('h2', { id: 'notices-title' }, 'Notices, as each affected party will get them'), notices));
   const refresh = coalesce(() => load({ forms: false }).catch(e => { if (!signal.aborted) clear(facts, problemView(e)); }));
   return followEvents(graph, {
     onEvent: (type, data) => { if (type.startsWith('incident.') && data.id === id) refresh(); },

@@ -18,11 +18,21 @@ function dependencyNote(dependency, groups) {
 export async function nodePage({ main, graph, id, signal }) {
   const base = `/graphs/${enc(graph)}`;
   document.title = `${id} · ${graph} · ImpactMap`;
-  const heading = h('h1', { tabindex: '-1' }, id);
-  const facts = h('div', { class: 'reserve-small' });
-  const providers = h('div', { class: 'reserve-small' }, h('p', { class: 'loading' }, 'Loading…'));
-  const dependents = h('div', { class: 'reserve-small' }, h('p', { class: 'loading' }, 'Loading…'));
-  const exposure = h('div', { class: 'reserve' }, h('p', { class: 'loading' }, 'Working out the exposure…'));
+  clear(main, h('h1', { tabindex: '-1' }, id), h('p', { class: 'loading' }, 'Loading the node…'));
+  const [node, from, to, exposed] = await Promise.all([
+    api(`${base}/nodes/${enc(id)}`, { signal }),
+    api(`${base}/dependencies?from=${enc(id)}&limit=${LIST_LIMIT}`, { signal }),
+    api(`${base}/dependencies?to=${enc(id)}&limit=${LIST_LIMIT}`, { signal }),
+    api(`${base}/nodes/${enc(id)}/exposure`, { signal }),
+  ]);
+  document.title = `${node.name} · ${graph} · ImpactMap`;
+  const link = nodeId => h('a', { href: `${base}/nodes/${enc(nodeId)}` }, nodeId);
+  // Everything first, then one drawing: the page never moves under the reader while parts arrive.
+  const heading = h('h1', { tabindex: '-1' }, node.name);
+  const facts = h('div', {});
+  const providers = h('div', {});
+  const dependents = h('div', {});
+  const exposure = h('div', {});
   clear(main, heading, facts,
     h('p', {}, h('a', { class: 'button', href: `${base}/impact?outage=${enc(id)}` }, 'What if this fails?')),
     h('div', { class: 'columns' },
@@ -31,20 +41,10 @@ export async function nodePage({ main, graph, id, signal }) {
     h('section', { 'aria-labelledby': 'exposure-title' },
       h('h2', { id: 'exposure-title' }, 'Exposure: every upstream provider and what its failure alone does here'), exposure));
 
-  const node = await api(`${base}/nodes/${enc(id)}`, { signal });
-  heading.textContent = node.name;
-  document.title = `${node.name} · ${graph} · ImpactMap`;
   clear(facts, h('dl', { class: 'facts' },
     h('dt', {}, 'Id'), h('dd', {}, h('code', {}, node.id)),
     h('dt', {}, 'Kind'), h('dd', {}, node.kind),
     Object.entries(node.attributes ?? {}).map(([name, value]) => [h('dt', {}, name), h('dd', {}, value)])));
-
-  const link = nodeId => h('a', { href: `${base}/nodes/${enc(nodeId)}` }, nodeId);
-  const [from, to, exposed] = await Promise.all([
-    api(`${base}/dependencies?from=${enc(id)}&limit=${LIST_LIMIT}`, { signal }),
-    api(`${base}/dependencies?to=${enc(id)}&limit=${LIST_LIMIT}`, { signal }),
-    api(`${base}/nodes/${enc(id)}/exposure`, { signal }),
-  ]);
   const names = new Map(exposed.providers.map(p => [p.id, p.name]));
   const more = page => page.nextCursor ? h('p', { class: 'muted' }, `Only the first ${LIST_LIMIT} are shown.`) : null;
 
