@@ -64,9 +64,15 @@ export async function incidentsPage({ main, graph, signal }) {
   };
   await show();
   const refresh = coalesce(() => show().catch(e => { if (!signal.aborted) clear(list, problemView(e)); }));
+  let wasLive = false;
   return followEvents(graph, {
     onEvent: type => { if (type.startsWith('incident.')) refresh(); },
-    onHealth: health => live.set(health),
+    onHealth: health => {
+      // Back after a break: read the list again rather than trust that no event was missed.
+      if (health === 'live' && wasLive) refresh();
+      wasLive ||= health === 'live';
+      live.set(health);
+    },
   });
 }
 
