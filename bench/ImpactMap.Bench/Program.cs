@@ -8,6 +8,7 @@ using QuikGraph.Algorithms.Search;
 // Figures for bench/README.md. Usage: dotnet run -c Release --project bench/ImpactMap.Bench [nodes] [criticality-nodes]
 //   or: ... -- load URL RATE SECONDS WRITE-SHARE [API-KEY]  (fixed-rate load against a running service; see bench/load.sh)
 //   or: ... -- memory URL SERVICE-PID [NODES]  (the service's memory after a day's work on a large graph; see bench/memory.sh)
+//   or: ... -- console URL GRAPHS-FOLDER  (the web console's speed in Chromium; see bench/console.sh)
 if (args is ["load", var loadUrl, var loadRate, var loadSeconds, var writeShare, ..])
 {
     var invariant = System.Globalization.CultureInfo.InvariantCulture;
@@ -19,6 +20,11 @@ if (args is ["memory", var memoryUrl, var memoryPid, ..])
 {
     var invariant = System.Globalization.CultureInfo.InvariantCulture;
     return await MemoryRun.RunAsync(new Uri(memoryUrl), int.Parse(memoryPid, invariant), args.Length > 3 ? int.Parse(args[3], invariant) : 100_000);
+}
+
+if (args is ["console", var consoleUrl, var graphsFolder, ..])
+{
+    return await ConsoleRun.RunAsync(new Uri(consoleUrl), graphsFolder);
 }
 
 var nodeCount = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000;

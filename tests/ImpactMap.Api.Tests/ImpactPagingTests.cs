@@ -87,6 +87,26 @@ public class ImpactPagingTests(string store) : ApiTestBase(store)
     }
 
     [Test]
+    public async Task Nodes_list_only_those_ids_with_their_exact_chains_and_are_bounded()
+    {
+        var whole = await ImpactAsync("""{"outages":[{"node":"aws-eu-west-1"}]}""");
+        var two = await ImpactAsync("""{"outages":[{"node":"aws-eu-west-1"}],"nodes":["acme-shoppers","kyc-check","mail-relay"]}""");
+        var tooMany = await Client.PostAsync("/v1/graphs/cloud-region/impact", ApiServer.Json(
+            $$"""{"outages":[{"node":"aws-eu-west-1"}],"nodes":[{{string.Join(',', Enumerable.Range(0, 1001).Select(i => $"\"n{i}\""))}}]}"""));
+        var empty = await Client.PostAsync("/v1/graphs/cloud-region/impact", ApiServer.Json("""{"outages":[{"node":"aws-eu-west-1"}],"nodes":[""]}"""));
+
+        // mail-relay is in the graph but not hit: nothing to list for it.
+        var listed = two.GetProperty("affected").EnumerateArray().ToList();
+        Assert.That(listed.Select(a => a.GetProperty("id").GetString()), Is.EqualTo(new[] { "kyc-check", "acme-shoppers" }));
+        Assert.That(two.GetProperty("matching").GetInt32(), Is.EqualTo(2));
+        Assert.That(two.GetProperty("total").GetInt32(), Is.EqualTo(whole.GetProperty("total").GetInt32()));
+        var shoppers = whole.GetProperty("affected").EnumerateArray().Single(a => a.GetProperty("id").GetString() == "acme-shoppers");
+        Assert.That(listed[1].GetProperty("path").ToString(), Is.EqualTo(shoppers.GetProperty("path").ToString()));
+        Assert.That((await ProblemOf(tooMany, HttpStatusCode.BadRequest)).GetProperty("detail").GetString(), Does.Contain("nodes: at most 1000 ids"));
+        Assert.That((await ProblemOf(empty, HttpStatusCode.BadRequest)).GetProperty("detail").GetString(), Does.Contain("nodes: each must be a node id"));
+    }
+
+    [Test]
     public async Task Bad_paths_states_and_cursors_are_400s_naming_each_problem()
     {
         var response = await Client.PostAsync("/v1/graphs/cloud-region/impact",

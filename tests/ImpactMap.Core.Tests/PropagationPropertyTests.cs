@@ -47,7 +47,7 @@ public class PropagationPropertyTests
 
     [FsCheck.NUnit.Property(MaxTest = 500)]
     public Property Pages_of_any_size_with_any_filter_list_each_matching_node_once_in_order() =>
-        Prop.ForAll(Arb.From(RandomGraphs.Scenarios(withTime: true)), Arb.From(Gen.Choose(1, 4)), Arb.From(Gen.Choose(0, 15)),
+        Prop.ForAll(Arb.From(RandomGraphs.Scenarios(withTime: true)), Arb.From(Gen.Choose(1, 4)), Arb.From(Gen.Choose(0, 31)),
             (scenario, pageSize, filterSeed) =>
             {
                 var engine = new PropagationEngine(scenario.Graph);
@@ -59,16 +59,21 @@ public class PropagationPropertyTests
                     _ => null,
                 };
                 IReadOnlySet<string>? kinds = (filterSeed & 12) == 4 ? new HashSet<string> { Node.Customer } : null;
+                // Every other affected node, and one id the graph does not have (it matches nothing).
+                IReadOnlySet<string>? nodes = (filterSeed & 16) != 0
+                    ? all.Affected.Where((_, i) => i % 2 == 0).Select(a => a.Id).Append("no-such-node").ToHashSet(StringComparer.Ordinal)
+                    : null;
                 var kindOf = scenario.Graph.Nodes.ToDictionary(n => n.Id, n => n.Kind);
                 var expected = all.Affected
-                    .Where(a => (states is null || states.Contains(a.State)) && (kinds is null || kinds.Contains(kindOf[a.Id])))
+                    .Where(a => (states is null || states.Contains(a.State)) && (kinds is null || kinds.Contains(kindOf[a.Id]))
+                                && (nodes is null || nodes.Contains(a.Id)))
                     .ToList();
 
                 var listed = new List<ImpactedNode>();
                 ImpactPosition? after = null;
                 for (var page = 0; page <= expected.Count; page++)
                 {
-                    var result = engine.Impact(Query(scenario, pageSize) with { After = after, States = states, Kinds = kinds, IncludePaths = page % 2 == 0 });
+                    var result = engine.Impact(Query(scenario, pageSize) with { After = after, States = states, Kinds = kinds, Nodes = nodes, IncludePaths = page % 2 == 0 });
                     Assert.That((result.Total, result.Counts, result.Matching), Is.EqualTo((all.Total, all.Counts, expected.Count)), "counts cover every affected node");
                     Assert.That(result.Affected, Has.Count.LessThanOrEqualTo(pageSize));
                     Assert.That(result.Affected.All(a => (a.Path is null) == (page % 2 == 1)), Is.True, "paths only when asked");

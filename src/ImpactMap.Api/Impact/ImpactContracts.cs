@@ -5,7 +5,7 @@ public sealed record OutageRequest(string? Node, string? State);
 
 /// <summary>
 /// The body of POST /v1/graphs/{graph}/impact; only outages is required. paths: full (default) or none;
-/// cursor: the nextCursor of the previous page; states and kinds: list only those.
+/// cursor: the nextCursor of the previous page; states, kinds and nodes (ids, at most 1,000): list only those.
 /// </summary>
 public sealed record ImpactRequest(
     IReadOnlyList<OutageRequest>? Outages,
@@ -15,7 +15,8 @@ public sealed record ImpactRequest(
     string? Paths = null,
     string? Cursor = null,
     IReadOnlyList<string>? States = null,
-    IReadOnlyList<string>? Kinds = null);
+    IReadOnlyList<string>? Kinds = null,
+    IReadOnlyList<string>? Nodes = null);
 
 /// <summary>
 /// One node the outage reaches, with why (via: the node before it on its chain; path: the whole chain from an

@@ -12,6 +12,9 @@ namespace ImpactMap.Api.Impact;
 /// <summary>Questions asked of a graph: blast radius, exposure, criticality, cycles.</summary>
 public static class ImpactEndpoints
 {
+    /// <summary>The most ids a query may name in nodes: enough to explain what a person selects, not a way around paging.</summary>
+    public const int MaxListedNodes = 1000;
+
     public static RouteGroupBuilder MapImpact(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/graphs/{graph}").WithTags("Impact")
@@ -127,6 +130,15 @@ public static class ImpactEndpoints
 
         var states = ImpactRequests.ParseStates(body.States, "states", problems);
         var kinds = ImpactRequests.ParseKinds(body.Kinds, "kinds", problems);
+        if (body.Nodes is { Count: > MaxListedNodes })
+        {
+            problems.Add($"nodes: at most {MaxListedNodes} ids");
+        }
+        else if (body.Nodes?.Any(string.IsNullOrEmpty) == true)
+        {
+            problems.Add("nodes: each must be a node id");
+        }
+
         return problems.Count > 0
             ? throw ApiProblem.BadRequest(string.Join("; ", problems), problems)
             : new ImpactQuery(outages, body.MaxDepth, body.Limit ?? 1000, duration)
@@ -134,6 +146,7 @@ public static class ImpactEndpoints
                 IncludePaths = body.Paths != "none",
                 States = states,
                 Kinds = kinds,
+                Nodes = body.Nodes?.ToHashSet(StringComparer.Ordinal),
             };
     }
 

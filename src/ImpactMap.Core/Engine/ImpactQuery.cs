@@ -28,6 +28,9 @@ public sealed record ImpactQuery(
     /// <summary>List only nodes of these kinds; null for all.</summary>
     public IReadOnlySet<string>? Kinds { get; init; }
 
+    /// <summary>List only these nodes (by id); null for all. How a client asks for the exact chain of a few.</summary>
+    public IReadOnlySet<string>? Nodes { get; init; }
+
     /// <summary>
     /// The most node ids the listed chains may hold together (each chain holds depth + 1); a query whose chains
     /// would hold more is refused with <see cref="PathBudgetExceededException"/> before any chain is built.

@@ -70,12 +70,13 @@ internal static class ImpactSelection
     /// <summary>Which affected nodes a query lists: its states, kinds and starting place.</summary>
     private readonly struct Filter(CompiledGraph g, ImpactQuery query)
     {
-        public readonly bool IsEmpty = query.States is null && query.Kinds is null && query.After is null;
+        public readonly bool IsEmpty = query.States is null && query.Kinds is null && query.Nodes is null && query.After is null;
 
-        /// <summary>Whether the node, at its final level, passes the states and kinds.</summary>
+        /// <summary>Whether the node, at its final level, passes the states, kinds and nodes.</summary>
         public bool Matches(int node, int level) =>
             (query.States is null || query.States.Contains((NodeState)level))
-            && (query.Kinds is null || query.Kinds.Contains(g.Source.Nodes[node].Kind));
+            && (query.Kinds is null || query.Kinds.Contains(g.Source.Nodes[node].Kind))
+            && (query.Nodes is null || query.Nodes.Contains(g.IdOf(node)));
 
         /// <summary>Whether the node comes after the query's starting place.</summary>
         public bool IsAfterStart(int node, int depth) =>

@@ -148,5 +148,6 @@ export async function impactPage({ main, graph, query, signal, navigate }) {
   const view = h('div', {});
   clear(result, view, session.mayEdit ? incidentForm(graph, question, navigate) : null);
   const fileName = `${graph}-impact-${outages.map(o => o.node).join('+').slice(0, 80)}.csv`;
-  showRadius(view, radius, { base, fileName });
+  const pathOf = async id => (await api(`/graphs/${enc(graph)}/impact`, { method: 'POST', signal, body: { ...question, nodes: [id], limit: 1 } })).affected[0]?.path;
+  showRadius(view, radius, { base, fileName, pathOf });
 }

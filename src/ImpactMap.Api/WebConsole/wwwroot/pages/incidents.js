@@ -318,7 +318,8 @@ export async function incidentPage({ main, graph, id, signal }) {
     if (revision !== shownRevision) {
       shownRevision = revision;
       const radius = await fetchIncidentRadius(base, id, signal);
-      showRadius(impact, radius, { base, fileName: `${graph}-incident-${id}.csv` });
+      const pathOf = async node => (await api(`${base}/incidents/${enc(id)}/impact?node=${enc(node)}&limit=1`, { signal })).affected[0]?.path;
+      showRadius(impact, radius, { base, fileName: `${graph}-incident-${id}.csv`, pathOf });
       await noticesView(notices, base, id, signal);
     }
   };

@@ -62,21 +62,26 @@ function detailed(radius, selection, onSelect) {
   const maxDepth = Math.max(0, ...columns.keys());
   const width = (maxDepth + 1) * COLUMN;
   const height = 24 + tallest * ROW;
-  const chain = new Set(selection.chain.map(n => n.id));
+  // The selected chain's own hops, drawn over the via edges: they can differ where a node worsened later.
+  const hops = new Set(selection.chain.slice(1).map((n, i) => `${n.id}>${selection.chain[i].id}`));
   const svg = s('svg', { class: 'picture', width, height, viewBox: `0 0 ${width} ${height}`, role: 'group', 'aria-label': 'Blast radius picture: origins on the left, hit nodes by depth' });
   for (let d = 0; d <= maxDepth; d++) columnLabel(svg, d * COLUMN + 8, d === 0 ? 'Origins' : `Depth ${d}`);
   const edges = s('g', { class: 'edges', 'aria-hidden': 'true' });
-  for (const node of radius.affected) {
-    const from = place.get(node.via);
-    const to = place.get(node.id);
-    if (!from || !to) continue;
+  const edge = (fromId, toId, cls) => {
+    const from = place.get(fromId);
+    const to = place.get(toId);
+    if (!from || !to) return;
     const x1 = from.x + BOX_W;
     const y1 = from.y + BOX_H / 2;
     const x2 = to.x;
     const y2 = to.y + BOX_H / 2;
     const bend = (x2 - x1) / 2;
-    edges.append(s('path', { d: `M${x1},${y1} C${x1 + bend},${y1} ${x2 - bend},${y2} ${x2},${y2}`, class: chain.has(node.id) && chain.has(node.via) ? 'chain' : null }));
+    edges.append(s('path', { d: `M${x1},${y1} C${x1 + bend},${y1} ${x2 - bend},${y2} ${x2},${y2}`, class: cls }));
+  };
+  for (const node of radius.affected) {
+    if (!hops.has(`${node.via}>${node.id}`)) edge(node.via, node.id, null);
   }
+  for (const hop of hops) edge(...hop.split('>'), 'chain');
   svg.append(edges);
   for (const node of nodes) {
     const at = place.get(node.id);

@@ -5,6 +5,7 @@ import { h, clear, number, enc, stateBadge, afterWords } from '../dom.js';
 import { chainOf, chainWords } from './chain.js';
 import { drawPicture } from './picture.js';
 import { affectedTable } from './table.js';
+import { problemView } from './problem.js';
 
 function countsView(radius) {
   const customers = radius.affected.filter(n => n.kind === 'customer').length;
@@ -16,10 +17,10 @@ function countsView(radius) {
 }
 
 /**
- * Renders a radius ({origins, affected (all of them), counts, total}) into host. base is the graph's console path.
- * Returns nothing; the views keep their own state.
+ * Renders a radius ({origins, affected (all of them), counts, total}) into host. base is the graph's console path;
+ * pathOf(id) resolves to a node's exact chain (ids, origin first).
  */
-export function showRadius(host, radius, { base, fileName }) {
+export function showRadius(host, radius, { base, fileName, pathOf }) {
   const byId = new Map();
   for (const n of radius.origins) byId.set(n.id, n);
   for (const n of radius.affected) byId.set(n.id, n);
@@ -41,13 +42,28 @@ export function showRadius(host, radius, { base, fileName }) {
   // Redrawing replaces the group the keyboard was on; put focus back on it.
   const focusKey = key => [...pictureHost.querySelectorAll('.pgroup')].find(g => g.dataset.key === key)?.focus();
 
-  function select(id) {
+  // The exact chain comes from the API (pathOf): following each node's via rebuilds most chains, but not one
+  // whose node worsened after it passed its first hit on.
+  let asked = 0;
+  async function select(id) {
     const node = byId.get(id);
     if (!node) return;
-    selection = { id, chain: chainOf(node, byId) };
+    const ticket = ++asked;
+    explain.setAttribute('aria-busy', 'true');
+    let path;
+    try {
+      path = node.depth === 0 ? [id] : await pathOf(id);
+    } catch (e) {
+      if (ticket === asked) clear(explain, problemView(e));
+      return;
+    } finally {
+      if (ticket === asked) explain.removeAttribute('aria-busy');
+    }
+    if (ticket !== asked || !path) return;
+    selection = { id, chain: chainOf(path, byId) };
     clear(explain,
       h('h3', {}, node.name, ' ', stateBadge(node.state)),
-      h('p', { class: 'chain-words' }, chainWords(node, byId)),
+      h('p', { class: 'chain-words' }, chainWords(selection.chain)),
       h('p', {}, node.depth === 0 ? 'Origin of the outage.' : `Hit ${afterWords(node.impactAt)} (impactAt ${node.impactAt}), at depth ${node.depth}.`),
       h('p', {}, h('a', { href: `${base}/nodes/${enc(node.id)}` }, 'Node page'), ' · ', h('a', { href: `${base}/impact?outage=${enc(node.id)}` }, 'What if this fails')));
     table.select(id);
