@@ -92,3 +92,6 @@ export function wide(table) {
   const caption = table.querySelector('caption')?.textContent ?? 'Table';
   return h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': `${caption} (scrolls sideways)` }, table);
 }
+
+/** Lets the browser paint and handle input between two pieces of long work. */
+export const nextTask = () => (globalThis.scheduler?.yield ? globalThis.scheduler.yield() : new Promise(resolve => setTimeout(resolve, 0)));

@@ -146,8 +146,8 @@ export async function impactPage({ main, graph, query, signal, navigate }) {
   }
   document.title = `${number(radius.total)} hit · Blast radius · ${graph} · ImpactMap`;
   const view = h('div', {});
-  clear(result, view, session.mayEdit ? incidentForm(graph, question, navigate) : null);
   const fileName = `${graph}-impact-${outages.map(o => o.node).join('+').slice(0, 80)}.csv`;
   const pathOf = async id => (await api(`/graphs/${enc(graph)}/impact`, { method: 'POST', signal, body: { ...question, nodes: [id], limit: 1 } })).affected[0]?.path;
-  showRadius(view, radius, { base, fileName, pathOf });
+  await showRadius(view, radius, { base, fileName, pathOf });
+  clear(result, view, session.mayEdit ? incidentForm(graph, question, navigate) : null);
 }

@@ -319,7 +319,7 @@ export async function incidentPage({ main, graph, id, signal }) {
       shownRevision = revision;
       const radius = await fetchIncidentRadius(base, id, signal);
       const pathOf = async node => (await api(`${base}/incidents/${enc(id)}/impact?node=${enc(node)}&limit=1`, { signal })).affected[0]?.path;
-      showRadius(impact, radius, { base, fileName: `${graph}-incident-${id}.csv`, pathOf });
+      await showRadius(impact, radius, { base, fileName: `${graph}-incident-${id}.csv`, pathOf });
       await noticesView(notices, base, id, signal);
     }
   };

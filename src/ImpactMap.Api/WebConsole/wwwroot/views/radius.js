@@ -1,7 +1,7 @@
 // One blast radius on screen: counts, origins, the picture, the chain of the selected node, and the table.
 // The impact page and the incident page both show a radius this way.
 
-import { h, clear, number, enc, stateBadge, afterWords } from '../dom.js';
+import { h, clear, number, enc, stateBadge, afterWords, nextTask } from '../dom.js';
 import { chainOf, chainWords } from './chain.js';
 import { drawPicture } from './picture.js';
 import { affectedTable } from './table.js';
@@ -20,7 +20,10 @@ function countsView(radius) {
  * Renders a radius ({origins, affected (all of them), counts, total}) into host. base is the graph's console path;
  * pathOf(id) resolves to a node's exact chain (ids, origin first).
  */
-export function showRadius(host, radius, { base, fileName, pathOf }) {
+export async function showRadius(host, radius, { base, fileName, pathOf }) {
+  // Large radii are prepared in pieces, each its own task, and shown in one go: the page keeps answering input
+  // and nothing moves while it fills.
+  await nextTask();
   const byId = new Map();
   for (const n of radius.origins) byId.set(n.id, n);
   for (const n of radius.affected) byId.set(n.id, n);
@@ -30,7 +33,8 @@ export function showRadius(host, radius, { base, fileName, pathOf }) {
   const pictureHost = h('div', { class: 'picture-host' });
   const explain = h('div', { class: 'explain', 'aria-live': 'polite', id: 'explain' },
     h('p', { class: 'muted' }, 'Select a node in the picture or the table to see why it is hit.'));
-  const table = affectedTable(radius, { base, fileName, onSelect: select });
+  await nextTask();
+  const table = await affectedTable(radius, { base, fileName, onSelect: select });
 
   function redraw() {
     drawPicture(pictureHost, radius, {
@@ -70,6 +74,8 @@ export function showRadius(host, radius, { base, fileName, pathOf }) {
     redraw();
   }
 
+  redraw();
+  await nextTask();
   clear(host,
     countsView(radius),
     h('section', { 'aria-labelledby': 'origins-title' }, h('h2', { id: 'origins-title' }, 'Origins'),
@@ -77,7 +83,7 @@ export function showRadius(host, radius, { base, fileName, pathOf }) {
         h('button', { type: 'button', class: 'link', onclick: () => select(o.id) }, o.name), ' ', stateBadge(o.state))))),
     h('section', { 'aria-labelledby': 'picture-title' }, h('h2', { id: 'picture-title' }, 'Who is hit, by depth'), pictureHost, explain),
     h('section', { 'aria-labelledby': 'table-title' }, h('h2', { id: 'table-title' }, 'Every affected node'), table.element));
-  redraw();
+  table.draw();
   performance.mark('impactmap:radius-shown', { detail: radius.total });
   return { select };
 }

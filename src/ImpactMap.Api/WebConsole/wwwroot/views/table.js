@@ -1,7 +1,7 @@
 // Every affected node in a table that stays fast at any size: it draws only the rows in view (fixed row height,
 // spacers above and below), filters and sorts in memory, and downloads what it shows as CSV.
 
-import { h, clear, number, enc, stateBadge, afterWords } from '../dom.js';
+import { h, clear, number, enc, stateBadge, afterWords, nextTask } from '../dom.js';
 
 const ROW_HEIGHT = 34;
 const OVERSCAN = 8;
@@ -31,12 +31,17 @@ const csvField = value => {
   return /[",\n\r]/.test(safe) || safe !== text ? `"${safe.replaceAll('"', '""')}"` : safe;
 };
 
-/** Builds the table view; returns { element, select(id) } so the picture and the table select together. */
-export function affectedTable(radius, { base, onSelect, fileName }) {
+/** Builds the table view; resolves to { element, draw(), select(id), filter() } so the picture and the table select together. */
+export async function affectedTable(radius, { base, onSelect, fileName }) {
+  const seen = new Map();
   for (const node of radius.affected) {
     node.sortName = node.name.toLowerCase();
-    node.impactSeconds = seconds(node.impactAt);
+    // Few distinct times in an answer: parse each once.
+    let at = seen.get(node.impactAt);
+    if (at === undefined) seen.set(node.impactAt, at = seconds(node.impactAt));
+    node.impactSeconds = at;
   }
+  await nextTask();
   const kinds = [...new Set(radius.affected.map(n => n.kind))].sort();
   const depths = [...new Set(radius.affected.map(n => n.depth))].sort((a, b) => a - b);
   let rows = radius.affected;
@@ -144,6 +149,8 @@ export function affectedTable(radius, { base, onSelect, fileName }) {
 
   return {
     element,
+    /** Draws the rows in view; call once the table is in the page, where its box has a height. */
+    draw,
     select(id) {
       selected = id;
       draw();
