@@ -27,6 +27,19 @@ public sealed class IncidentPageTests : SampleServiceTestBase
         await Expect(shoppers.Locator("pre.letter").Nth(1)).ToContainTextAsync("Acme's shoppers");
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Write the review" })).ToHaveCountAsync(0);
 
+        // The outages change: the CRM vendor fails over, and it is now the KYC service in eu-west-1 that is down.
+        await Page.GetByLabel("Status").SelectOptionAsync("identified");
+        await Page.GetByLabel("Message").FillAsync("The CRM failed over to another region; KYC stays in eu-west-1.");
+        await Page.GetByLabel("The outages changed").CheckAsync();
+        await Page.GetByLabel("Node id").FillAsync("kyc-check");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Post the update" }).ClickAsync();
+        await Expect(Page.Locator(".timeline")).ToContainTextAsync("Outages now: kyc-check down");
+        await Expect(Page.Locator(".timeline .change")).ToContainTextAsync("Recovered: ");
+        await Expect(Page.Locator("dl.facts")).ToContainTextAsync("Outages" + "kyc-check down");
+        var changed = await Server.Client.GetFromJsonAsync<JsonElement>($"/v1/graphs/cloud-region/incidents/{id}");
+        Assert.That(changed.GetProperty("outages")[0].GetProperty("node").GetString(), Is.EqualTo("kyc-check"));
+        await Expect(Page.Locator(".count.total .count-value")).ToHaveTextAsync(changed.GetProperty("impact").GetProperty("total").GetInt32().ToString(CultureInfo.InvariantCulture));
+
         await Page.GetByLabel("Status").SelectOptionAsync("resolved");
         await Page.GetByLabel("Message").FillAsync("Traffic is back on eu-west-1; the CRM answers again.");
         await Page.GetByRole(AriaRole.Button, new() { Name = "Post the update" }).ClickAsync();

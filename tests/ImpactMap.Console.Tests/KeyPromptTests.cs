@@ -55,8 +55,19 @@ public sealed class KeyPromptTests : SampleServiceTestBase
         await Expect(Page.Locator("#who")).ToContainTextAsync("Key duty-reader · reader");
         await Expect(Page.GetByRole(AriaRole.Button, new() { Name = "Open the incident" })).ToHaveCountAsync(0);
 
+        using var open = new HttpRequestMessage(HttpMethod.Post, "/v1/graphs/cloud-region/incidents")
+        {
+            Content = ImpactMap.Tests.Shared.ApiServer.Json("""{"title":"Seen by a reader","outages":[{"node":"crm-cloud"}]}"""),
+            Headers = { { "X-Api-Key", EditorKey } },
+        };
+        using var opened = await Server.Client.SendAsync(open);
+        Assert.That(opened.StatusCode, Is.EqualTo(HttpStatusCode.Created));
         await Page.GotoAsync(Url("/graphs/cloud-region/incidents"));
         await Expect(Page.Locator("p.live")).ToHaveAttributeAsync("data-health", "live");
+        await Page.GetByRole(AriaRole.Link, new() { Name = "Seen by a reader" }).ClickAsync();
+        await Expect(Page.Locator("main h1")).ToHaveTextAsync("Seen by a reader");
+        await Expect(Page.Locator("details.notice").First).ToBeVisibleAsync();
+        await Expect(Page.GetByRole(AriaRole.Button, new() { Name = "Post the update" })).ToHaveCountAsync(0);
         await Assert.MultipleAsync(async () =>
         {
             Assert.That(await Page.EvaluateAsync<string>("sessionStorage.getItem('impactmap.apiKey')"), Is.EqualTo(ReaderKey));
