@@ -36,7 +36,7 @@ internal static class Cypher
 
     public const string ReadNodes = """
         MATCH (n:ImpactMapNode {graph: $graph})
-        RETURN n.id, n.name, n.kind, n.attributes, n.groups
+        RETURN n.id, n.name, n.kind, n.attributes, n.groups, n.availability
         ORDER BY n.position
         """;
 
@@ -55,7 +55,7 @@ internal static class Cypher
     public const string CreateNodes = """
         UNWIND $rows AS row
         CREATE (:ImpactMapNode {graph: $graph, key: $graph + '/' + row.id, id: row.id, name: row.name, kind: row.kind,
-                                attributes: row.attributes, groups: row.groups, position: row.position})
+                                attributes: row.attributes, groups: row.groups, availability: row.availability, position: row.position})
         """;
 
     public const string CreateDependencies = """
@@ -75,7 +75,7 @@ internal static class Cypher
     public const string PutNode = """
         MERGE (n:ImpactMapNode {key: $graph + '/' + $id})
         ON CREATE SET n.graph = $graph, n.id = $id, n.position = $position
-        SET n.name = $name, n.kind = $kind, n.attributes = $attributes, n.groups = $groups
+        SET n.name = $name, n.kind = $kind, n.attributes = $attributes, n.groups = $groups, n.availability = $availability
         """;
 
     public const string RemoveNode =

@@ -59,7 +59,10 @@ public sealed class Neo4jGraphStore(Neo4jDatabase database) : IGraphStore
 
             var nodes = results[1].Rows.Select(r => new Node(
                 r[0].GetString()!, r[1].GetString()!, r[2].GetString()!,
-                StoredValues.Attributes(Neo4jHttp.TextOrNull(r[3])), StoredValues.Groups(Neo4jHttp.TextOrNull(r[4])))).ToList();
+                StoredValues.Attributes(Neo4jHttp.TextOrNull(r[3])), StoredValues.Groups(Neo4jHttp.TextOrNull(r[4])))
+            {
+                Availability = r[5].ValueKind == System.Text.Json.JsonValueKind.Number ? r[5].GetDouble() : null,
+            }).ToList();
             var dependencies = results[2].Rows.Select(r => new Dependency(r[0].GetString()!, r[1].GetString()!,
                 Neo4jHttp.TextOrNull(r[2]), StoredValues.Effect(r[3].GetString()!), TimeSpan.FromSeconds(r[4].GetInt64()))).ToList();
             return new StoredGraph(name, DependencyGraph.Create(nodes, dependencies), version);
@@ -167,6 +170,7 @@ public sealed class Neo4jGraphStore(Neo4jDatabase database) : IGraphStore
         ["kind"] = node.Kind,
         ["attributes"] = StoredValues.AttributesText(node),
         ["groups"] = StoredValues.GroupsText(node),
+        ["availability"] = node.Availability,
         ["position"] = position,
     };
 

@@ -27,6 +27,7 @@ public sealed class SqliteDatabase : IStoreReadiness
             kind TEXT NOT NULL,
             attributes TEXT,
             groups TEXT,
+            availability REAL,
             PRIMARY KEY (graph, id)
         ) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS dependencies (
@@ -92,6 +93,13 @@ public sealed class SqliteDatabase : IStoreReadiness
     {
         await using var connection = await OpenAsync(cancellationToken);
         await ExecuteAsync(connection, null, Schema, cancellationToken);
+        // A store written before nodes had an availability gets the column; its nodes have none.
+        await using var columns = connection.CreateCommand();
+        columns.CommandText = "SELECT count(*) FROM pragma_table_info('nodes') WHERE name = 'availability'";
+        if (Convert.ToInt64(await columns.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) == 0)
+        {
+            await ExecuteAsync(connection, null, "ALTER TABLE nodes ADD COLUMN availability REAL", cancellationToken);
+        }
     }
 
     /// <inheritdoc />

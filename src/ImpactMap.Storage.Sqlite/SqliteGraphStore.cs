@@ -50,13 +50,16 @@ public sealed class SqliteGraphStore(SqliteDatabase database) : IGraphStore
 
         var nodes = new List<Node>();
         await using (var command = Command(connection, transaction,
-            "SELECT id, name, kind, attributes, groups FROM nodes WHERE graph = $graph ORDER BY position", ("$graph", name)))
+            "SELECT id, name, kind, attributes, groups, availability FROM nodes WHERE graph = $graph ORDER BY position", ("$graph", name)))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
                 nodes.Add(new Node(reader.GetString(0), reader.GetString(1), reader.GetString(2),
-                    StoredValues.Attributes(TextOrNull(reader, 3)), StoredValues.Groups(TextOrNull(reader, 4))));
+                    StoredValues.Attributes(TextOrNull(reader, 3)), StoredValues.Groups(TextOrNull(reader, 4)))
+                {
+                    Availability = reader.IsDBNull(5) ? null : reader.GetDouble(5),
+                });
             }
         }
 
@@ -127,7 +130,7 @@ public sealed class SqliteGraphStore(SqliteDatabase database) : IGraphStore
         {
             case GraphChange.PutNode put:
                 await using (var upsert = NodeCommand(connection, transaction,
-                    InsertNode + " ON CONFLICT (graph, id) DO UPDATE SET name = $name, kind = $kind, attributes = $attributes, groups = $groups", name))
+                    InsertNode + " ON CONFLICT (graph, id) DO UPDATE SET name = $name, kind = $kind, attributes = $attributes, groups = $groups, availability = $availability", name))
                 {
                     BindNode(upsert, put.Node, position);
                     await upsert.ExecuteNonQueryAsync(cancellationToken);
@@ -196,12 +199,12 @@ public sealed class SqliteGraphStore(SqliteDatabase database) : IGraphStore
             cancellationToken, ("$graph", name));
 
     private const string InsertNode =
-        "INSERT INTO nodes (graph, id, position, name, kind, attributes, groups) VALUES ($graph, $id, $position, $name, $kind, $attributes, $groups)";
+        "INSERT INTO nodes (graph, id, position, name, kind, attributes, groups, availability) VALUES ($graph, $id, $position, $name, $kind, $attributes, $groups, $availability)";
 
     /// <summary>A node insert (or upsert) with its parameters in place, for <see cref="BindNode"/> to fill.</summary>
     private static SqliteCommand NodeCommand(SqliteConnection connection, SqliteTransaction transaction, string sql, string graph) =>
         Command(connection, transaction, sql,
-            ("$graph", graph), ("$id", ""), ("$position", 0), ("$name", ""), ("$kind", ""), ("$attributes", DBNull.Value), ("$groups", DBNull.Value));
+            ("$graph", graph), ("$id", ""), ("$position", 0), ("$name", ""), ("$kind", ""), ("$attributes", DBNull.Value), ("$groups", DBNull.Value), ("$availability", DBNull.Value));
 
     /// <summary>A dependency insert with its parameters in place, for <see cref="BindDependency"/> to fill.</summary>
     private static SqliteCommand DependencyCommand(SqliteConnection connection, SqliteTransaction transaction, string graph) =>
@@ -217,6 +220,7 @@ public sealed class SqliteGraphStore(SqliteDatabase database) : IGraphStore
         command.Parameters["$kind"].Value = node.Kind;
         command.Parameters["$attributes"].Value = OrNull(StoredValues.AttributesText(node));
         command.Parameters["$groups"].Value = OrNull(StoredValues.GroupsText(node));
+        command.Parameters["$availability"].Value = node.Availability is { } availability ? availability : DBNull.Value;
     }
 
     private static void BindDependency(SqliteCommand command, Dependency dependency, long position)

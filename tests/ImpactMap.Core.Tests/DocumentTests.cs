@@ -26,6 +26,27 @@ public class DocumentTests
         """;
 
     [Test]
+    public async Task Availability_round_trips_through_yaml_and_json_and_must_be_a_share_of_time()
+    {
+        var yaml = "nodes:\n  - {id: region, kind: supplier, availability: 0.9995}\n  - {id: app, kind: service}\n";
+        var graph = GraphDocuments.ToGraph(GraphDocuments.ReadYaml(new StringReader(yaml)));
+        var viaJson = GraphDocuments.ToGraph(await GraphDocuments.ReadJsonAsync(
+            new MemoryStream(Encoding.UTF8.GetBytes(GraphDocuments.ToJson(GraphDocuments.FromGraph(graph))))));
+        var viaYaml = GraphDocuments.ToGraph(GraphDocuments.ReadYaml(new StringReader(GraphDocuments.ToYaml(GraphDocuments.FromGraph(graph)))));
+
+        Assert.That(graph.FindNode("region")!.Availability, Is.EqualTo(0.9995));
+        Assert.That(graph.FindNode("app")!.Availability, Is.Null);
+        Assert.That(viaJson.Nodes, Is.EqualTo(graph.Nodes));
+        Assert.That(viaYaml.Nodes, Is.EqualTo(graph.Nodes));
+        foreach (var bad in new[] { "0", "-0.5", "1.0001", "99.95" })
+        {
+            var refused = Assert.Throws<InvalidGraphException>(() =>
+                GraphDocuments.ToGraph(GraphDocuments.ReadYaml(new StringReader($"nodes:\n  - {{id: region, kind: supplier, availability: {bad}}}\n"))));
+            Assert.That(refused!.Problems.Single().Path, Is.EqualTo("nodes[0].availability"), bad);
+        }
+    }
+
+    [Test]
     public void A_yaml_document_reads_into_the_model()
     {
         var graph = GraphDocuments.ToGraph(GraphDocuments.ReadYaml(new StringReader(Yaml)));

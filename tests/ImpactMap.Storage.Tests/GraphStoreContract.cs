@@ -30,8 +30,11 @@ public class GraphStoreContract(string kind)
 
     private static DependencyGraph Sample() => DependencyGraph.Create(
     [
-        new Node("region", "Region \"EU\"", "supplier", new Dictionary<string, string> { ["owner"] = "cloud", ["tier"] = "1" }, new Dictionary<string, int>()),
-        Node.Create("backup", "supplier"),
+        new Node("region", "Region \"EU\"", "supplier", new Dictionary<string, string> { ["owner"] = "cloud", ["tier"] = "1" }, new Dictionary<string, int>())
+        {
+            Availability = 0.9995,
+        },
+        Node.Create("backup", "supplier") with { Availability = 1 },
         new Node("app", "App", "service", new Dictionary<string, string>(), new Dictionary<string, int> { ["compute"] = 2 }),
         Node.Create("shop", "customer", "The Shop"),
     ],
@@ -103,9 +106,10 @@ public class GraphStoreContract(string kind)
         var graph = Sample();
         GraphChange[] changes =
         [
-            new GraphChange.PutNode(Node.Create("cdn", "supplier", "CDN")),
+            new GraphChange.PutNode(Node.Create("cdn", "supplier", "CDN") with { Availability = 0.99999 }),
             new GraphChange.AddDependency(new Dependency("shop", "cdn", null, NodeState.AtRisk, TimeSpan.FromHours(1))),
-            new GraphChange.PutNode(new Node("shop", "Shop, renamed", "customer", new Dictionary<string, string> { ["contact"] = "ops@shop" }, new Dictionary<string, int>())),
+            new GraphChange.PutNode(new Node("shop", "Shop, renamed", "customer", new Dictionary<string, string> { ["contact"] = "ops@shop" }, new Dictionary<string, int>()) { Availability = 0.999 }),
+            new GraphChange.PutNode(Node.Create("region", "supplier", "Region, availability unknown now")),
             new GraphChange.RemoveDependency("shop", "app"),
             new GraphChange.RemoveNode("cdn"),
         ];
@@ -124,6 +128,7 @@ public class GraphStoreContract(string kind)
         Assert.That(stored.Graph.Dependencies, Is.EquivalentTo(graph.Dependencies));
         Assert.That(stored.Graph.Dependencies.Any(d => d.To == "cdn"), Is.False, "removing a node removes its dependencies");
         Assert.That(stored.Graph.FindNode("shop")!.Attributes["contact"], Is.EqualTo("ops@shop"));
+        Assert.That((stored.Graph.FindNode("shop")!.Availability, stored.Graph.FindNode("region")!.Availability), Is.EqualTo((0.999, (double?)null)));
     }
 
     [Test]

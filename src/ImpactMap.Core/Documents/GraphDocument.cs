@@ -27,6 +27,9 @@ public sealed class NodeDocument
 
     /// <summary>Needs of this node's groups of alternative dependencies, by group name.</summary>
     public Dictionary<string, GroupDocument>? Groups { get; set; }
+
+    /// <summary>The share of time it works on its own, in (0, 1] (0.9995 for a 99.95% SLA); absent when unknown.</summary>
+    public double? Availability { get; set; }
 }
 
 /// <summary>How many members of a group a node needs.</summary>

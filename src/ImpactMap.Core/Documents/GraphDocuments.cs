@@ -148,6 +148,7 @@ public static class GraphDocuments
             Kind = node.Kind,
             Attributes = node.Attributes.Count == 0 ? null : new Dictionary<string, string>(node.Attributes),
             Groups = node.Groups.Count == 0 ? null : node.Groups.ToDictionary(g => g.Key, g => new GroupDocument { Need = g.Value }),
+            Availability = node.Availability,
         };
     }
 
@@ -184,7 +185,7 @@ public static class GraphDocuments
             groups[name] = group?.Need ?? 1;
         }
 
-        return new Node(n.Id ?? "", n.Name ?? n.Id ?? "", n.Kind ?? "", n.Attributes ?? [], groups);
+        return new Node(n.Id ?? "", n.Name ?? n.Id ?? "", n.Kind ?? "", n.Attributes ?? [], groups) { Availability = n.Availability };
     }
 
     private static Dependency ToDependency(DependencyDocument? d, string path, List<GraphProblem> problems, Dictionary<string, string>? ids = null)

@@ -35,6 +35,10 @@ public sealed class CompiledGraph
     internal readonly int[] ProviderStart;
     internal readonly int[] Provider;
 
+    // For each forward slot, the index of its dependency in Source.Dependencies: what the reverse questions
+    // (resilience) need to know about an edge seen from its dependent.
+    internal readonly int[] ProviderDependency;
+
     internal readonly bool[] IsCustomer;
 
     /// <summary>The graph this was compiled from.</summary>
@@ -67,6 +71,7 @@ public sealed class CompiledGraph
 
         Edges = new DependentEdge[edgeCount];
         Provider = new int[edgeCount];
+        ProviderDependency = new int[edgeCount];
         var dependentFill = DependentStart[..^1];
         var providerFill = ProviderStart[..^1];
         for (var e = 0; e < edgeCount; e++)
@@ -82,6 +87,7 @@ public sealed class CompiledGraph
                 Effect = d.Effect,
                 GroupSlack = group < 0 ? (ushort)0 : (ushort)(resolved.GroupSize[group] - resolved.GroupNeed[group]),
             };
+            ProviderDependency[providerFill[resolved.From[e]]] = e;
             Provider[providerFill[resolved.From[e]]++] = resolved.To[e];
         }
 

@@ -157,6 +157,11 @@ public static class GraphValidator
                 $"'{Shorten(node.Kind)}' is not a valid kind: supplier, service, customer or another lowercase word");
         }
 
+        if (node.Availability is { } availability && !(availability > 0 && availability <= 1))
+        {
+            problems.Add($"{path}.availability", $"availability must be a share of time above 0 and at most 1 (0.9995 for 99.95%), not {availability.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+        }
+
         foreach (var (key, value) in node.Attributes ?? Node.EmptyAttributes)
         {
             if (string.IsNullOrEmpty(key) || key.Length > 100 || value is null || value.Length > MaxTextLength)

@@ -23,12 +23,18 @@ public sealed record Node(
     /// <summary>How many members of <paramref name="group"/> this node needs.</summary>
     public int NeedOf(string group) => Groups.TryGetValue(group, out var need) ? need : 1;
 
+    /// <summary>
+    /// The share of time the node works on its own (an SLA's figure, in (0, 1]); null when unknown, in which case
+    /// it never fails on its own in the resilience figures (it can still be part of a cut set).
+    /// </summary>
+    public double? Availability { get; init; }
+
     internal static readonly IReadOnlyDictionary<string, string> EmptyAttributes = new Dictionary<string, string>();
     internal static readonly IReadOnlyDictionary<string, int> EmptyGroups = new Dictionary<string, int>();
 
     /// <summary>Records compare dictionaries by reference; nodes are equal when their contents are.</summary>
     public bool Equals(Node? other) =>
-        other is not null && Id == other.Id && Name == other.Name && Kind == other.Kind
+        other is not null && Id == other.Id && Name == other.Name && Kind == other.Kind && Availability == other.Availability
         && SameEntries(Attributes, other.Attributes) && SameEntries(Groups, other.Groups);
 
     /// <inheritdoc />

@@ -1,0 +1,348 @@
+namespace ImpactMap.Core.Resilience;
+
+/// <summary>The BDD grew past its node budget: the function is too large to decide exactly within bounds.</summary>
+public sealed class BddBudgetExceededException(int budget) : Exception($"the decision diagram needs more than {budget:N0} nodes")
+{
+    /// <summary>The most nodes the diagram was allowed.</summary>
+    public int Budget { get; } = budget;
+}
+
+/// <summary>
+/// A reduced ordered binary decision diagram over variables 0..n-1 (0 nearest the root), for the monotone
+/// functions of which nodes fail. Nodes are ints: 0 is false, 1 is true. Bounded by a node budget.
+/// </summary>
+internal sealed class Bdd
+{
+    public const int False = 0, True = 1;
+    private const int TerminalVariable = int.MaxValue;
+
+    private readonly int _budget;
+    private readonly List<int> _variable = [TerminalVariable, TerminalVariable];
+    private readonly List<int> _low = [0, 1];
+    private readonly List<int> _high = [0, 1];
+    private readonly Dictionary<(int Variable, int Low, int High), int> _unique = [];
+    private readonly Dictionary<(int A, int B), int> _and = [];
+    private readonly Dictionary<(int A, int B), int> _or = [];
+
+    public Bdd(int budget) => _budget = budget;
+
+    public int Count => _variable.Count;
+
+    public int VariableOf(int node) => _variable[node];
+
+    public int Low(int node) => _low[node];
+
+    public int High(int node) => _high[node];
+
+    public int Variable(int variable) => Make(variable, False, True);
+
+    private int Make(int variable, int low, int high)
+    {
+        if (low == high)
+        {
+            return low;
+        }
+
+        if (_unique.TryGetValue((variable, low, high), out var found))
+        {
+            return found;
+        }
+
+        if (_variable.Count >= _budget)
+        {
+            throw new BddBudgetExceededException(_budget);
+        }
+
+        var node = _variable.Count;
+        _variable.Add(variable);
+        _low.Add(low);
+        _high.Add(high);
+        _unique[(variable, low, high)] = node;
+        return node;
+    }
+
+    public int And(int a, int b)
+    {
+        if (a == False || b == False)
+        {
+            return False;
+        }
+
+        if (a == True || a == b)
+        {
+            return b;
+        }
+
+        if (b == True)
+        {
+            return a;
+        }
+
+        var key = a < b ? (a, b) : (b, a);
+        if (_and.TryGetValue(key, out var cached))
+        {
+            return cached;
+        }
+
+        var (v, a0, a1, b0, b1) = Split(a, b);
+        var result = Make(v, And(a0, b0), And(a1, b1));
+        _and[key] = result;
+        return result;
+    }
+
+    public int Or(int a, int b)
+    {
+        if (a == True || b == True)
+        {
+            return True;
+        }
+
+        if (a == False || a == b)
+        {
+            return b;
+        }
+
+        if (b == False)
+        {
+            return a;
+        }
+
+        var key = a < b ? (a, b) : (b, a);
+        if (_or.TryGetValue(key, out var cached))
+        {
+            return cached;
+        }
+
+        var (v, a0, a1, b0, b1) = Split(a, b);
+        var result = Make(v, Or(a0, b0), Or(a1, b1));
+        _or[key] = result;
+        return result;
+    }
+
+    private (int Variable, int A0, int A1, int B0, int B1) Split(int a, int b)
+    {
+        var va = _variable[a];
+        var vb = _variable[b];
+        var v = Math.Min(va, vb);
+        return (v,
+            va == v ? _low[a] : a, va == v ? _high[a] : a,
+            vb == v ? _low[b] : b, vb == v ? _high[b] : b);
+    }
+
+    /// <summary>At least k of the functions hold (k-of-n), by the usual table over the inputs.</summary>
+    public int AtLeast(int k, IReadOnlyList<int> inputs)
+    {
+        if (k <= 0)
+        {
+            return True;
+        }
+
+        if (k > inputs.Count)
+        {
+            return False;
+        }
+
+        // atLeast[j]: at least j of the inputs seen so far hold.
+        var atLeast = new int[k + 1];
+        atLeast[0] = True;
+        for (var j = 1; j <= k; j++)
+        {
+            atLeast[j] = False;
+        }
+
+        foreach (var input in inputs)
+        {
+            for (var j = k; j >= 1; j--)
+            {
+                atLeast[j] = Or(atLeast[j], And(atLeast[j - 1], input));
+            }
+        }
+
+        return atLeast[k];
+    }
+
+    /// <summary>The probability the function holds, each variable true (failed) with its own probability.</summary>
+    public double Probability(int f, IReadOnlyList<double> probabilities)
+    {
+        var memo = new Dictionary<int, double> { [False] = 0, [True] = 1 };
+        return Probability(f, probabilities, memo);
+    }
+
+    private double Probability(int f, IReadOnlyList<double> p, Dictionary<int, double> memo)
+    {
+        if (memo.TryGetValue(f, out var known))
+        {
+            return known;
+        }
+
+        var q = p[_variable[f]];
+        var value = (1 - q) * Probability(_low[f], p, memo) + q * Probability(_high[f], p, memo);
+        memo[f] = value;
+        return value;
+    }
+
+    /// <summary>
+    /// The Birnbaum importance of every variable: dP/dp_v, as the sum over the nodes labelled v of the probability
+    /// of reaching that node times the difference its two branches make. One pass down and one up.
+    /// </summary>
+    public Dictionary<int, double> Birnbaum(int f, IReadOnlyList<double> p)
+    {
+        var up = new Dictionary<int, double> { [False] = 0, [True] = 1 };
+        Probability(f, p, up);
+        var order = TopologicalFromRoot(f);
+        var reach = new Dictionary<int, double> { [f] = 1 };
+        var result = new Dictionary<int, double>();
+        foreach (var node in order)
+        {
+            var mass = reach.GetValueOrDefault(node);
+            var v = _variable[node];
+            var q = p[v];
+            result[v] = result.GetValueOrDefault(v) + mass * (up[_high[node]] - up[_low[node]]);
+            reach[_low[node]] = reach.GetValueOrDefault(_low[node]) + mass * (1 - q);
+            reach[_high[node]] = reach.GetValueOrDefault(_high[node]) + mass * q;
+        }
+
+        return result;
+    }
+
+    /// <summary>The internal nodes under f, each before its children (by variable: children have larger ones).</summary>
+    private List<int> TopologicalFromRoot(int f)
+    {
+        var seen = new HashSet<int>();
+        var stack = new Stack<int>();
+        stack.Push(f);
+        var nodes = new List<int>();
+        while (stack.Count > 0)
+        {
+            var node = stack.Pop();
+            if (node <= True || !seen.Add(node))
+            {
+                continue;
+            }
+
+            nodes.Add(node);
+            stack.Push(_low[node]);
+            stack.Push(_high[node]);
+        }
+
+        // Ordered by variable, every node comes after every node that can reach it.
+        nodes.Sort((a, b) => _variable[a].CompareTo(_variable[b]));
+        return nodes;
+    }
+
+    /// <summary>The variables the function depends on.</summary>
+    public SortedSet<int> Support(int f) => new(TopologicalFromRoot(f).Select(n => _variable[n]));
+
+    /// <summary>Whether the function holds when no variable is true.</summary>
+    public bool HoldsWithNone(int f)
+    {
+        while (f > True)
+        {
+            f = _low[f];
+        }
+
+        return f == True;
+    }
+
+    /// <summary>The variables whose failure alone makes the function hold (empty when it holds with none).</summary>
+    public SortedSet<int> Singles(int f)
+    {
+        var result = new SortedSet<int>();
+        if (HoldsWithNone(f))
+        {
+            return result;
+        }
+
+        // Along the all-false path, each node's high branch taken alone, then all false again.
+        for (var node = f; node > True; node = _low[node])
+        {
+            if (HoldsWithNone(_high[node]))
+            {
+                result.Add(_variable[node]);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// The minimal solutions of a monotone function with at most maxOrder variables each (Rauzy's recursion:
+    /// those of the low branch, and the high branch's with the variable added unless they contain one of the low
+    /// branch's). At most cap sets are kept per step; capped tells whether any step had more.
+    /// </summary>
+    public (List<int[]> Sets, bool Capped) MinimalSolutions(int f, int maxOrder, int cap)
+    {
+        var memo = new Dictionary<(int, int), List<int[]>>();
+        var capped = false;
+        var sets = Solve(f, maxOrder);
+        return (sets, capped);
+
+        List<int[]> Solve(int node, int order)
+        {
+            if (node == False || order < 0)
+            {
+                return [];
+            }
+
+            if (node == True)
+            {
+                return [[]];
+            }
+
+            if (memo.TryGetValue((node, order), out var known))
+            {
+                return known;
+            }
+
+            var low = Solve(_low[node], order);
+            var result = new List<int[]>(low);
+            if (order > 0)
+            {
+                var v = _variable[node];
+                foreach (var set in Solve(_high[node], order - 1))
+                {
+                    if (!low.Any(l => IsSubset(l, set)))
+                    {
+                        if (result.Count >= cap)
+                        {
+                            capped = true;
+                            break;
+                        }
+
+                        result.Add([v, .. set]);
+                    }
+                }
+            }
+
+            memo[(node, order)] = result;
+            return result;
+        }
+    }
+
+    // Sets hold variables in increasing order (each added variable is smaller than those below it).
+    private static bool IsSubset(int[] small, int[] large)
+    {
+        if (small.Length > large.Length)
+        {
+            return false;
+        }
+
+        var j = 0;
+        foreach (var x in small)
+        {
+            while (j < large.Length && large[j] < x)
+            {
+                j++;
+            }
+
+            if (j == large.Length || large[j] != x)
+            {
+                return false;
+            }
+
+            j++;
+        }
+
+        return true;
+    }
+}
