@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using ImpactMap.Core.Model;
+using ImpactMap.Core.Resilience;
 
 namespace ImpactMap.Core.Engine;
 
@@ -64,6 +65,48 @@ public sealed class PropagationEngine
     /// <exception cref="UnknownNodeException">The graph lacks the node.</exception>
     public ExposureResult Exposure(string nodeId, CancellationToken cancellationToken = default) =>
         ExposureAnalysis.Run(this, IndexOrThrow(nodeId), cancellationToken);
+
+    /// <summary>
+    /// What can take a node to a level: minimal cut sets, the exact unavailability (or a Monte Carlo estimate
+    /// past the diagram budget), importance of each supplier's availability, and false fallbacks upstream.
+    /// </summary>
+    /// <exception cref="UnknownNodeException">The graph lacks the node.</exception>
+    public ResilienceResult Resilience(ResilienceQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfLessThan(query.MaxOrder, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(query.MaxOrder, 4);
+        if (query.Level == NodeState.Up)
+        {
+            throw new ArgumentOutOfRangeException(nameof(query), "the level is at-risk, degraded or down");
+        }
+
+        var node = IndexOrThrow(query.Node);
+        return OnLargeStack(() => ResilienceAnalysis.Run(this, node, query, cancellationToken));
+    }
+
+    // Decision diagrams recurse once per variable on a path: a cone of many thousand nodes needs more stack than
+    // a pool thread has.
+    private static T OnLargeStack<T>(Func<T> work)
+    {
+        T result = default!;
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo? failure = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                result = work();
+            }
+            catch (Exception e)
+            {
+                failure = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e);
+            }
+        }, maxStackSize: 512 * 1024 * 1024);
+        thread.Start();
+        thread.Join();
+        failure?.Throw();
+        return result;
+    }
 
     /// <summary>The <paramref name="top"/> nodes whose failure alone takes down the most others.</summary>
     public IReadOnlyList<NodeCriticality> Criticality(int top, CancellationToken cancellationToken = default) =>

@@ -17,6 +17,7 @@ internal sealed class Bdd
     private const int TerminalVariable = int.MaxValue;
 
     private readonly int _budget;
+    private readonly CancellationToken _cancellationToken;
     private readonly List<int> _variable = [TerminalVariable, TerminalVariable];
     private readonly List<int> _low = [0, 1];
     private readonly List<int> _high = [0, 1];
@@ -24,7 +25,11 @@ internal sealed class Bdd
     private readonly Dictionary<(int A, int B), int> _and = [];
     private readonly Dictionary<(int A, int B), int> _or = [];
 
-    public Bdd(int budget) => _budget = budget;
+    public Bdd(int budget, CancellationToken cancellationToken)
+    {
+        _budget = budget;
+        _cancellationToken = cancellationToken;
+    }
 
     public int Count => _variable.Count;
 
@@ -51,6 +56,11 @@ internal sealed class Bdd
         if (_variable.Count >= _budget)
         {
             throw new BddBudgetExceededException(_budget);
+        }
+
+        if ((_variable.Count & 4095) == 0)
+        {
+            _cancellationToken.ThrowIfCancellationRequested();
         }
 
         var node = _variable.Count;

@@ -1,0 +1,364 @@
+using ImpactMap.Core.Engine;
+using ImpactMap.Core.Model;
+
+namespace ImpactMap.Core.Resilience;
+
+/// <summary>What can take one node to a level: the reverse of the blast radius.</summary>
+/// <param name="Node">The node asked about.</param>
+/// <param name="Level">The state asked about: the node reaches it or worse.</param>
+/// <param name="MaxOrder">The largest cut sets listed, 1 to 4.</param>
+/// <param name="Limit">At most this many cut sets are listed.</param>
+public sealed record ResilienceQuery(string Node, NodeState Level = NodeState.Down, int MaxOrder = 2, int Limit = 1000)
+{
+    /// <summary>The most decision-diagram nodes the exact method may build before Monte Carlo takes over.</summary>
+    public int DiagramBudget { get; init; } = 4_000_000;
+
+    /// <summary>Samples of the Monte Carlo estimate, when the exact method is over its budget.</summary>
+    public int Samples { get; init; } = 100_000;
+}
+
+/// <summary>A minimal set of nodes whose joint failure takes the node to the level.</summary>
+/// <param name="Nodes">Its members, by ordinal id.</param>
+/// <param name="Probability">The product of the members' unavailabilities (0 where one has no availability).</param>
+public sealed record CutSet(IReadOnlyList<string> Nodes, double Probability);
+
+/// <summary>How much one node's availability matters, as fault-tree tools define it.</summary>
+public sealed record NodeImportance(string Node, double Birnbaum, double Criticality, double Diagnosis, double Raw, double? Rrw);
+
+/// <summary>A group of alternatives that one failure of something else defeats: a fallback on paper only.</summary>
+/// <param name="Node">The node the group belongs to.</param>
+/// <param name="Members">The alternatives (providers), by ordinal id.</param>
+/// <param name="DefeatedBy">Each node (not a member) whose failure alone leaves fewer than need members working.</param>
+public sealed record FalseFallback(string Node, string Group, int Need, IReadOnlyList<string> Members, IReadOnlyList<string> DefeatedBy);
+
+/// <summary>How the unavailability was found.</summary>
+public enum ProbabilityMethod
+{
+    /// <summary>Exactly, over a binary decision diagram.</summary>
+    Exact,
+
+    /// <summary>Estimated by sampling failures and propagating them with the engine.</summary>
+    MonteCarlo,
+}
+
+/// <summary>The answer to a <see cref="ResilienceQuery"/>.</summary>
+/// <param name="CutSetsTruncated">Whether more minimal cut sets exist up to the order than are listed (or could be listed).</param>
+/// <param name="Interval95">For Monte Carlo, the 95% (Wilson) interval of the unavailability.</param>
+public sealed record ResilienceResult(
+    string Node,
+    NodeState Level,
+    IReadOnlyList<CutSet> CutSets,
+    bool CutSetsTruncated,
+    double Unavailability,
+    ProbabilityMethod Method,
+    (double Low, double High)? Interval95,
+    IReadOnlyList<NodeImportance> Importance,
+    IReadOnlyList<FalseFallback> FalseFallbacks);
+
+/// <summary>
+/// "The node reaches the level" as a Boolean function of which nodes fail (each failed node an origin at down,
+/// the engine's least fixpoint), built as a BDD over the node's upstream cone by Kleene iteration (so cycles
+/// are handled), then read for minimal cut sets, probability, importance and false fallbacks.
+/// </summary>
+internal static class ResilienceAnalysis
+{
+    private const int Levels = 3;  // at-risk, degraded, down: NodeState values 1..3
+
+    public static ResilienceResult Run(PropagationEngine engine, int node, ResilienceQuery query, CancellationToken cancellationToken)
+    {
+        var g = engine.Compiled;
+        var cone = Cone(g, node);
+        var variableOf = new Dictionary<int, int>(cone.Preorder.Count);
+        for (var v = 0; v < cone.Preorder.Count; v++)
+        {
+            variableOf[cone.Preorder[v]] = v;
+        }
+
+        var probabilities = cone.Preorder.Select(n => 1 - (g.Source.Nodes[n].Availability ?? 1)).ToArray();
+        try
+        {
+            return Exact(g, node, query, cone, variableOf, probabilities, cancellationToken);
+        }
+        catch (BddBudgetExceededException)
+        {
+            return Sampled(engine, node, query, cone, probabilities, cancellationToken);
+        }
+    }
+
+    private static ResilienceResult Exact(
+        CompiledGraph g, int node, ResilienceQuery query, (List<int> Preorder, List<int> Postorder) cone,
+        Dictionary<int, int> variableOf, double[] p, CancellationToken cancellationToken)
+    {
+        var bdd = new Bdd(query.DiagramBudget, cancellationToken);
+        var reaches = Reaches(g, bdd, cone.Postorder, variableOf, cancellationToken);
+        var f = reaches[node][(int)query.Level - 1];
+        var idOf = (int v) => g.IdOf(cone.Preorder[v]);
+
+        var (sets, capped) = bdd.MinimalSolutions(f, query.MaxOrder, Math.Max(query.Limit + 1, 100_000));
+        if (capped)
+        {
+            // A capped step may have kept a set whose smaller subset it dropped: keep only sets that are minimal.
+            sets = sets.Where(set => IsMinimalSolution(bdd, f, set)).ToList();
+        }
+
+        var cutSets = sets
+            .Select(set => new CutSet(set.Select(idOf).Order(StringComparer.Ordinal).ToList(), set.Aggregate(1.0, (product, v) => product * p[v])))
+            .OrderBy(c => c.Nodes is [var only] && only == g.IdOf(node) ? 0 : 1)
+            .ThenBy(c => c.Nodes.Count)
+            .ThenByDescending(c => c.Probability)
+            .ThenBy(c => string.Join('\n', c.Nodes), StringComparer.Ordinal)
+            .ToList();
+
+        var unavailability = bdd.Probability(f, p);
+        var importance = new List<NodeImportance>();
+        if (unavailability > 0)
+        {
+            var birnbaum = bdd.Birnbaum(f, p);
+            foreach (var v in bdd.Support(f).Where(v => g.Source.Nodes[cone.Preorder[v]].Availability is not null))
+            {
+                var b = Math.Max(0, birnbaum.GetValueOrDefault(v));
+                var fails = Math.Min(1, unavailability + (1 - p[v]) * b);
+                var works = Math.Max(0, unavailability - p[v] * b);
+                importance.Add(new NodeImportance(idOf(v), b, b * p[v] / unavailability, p[v] * fails / unavailability,
+                    fails / unavailability, works > 0 ? unavailability / works : null));
+            }
+
+            importance.Sort((a, b) => a.Birnbaum != b.Birnbaum ? b.Birnbaum.CompareTo(a.Birnbaum) : string.CompareOrdinal(a.Node, b.Node));
+        }
+
+        return new ResilienceResult(g.IdOf(node), query.Level, cutSets.Take(query.Limit).ToList(), capped || cutSets.Count > query.Limit,
+            unavailability, ProbabilityMethod.Exact, null, importance, FalseFallbacks(g, bdd, reaches, cone.Postorder, variableOf, cone.Preorder));
+    }
+
+    /// <summary>For each cone node, the BDDs of "reaches at-risk", "degraded" and "down", at their least fixpoint.</summary>
+    private static Dictionary<int, int[]> Reaches(CompiledGraph g, Bdd bdd, List<int> postorder, Dictionary<int, int> variableOf, CancellationToken cancellationToken)
+    {
+        var reaches = postorder.ToDictionary(n => n, _ => new int[Levels]);
+        var resolved = g.Source.Edges;
+        // Providers come before dependents in post-order, so an acyclic cone settles in one pass (and one to see it).
+        for (var changed = true; changed;)
+        {
+            changed = false;
+            foreach (var n in postorder)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var own = bdd.Variable(variableOf[n]);
+                var next = new[] { own, own, own };
+                var groups = new Dictionary<int, List<(int To, NodeState Effect)>>();
+                for (var i = g.ProviderStart[n]; i < g.ProviderStart[n + 1]; i++)
+                {
+                    var e = g.ProviderDependency[i];
+                    var effect = g.Source.Dependencies[e].Effect;
+                    var group = resolved.Group[e];
+                    if (group >= 0)
+                    {
+                        if (!groups.TryGetValue(group, out var members))
+                        {
+                            groups[group] = members = [];
+                        }
+
+                        members.Add((g.Provider[i], effect));
+                        continue;
+                    }
+
+                    for (var level = 1; level <= (int)effect; level++)
+                    {
+                        next[level - 1] = bdd.Or(next[level - 1], reaches[g.Provider[i]][level - 1]);
+                    }
+                }
+
+                foreach (var (group, members) in groups)
+                {
+                    var need = resolved.GroupNeed[group];
+                    var down = GroupAtLeast(bdd, reaches, members, NodeState.Down, members.Count - need + 1);
+                    var degraded = GroupAtLeast(bdd, reaches, members, NodeState.Degraded, members.Count - need + 1);
+                    // At-risk: fewer than need work, or some member is hit and no spare is left up.
+                    var atRisk = bdd.Or(degraded, GroupAtLeast(bdd, reaches, members, NodeState.AtRisk, Math.Max(1, members.Count - need)));
+                    next[0] = bdd.Or(next[0], atRisk);
+                    next[1] = bdd.Or(next[1], degraded);
+                    next[2] = bdd.Or(next[2], down);
+                }
+
+                var current = reaches[n];
+                for (var level = 0; level < Levels; level++)
+                {
+                    if (current[level] != next[level])
+                    {
+                        current[level] = next[level];
+                        changed = true;
+                    }
+                }
+            }
+        }
+
+        return reaches;
+    }
+
+    /// <summary>At least k members are at the level or worse, each capped at its dependency's effect.</summary>
+    private static int GroupAtLeast(Bdd bdd, Dictionary<int, int[]> reaches, List<(int To, NodeState Effect)> members, NodeState level, int k) =>
+        bdd.AtLeast(k, members.Select(m => m.Effect >= level ? reaches[m.To][(int)level - 1] : Bdd.False).ToList());
+
+    private static List<FalseFallback> FalseFallbacks(
+        CompiledGraph g, Bdd bdd, Dictionary<int, int[]> reaches, List<int> postorder, Dictionary<int, int> variableOf, List<int> preorder)
+    {
+        var resolved = g.Source.Edges;
+        var found = new List<FalseFallback>();
+        foreach (var n in postorder)
+        {
+            var groups = new Dictionary<int, List<(int To, NodeState Effect, string Name)>>();
+            for (var i = g.ProviderStart[n]; i < g.ProviderStart[n + 1]; i++)
+            {
+                var e = g.ProviderDependency[i];
+                var group = resolved.Group[e];
+                if (group >= 0)
+                {
+                    if (!groups.TryGetValue(group, out var members))
+                    {
+                        groups[group] = members = [];
+                    }
+
+                    members.Add((g.Provider[i], g.Source.Dependencies[e].Effect, g.Source.Dependencies[e].Group!));
+                }
+            }
+
+            foreach (var (group, members) in groups)
+            {
+                var need = resolved.GroupNeed[group];
+                // A member works while its state, capped at its effect, is below degraded.
+                var notWorking = members.Select(m => m.Effect >= NodeState.Degraded ? reaches[m.To][(int)NodeState.Degraded - 1] : Bdd.False).ToList();
+                var defeated = bdd.AtLeast(members.Count - need + 1, notWorking);
+                var memberSet = members.Select(m => m.To).ToHashSet();
+                var by = bdd.Singles(defeated).Select(v => preorder[v]).Where(v => !memberSet.Contains(v)).Select(g.IdOf).Order(StringComparer.Ordinal).ToList();
+                if (by.Count > 0)
+                {
+                    found.Add(new FalseFallback(g.IdOf(n), members[0].Name, need,
+                        members.Select(m => g.IdOf(m.To)).Order(StringComparer.Ordinal).ToList(), by));
+                }
+            }
+        }
+
+        found.Sort((a, b) => string.CompareOrdinal(a.Node, b.Node) is var byNode and not 0 ? byNode : string.CompareOrdinal(a.Group, b.Group));
+        return found;
+    }
+
+    private static bool IsMinimalSolution(Bdd bdd, int f, int[] set) =>
+        Holds(bdd, f, set) && set.All(left => !Holds(bdd, f, set.Where(v => v != left).ToArray()));
+
+    private static bool Holds(Bdd bdd, int f, int[] trueVariables)
+    {
+        var set = trueVariables.ToHashSet();
+        while (f > Bdd.True)
+        {
+            f = set.Contains(bdd.VariableOf(f)) ? bdd.High(f) : bdd.Low(f);
+        }
+
+        return f == Bdd.True;
+    }
+
+    /// <summary>
+    /// Over budget: the unavailability by sampling which cone nodes fail and propagating with the engine, and
+    /// the single points of failure by failing each alone; pairs and beyond, importance and false fallbacks are
+    /// left out (the cut sets are then marked truncated when more than singles were asked for).
+    /// </summary>
+    private static ResilienceResult Sampled(
+        PropagationEngine engine, int node, ResilienceQuery query, (List<int> Preorder, List<int> Postorder) cone, double[] p, CancellationToken cancellationToken)
+    {
+        var g = engine.Compiled;
+        var ws = engine.Rent();
+        try
+        {
+            foreach (var n in cone.Preorder)
+            {
+                ws.Stamp[n] = ws.CurrentStamp;
+            }
+
+            var singles = new List<CutSet>();
+            for (var v = 0; v < cone.Preorder.Count; v++)
+            {
+                Propagation.Run(g, ws, [(cone.Preorder[v], NodeState.Down)], masked: true, long.MaxValue, cancellationToken);
+                if (ws.LevelOf(node) >= query.Level)
+                {
+                    singles.Add(new CutSet([g.IdOf(cone.Preorder[v])], p[v]));
+                }
+
+                ws.Reset();
+            }
+
+            var random = new Random(20261201);
+            var failing = new List<(int, NodeState)>();
+            var hits = 0;
+            for (var sample = 0; sample < query.Samples; sample++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                failing.Clear();
+                for (var v = 0; v < p.Length; v++)
+                {
+                    if (p[v] > 0 && random.NextDouble() < p[v])
+                    {
+                        failing.Add((cone.Preorder[v], NodeState.Down));
+                    }
+                }
+
+                if (failing.Count == 0)
+                {
+                    continue;
+                }
+
+                Propagation.Run(g, ws, failing.ToArray(), masked: true, long.MaxValue, cancellationToken);
+                hits += ws.LevelOf(node) >= query.Level ? 1 : 0;
+                ws.Reset();
+            }
+
+            var estimate = (double)hits / query.Samples;
+            var ordered = singles
+                .OrderBy(c => c.Nodes[0] == g.IdOf(node) ? 0 : 1).ThenByDescending(c => c.Probability).ThenBy(c => c.Nodes[0], StringComparer.Ordinal).ToList();
+            return new ResilienceResult(g.IdOf(node), query.Level, ordered.Take(query.Limit).ToList(), query.MaxOrder > 1 || ordered.Count > query.Limit,
+                estimate, ProbabilityMethod.MonteCarlo, Wilson(hits, query.Samples), [], []);
+        }
+        finally
+        {
+            engine.Return(ws);
+        }
+    }
+
+    private static (double, double) Wilson(int hits, int samples)
+    {
+        const double z = 1.959963984540054;
+        var phat = (double)hits / samples;
+        var denominator = 1 + z * z / samples;
+        var centre = (phat + z * z / (2 * samples)) / denominator;
+        var half = z * Math.Sqrt(phat * (1 - phat) / samples + z * z / (4.0 * samples * samples)) / denominator;
+        return (Math.Max(0, centre - half), Math.Min(1, centre + half));
+    }
+
+    /// <summary>The node and everything upstream of it: pre-order (variable order, the node first) and post-order (providers first).</summary>
+    private static (List<int> Preorder, List<int> Postorder) Cone(CompiledGraph g, int node)
+    {
+        var preorder = new List<int>();
+        var postorder = new List<int>();
+        var seen = new HashSet<int> { node };
+        var stack = new Stack<(int Node, int Next)>();
+        stack.Push((node, g.ProviderStart[node]));
+        preorder.Add(node);
+        while (stack.Count > 0)
+        {
+            var (current, next) = stack.Pop();
+            if (next < g.ProviderStart[current + 1])
+            {
+                stack.Push((current, next + 1));
+                var provider = g.Provider[next];
+                if (seen.Add(provider))
+                {
+                    preorder.Add(provider);
+                    stack.Push((provider, g.ProviderStart[provider]));
+                }
+            }
+            else
+            {
+                postorder.Add(current);
+            }
+        }
+
+        return (preorder, postorder);
+    }
+}
