@@ -57,6 +57,31 @@ public class ResilienceTests
                     Is.EquivalentTo(brute.FalseFallbacks()), scenario.ToString());
             });
 
+    [FsCheck.NUnit.Property(MaxTest = 100)]
+    public Property The_ranking_shares_one_diagram_and_agrees_with_each_node_asked_alone() =>
+        Prop.ForAll(
+            Arb.From(RandomGraphs.Scenarios(withTime: false)),
+            Arb.From(Gen.ArrayOf(Gen.Elements(Availabilities), 14)),
+            Arb.From(Gen.Elements(NodeState.Down, NodeState.Degraded, NodeState.AtRisk)),
+            (scenario, availabilities, level) =>
+            {
+                var graph = DependencyGraph.Create(
+                    scenario.Graph.Nodes.Select((n, i) => n with { Availability = availabilities[i] }).ToList(), scenario.Graph.Dependencies);
+                var engine = new PropagationEngine(graph);
+                var ranked = engine.WeakestNodes(kind: null, level, top: 100);
+                var tops = graph.Nodes.Where(n => graph.Dependencies.All(d => d.To != n.Id)).Select(n => n.Id).ToList();
+
+                Assert.That(ranked.Select(w => w.Node), Is.EquivalentTo(tops), "nodes nothing depends on");
+                Assert.That(ranked.Select(w => w.Unavailability), Is.Ordered.Descending);
+                foreach (var weak in ranked)
+                {
+                    var alone = engine.Resilience(new ResilienceQuery(weak.Node, level, MaxOrder: 1, Limit: 100_000));
+                    Assert.That(weak.Unavailability, Is.EqualTo(alone.Unavailability).Within(1e-12), weak.Node);
+                    Assert.That(weak.SinglePoints, Is.EqualTo(alone.CutSets.Count - 1), weak.Node);
+                    Assert.That(weak.FalseFallbacks, Is.EqualTo(alone.FalseFallbacks.Count), weak.Node);
+                }
+            });
+
     [Test]
     public void Two_payment_providers_on_one_region_are_a_false_fallback_and_a_second_region_makes_it_real()
     {

@@ -85,6 +85,19 @@ public sealed class PropagationEngine
         return OnLargeStack(() => ResilienceAnalysis.Run(this, node, query, cancellationToken));
     }
 
+    /// <summary>
+    /// The nodes ranked by how likely each is to reach the level, most likely first, with their single points of
+    /// failure and false fallbacks; null kind: every node nothing depends on.
+    /// </summary>
+    public IReadOnlyList<WeakNode> WeakestNodes(string? kind, NodeState level, int top, int diagramBudget = 4_000_000, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(top);
+        var nodes = Enumerable.Range(0, Compiled.Count)
+            .Where(n => kind is null ? Compiled.DependentCount(n) == 0 : Graph.Nodes[n].Kind == kind).ToList();
+        var ranked = OnLargeStack(() => ResilienceAnalysis.Rank(this, nodes, level, diagramBudget, cancellationToken));
+        return ranked.OrderByDescending(w => w.Unavailability).ThenByDescending(w => w.SinglePoints).ThenBy(w => w.Node, StringComparer.Ordinal).Take(top).ToList();
+    }
+
     // Decision diagrams recurse once per variable on a path: a cone of many thousand nodes needs more stack than
     // a pool thread has.
     private static T OnLargeStack<T>(Func<T> work)

@@ -172,13 +172,12 @@ internal sealed class Bdd
     }
 
     /// <summary>The probability the function holds, each variable true (failed) with its own probability.</summary>
-    public double Probability(int f, IReadOnlyList<double> probabilities)
-    {
-        var memo = new Dictionary<int, double> { [False] = 0, [True] = 1 };
-        return Probability(f, probabilities, memo);
-    }
+    public double Probability(int f, IReadOnlyList<double> probabilities) => Probability(f, probabilities, NewMemo());
 
-    private double Probability(int f, IReadOnlyList<double> p, Dictionary<int, double> memo)
+    /// <summary>A memo for <see cref="Probability(int, IReadOnlyList{double}, Dictionary{int, double})"/>, to share between functions that share nodes.</summary>
+    public static Dictionary<int, double> NewMemo() => new() { [False] = 0, [True] = 1 };
+
+    public double Probability(int f, IReadOnlyList<double> p, Dictionary<int, double> memo)
     {
         if (memo.TryGetValue(f, out var known))
         {
@@ -197,7 +196,7 @@ internal sealed class Bdd
     /// </summary>
     public Dictionary<int, double> Birnbaum(int f, IReadOnlyList<double> p)
     {
-        var up = new Dictionary<int, double> { [False] = 0, [True] = 1 };
+        var up = NewMemo();
         Probability(f, p, up);
         var order = TopologicalFromRoot(f);
         var reach = new Dictionary<int, double> { [f] = 1 };

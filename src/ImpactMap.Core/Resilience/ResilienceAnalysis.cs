@@ -31,6 +31,11 @@ public sealed record NodeImportance(string Node, double Birnbaum, double Critica
 /// <param name="DefeatedBy">Each node (not a member) whose failure alone leaves fewer than need members working.</param>
 public sealed record FalseFallback(string Node, string Group, int Need, IReadOnlyList<string> Members, IReadOnlyList<string> DefeatedBy);
 
+/// <summary>One node of a ranking by unavailability: how likely it is to reach the level, and why.</summary>
+/// <param name="SinglePoints">Order-1 cut sets other than the node itself.</param>
+/// <param name="FalseFallbacks">Groups of alternatives upstream that one failure of a non-member defeats.</param>
+public sealed record WeakNode(string Node, double Unavailability, int SinglePoints, int FalseFallbacks);
+
 /// <summary>How the unavailability was found.</summary>
 public enum ProbabilityMethod
 {
@@ -67,7 +72,7 @@ internal static class ResilienceAnalysis
     public static ResilienceResult Run(PropagationEngine engine, int node, ResilienceQuery query, CancellationToken cancellationToken)
     {
         var g = engine.Compiled;
-        var cone = Cone(g, node);
+        var cone = Cone(g, [node]);
         var variableOf = new Dictionary<int, int>(cone.Preorder.Count);
         for (var v = 0; v < cone.Preorder.Count; v++)
         {
@@ -127,7 +132,7 @@ internal static class ResilienceAnalysis
         }
 
         return new ResilienceResult(g.IdOf(node), query.Level, cutSets.Take(query.Limit).ToList(), capped || cutSets.Count > query.Limit,
-            unavailability, ProbabilityMethod.Exact, null, importance, FalseFallbacks(g, bdd, reaches, cone.Postorder, variableOf, cone.Preorder));
+            unavailability, ProbabilityMethod.Exact, null, importance, FalseFallbacks(g, bdd, reaches, cone.Postorder, cone.Preorder));
     }
 
     /// <summary>For each cone node, the BDDs of "reaches at-risk", "degraded" and "down", at their least fixpoint.</summary>
@@ -194,12 +199,52 @@ internal static class ResilienceAnalysis
         return reaches;
     }
 
+    /// <summary>
+    /// Every one of the nodes with its unavailability, single points of failure (order-1 cut sets other than
+    /// itself) and false fallbacks upstream: one diagram over the union of their cones, shared between them.
+    /// </summary>
+    public static List<WeakNode> Rank(PropagationEngine engine, IReadOnlyList<int> nodes, NodeState level, int budget, CancellationToken cancellationToken)
+    {
+        var g = engine.Compiled;
+        var cone = Cone(g, nodes);
+        var variableOf = new Dictionary<int, int>(cone.Preorder.Count);
+        for (var v = 0; v < cone.Preorder.Count; v++)
+        {
+            variableOf[cone.Preorder[v]] = v;
+        }
+
+        var p = cone.Preorder.Select(n => 1 - (g.Source.Nodes[n].Availability ?? 1)).ToArray();
+        try
+        {
+            var bdd = new Bdd(budget, cancellationToken);
+            var reaches = Reaches(g, bdd, cone.Postorder, variableOf, cancellationToken);
+            var owners = FalseFallbacks(g, bdd, reaches, cone.Postorder, cone.Preorder).Select(f => g.Source.IndexOf(f.Node)).ToList();
+            var memo = Bdd.NewMemo();
+            return nodes.Select(n =>
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var f = reaches[n][(int)level - 1];
+                var upstream = Cone(g, [n]).Preorder.ToHashSet();
+                return new WeakNode(g.IdOf(n), bdd.Probability(f, p, memo), bdd.Singles(f).Count(v => cone.Preorder[v] != n),
+                    owners.Count(upstream.Contains));
+            }).ToList();
+        }
+        catch (BddBudgetExceededException)
+        {
+            return nodes.Select(n =>
+            {
+                var one = Run(engine, n, new ResilienceQuery(g.IdOf(n), level, MaxOrder: 1, Limit: int.MaxValue) { DiagramBudget = budget }, cancellationToken);
+                return new WeakNode(one.Node, one.Unavailability, one.CutSets.Count(c => c.Nodes[0] != one.Node), one.FalseFallbacks.Count);
+            }).ToList();
+        }
+    }
+
     /// <summary>At least k members are at the level or worse, each capped at its dependency's effect.</summary>
     private static int GroupAtLeast(Bdd bdd, Dictionary<int, int[]> reaches, List<(int To, NodeState Effect)> members, NodeState level, int k) =>
         bdd.AtLeast(k, members.Select(m => m.Effect >= level ? reaches[m.To][(int)level - 1] : Bdd.False).ToList());
 
     private static List<FalseFallback> FalseFallbacks(
-        CompiledGraph g, Bdd bdd, Dictionary<int, int[]> reaches, List<int> postorder, Dictionary<int, int> variableOf, List<int> preorder)
+        CompiledGraph g, Bdd bdd, Dictionary<int, int[]> reaches, List<int> postorder, List<int> preorder)
     {
         var resolved = g.Source.Edges;
         var found = new List<FalseFallback>();
@@ -331,31 +376,39 @@ internal static class ResilienceAnalysis
         return (Math.Max(0, centre - half), Math.Min(1, centre + half));
     }
 
-    /// <summary>The node and everything upstream of it: pre-order (variable order, the node first) and post-order (providers first).</summary>
-    private static (List<int> Preorder, List<int> Postorder) Cone(CompiledGraph g, int node)
+    /// <summary>The nodes and everything upstream of them: pre-order (variable order, roots first) and post-order (providers first).</summary>
+    private static (List<int> Preorder, List<int> Postorder) Cone(CompiledGraph g, IEnumerable<int> roots)
     {
         var preorder = new List<int>();
         var postorder = new List<int>();
-        var seen = new HashSet<int> { node };
+        var seen = new HashSet<int>();
         var stack = new Stack<(int Node, int Next)>();
-        stack.Push((node, g.ProviderStart[node]));
-        preorder.Add(node);
-        while (stack.Count > 0)
+        foreach (var root in roots)
         {
-            var (current, next) = stack.Pop();
-            if (next < g.ProviderStart[current + 1])
+            if (!seen.Add(root))
             {
-                stack.Push((current, next + 1));
-                var provider = g.Provider[next];
-                if (seen.Add(provider))
-                {
-                    preorder.Add(provider);
-                    stack.Push((provider, g.ProviderStart[provider]));
-                }
+                continue;
             }
-            else
+
+            stack.Push((root, g.ProviderStart[root]));
+            preorder.Add(root);
+            while (stack.Count > 0)
             {
-                postorder.Add(current);
+                var (current, next) = stack.Pop();
+                if (next < g.ProviderStart[current + 1])
+                {
+                    stack.Push((current, next + 1));
+                    var provider = g.Provider[next];
+                    if (seen.Add(provider))
+                    {
+                        preorder.Add(provider);
+                        stack.Push((provider, g.ProviderStart[provider]));
+                    }
+                }
+                else
+                {
+                    postorder.Add(current);
+                }
             }
         }
 
