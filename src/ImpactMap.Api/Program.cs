@@ -4,6 +4,7 @@ using ImpactMap.Api.Graphs;
 using ImpactMap.Api.Hosting;
 using ImpactMap.Api.Impact;
 using ImpactMap.Api.Incidents;
+using ImpactMap.Api.Resilience;
 using ImpactMap.Api.WebConsole;
 using ImpactMap.Core.Catalog;
 using ImpactMap.Core.Documents;
@@ -106,6 +107,7 @@ try
     app.MapNodes();
     app.MapDependencies();
     app.MapImpact();
+    app.MapResilience();
     app.MapIncidents();
     app.MapEvents();
     app.MapAccess();

@@ -171,7 +171,7 @@ public static class ImpactEndpoints
     }
 
     /// <summary>Runs a computation with the configured time budget; past it, 503 rather than an unbounded wait.</summary>
-    private static T WithinBudget<T>(ImpactMapOptions options, CancellationToken requestAborted, Func<CancellationToken, T> compute)
+    internal static T WithinBudget<T>(ImpactMapOptions options, CancellationToken requestAborted, Func<CancellationToken, T> compute)
     {
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
         budget.CancelAfter(options.QueryBudget);
