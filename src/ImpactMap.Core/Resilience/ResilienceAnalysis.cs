@@ -68,6 +68,7 @@ public sealed record ResilienceResult(
 internal static class ResilienceAnalysis
 {
     private const int Levels = 3;  // at-risk, degraded, down: NodeState values 1..3
+    private const int SharedDiagramBudget = 200_000;
 
     public static ResilienceResult Run(PropagationEngine engine, int node, ResilienceQuery query, CancellationToken cancellationToken)
     {
@@ -216,7 +217,8 @@ internal static class ResilienceAnalysis
         var p = cone.Preorder.Select(n => 1 - (g.Source.Nodes[n].Availability ?? 1)).ToArray();
         try
         {
-            var bdd = new Bdd(budget, cancellationToken);
+            // Shared only while it stays small: past that, one diagram per node is faster than a huge shared one.
+            var bdd = new Bdd(Math.Min(budget, SharedDiagramBudget), cancellationToken);
             var reaches = Reaches(g, bdd, cone.Postorder, variableOf, cancellationToken);
             var owners = FalseFallbacks(g, bdd, reaches, cone.Postorder, cone.Preorder).Select(f => g.Source.IndexOf(f.Node)).ToList();
             var memo = Bdd.NewMemo();
@@ -231,11 +233,59 @@ internal static class ResilienceAnalysis
         }
         catch (BddBudgetExceededException)
         {
-            return nodes.Select(n =>
+            // Too much for one diagram: each node on its own, one worker per core, each with the stack a diagram needs.
+            var ranked = new WeakNode[nodes.Count];
+            var next = -1;
+            Exception? failure = null;
+            var workers = Enumerable.Range(0, Environment.ProcessorCount).Select(_ => new Thread(() =>
             {
-                var one = Run(engine, n, new ResilienceQuery(g.IdOf(n), level, MaxOrder: 1, Limit: int.MaxValue) { DiagramBudget = budget }, cancellationToken);
-                return new WeakNode(one.Node, one.Unavailability, one.CutSets.Count(c => c.Nodes[0] != one.Node), one.FalseFallbacks.Count);
-            }).ToList();
+                try
+                {
+                    for (var i = Interlocked.Increment(ref next); i < nodes.Count && failure is null; i = Interlocked.Increment(ref next))
+                    {
+                        ranked[i] = RankAlone(engine, nodes[i], level, budget, cancellationToken);
+                    }
+                }
+                catch (Exception e)
+                {
+                    Interlocked.CompareExchange(ref failure, e, null);
+                }
+            }, maxStackSize: 256 * 1024 * 1024)).ToList();
+            workers.ForEach(w => w.Start());
+            workers.ForEach(w => w.Join());
+            if (failure is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+            }
+
+            return [.. ranked];
+        }
+    }
+
+    /// <summary>One node's place in a ranking, on its own diagram: no cut sets listed, no importance.</summary>
+    private static WeakNode RankAlone(PropagationEngine engine, int node, NodeState level, int budget, CancellationToken cancellationToken)
+    {
+        var g = engine.Compiled;
+        var cone = Cone(g, [node]);
+        var variableOf = new Dictionary<int, int>(cone.Preorder.Count);
+        for (var v = 0; v < cone.Preorder.Count; v++)
+        {
+            variableOf[cone.Preorder[v]] = v;
+        }
+
+        var p = cone.Preorder.Select(n => 1 - (g.Source.Nodes[n].Availability ?? 1)).ToArray();
+        try
+        {
+            var bdd = new Bdd(budget, cancellationToken);
+            var reaches = Reaches(g, bdd, cone.Postorder, variableOf, cancellationToken);
+            var f = reaches[node][(int)level - 1];
+            return new WeakNode(g.IdOf(node), bdd.Probability(f, p), bdd.Singles(f).Count(v => v != 0),
+                FalseFallbacks(g, bdd, reaches, cone.Postorder, cone.Preorder).Count);
+        }
+        catch (BddBudgetExceededException)
+        {
+            var one = Sampled(engine, node, new ResilienceQuery(g.IdOf(node), level, MaxOrder: 1, Limit: int.MaxValue), cone, p, cancellationToken);
+            return new WeakNode(one.Node, one.Unavailability, one.CutSets.Count(c => c.Nodes[0] != one.Node), 0);
         }
     }
 
