@@ -70,6 +70,12 @@ public class ResilienceTests
                 var engine = new PropagationEngine(graph);
                 var ranked = engine.WeakestNodes(kind: null, level, top: 100);
                 var tops = graph.Nodes.Where(n => graph.Dependencies.All(d => d.To != n.Id)).Select(n => n.Id).ToList();
+                // The same, each node on its own diagram (as when a shared one would grow too large).
+                var separately = ResilienceAnalysis.Rank(engine, tops.Select(graph.IndexOf).ToList(), level, budget: 4_000_000, CancellationToken.None, sharedBudget: 3);
+                Assert.That(separately.Select(w => (w.Node, w.SinglePoints, w.FalseFallbacks)),
+                    Is.EquivalentTo(ranked.Select(w => (w.Node, w.SinglePoints, w.FalseFallbacks))));
+                Assert.That(separately.OrderBy(w => w.Node).Select(w => w.Unavailability),
+                    Is.EqualTo(ranked.OrderBy(w => w.Node).Select(w => w.Unavailability)).Within(1e-12));
 
                 Assert.That(ranked.Select(w => w.Node), Is.EquivalentTo(tops), "nodes nothing depends on");
                 Assert.That(ranked.Select(w => w.Unavailability), Is.Ordered.Descending);

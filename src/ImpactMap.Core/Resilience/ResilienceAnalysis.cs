@@ -204,7 +204,8 @@ internal static class ResilienceAnalysis
     /// Every one of the nodes with its unavailability, single points of failure (order-1 cut sets other than
     /// itself) and false fallbacks upstream: one diagram over the union of their cones, shared between them.
     /// </summary>
-    public static List<WeakNode> Rank(PropagationEngine engine, IReadOnlyList<int> nodes, NodeState level, int budget, CancellationToken cancellationToken)
+    public static List<WeakNode> Rank(
+        PropagationEngine engine, IReadOnlyList<int> nodes, NodeState level, int budget, CancellationToken cancellationToken, int sharedBudget = SharedDiagramBudget)
     {
         var g = engine.Compiled;
         var cone = Cone(g, nodes);
@@ -218,7 +219,7 @@ internal static class ResilienceAnalysis
         try
         {
             // Shared only while it stays small: past that, one diagram per node is faster than a huge shared one.
-            var bdd = new Bdd(Math.Min(budget, SharedDiagramBudget), cancellationToken);
+            var bdd = new Bdd(Math.Min(budget, sharedBudget), cancellationToken);
             var reaches = Reaches(g, bdd, cone.Postorder, variableOf, cancellationToken);
             var owners = FalseFallbacks(g, bdd, reaches, cone.Postorder, cone.Preorder).Select(f => g.Source.IndexOf(f.Node)).ToList();
             var memo = Bdd.NewMemo();
