@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using ImpactMap.Tests.Shared;
 
 namespace ImpactMap.Api.Tests;
 
@@ -74,5 +75,63 @@ public class ResilienceApiTests(string store) : ApiTestBase(store)
         var rankingProblems = (await ProblemOf(badRanking, HttpStatusCode.BadRequest)).GetProperty("problems").EnumerateArray().Select(p => p.GetProperty("path").GetString());
         Assert.That(rankingProblems, Is.EquivalentTo(new[] { "level", "kind", "top" }));
         Assert.That((await ProblemOf(unknown, HttpStatusCode.NotFound)).GetProperty("detail").GetString(), Does.Contain("nobody"));
+    }
+
+    [Test]
+    public async Task A_third_psp_on_its_own_scheme_makes_the_fallback_real_for_this_question_only()
+    {
+        var before = await JsonOf(await Client.GetAsync("/v1/graphs/payment-chain/nodes/shopco-customers/resilience?level=degraded"));
+        var assumed = await JsonOf(await Client.PostAsync("/v1/graphs/payment-chain/nodes/shopco-customers/resilience", ApiServer.Json("""
+            {"level": "degraded",
+             "assume": {"nodes": [{"id": "psp-third", "name": "Third PSP", "kind": "supplier", "availability": 0.9995},
+                                  {"id": "local-scheme", "kind": "supplier", "availability": 0.9999}],
+                        "add": [{"from": "checkout", "to": "psp-third", "group": "psp"},
+                                {"from": "psp-third", "to": "local-scheme", "effect": "degraded"}]}}
+            """)));
+        var after = await JsonOf(await Client.GetAsync("/v1/graphs/payment-chain/nodes/shopco-customers/resilience?level=degraded"));
+
+        Assert.That(before.GetProperty("falseFallbacks").GetArrayLength(), Is.EqualTo(1));
+        Assert.That(assumed.GetProperty("falseFallbacks").GetArrayLength(), Is.Zero);
+        Assert.That(assumed.GetProperty("assumed").GetBoolean(), Is.True);
+        Assert.That(assumed.GetProperty("unavailability").GetDouble(), Is.LessThan(before.GetProperty("unavailability").GetDouble()));
+        Assert.That(after.ToString(), Is.EqualTo(before.ToString()), "nothing was stored");
+        Assert.That(before.TryGetProperty("assumed", out _), Is.False);
+    }
+
+    [Test]
+    public async Task A_node_kept_up_by_a_workaround_shields_everything_below_it()
+    {
+        var plain = await JsonOf(await Client.PostAsync("/v1/graphs/cloud-region/impact", ApiServer.Json("""{"outages":[{"node":"aws-eu-west-1"}]}""")));
+        var mitigated = await JsonOf(await Client.PostAsync("/v1/graphs/cloud-region/impact", ApiServer.Json(
+            """{"outages":[{"node":"aws-eu-west-1"},{"node":"bank-online","state":"up"}]}""")));
+        var onlyUp = await Client.PostAsync("/v1/graphs/cloud-region/impact", ApiServer.Json("""{"outages":[{"node":"bank-online","state":"up"}]}"""));
+
+        var hit = mitigated.GetProperty("affected").EnumerateArray().Select(a => a.GetProperty("id").GetString()).ToList();
+        Assert.That(plain.GetProperty("affected").EnumerateArray().Select(a => a.GetProperty("id").GetString()), Does.Contain("acme-shoppers").And.Contain("bank-online"));
+        Assert.That(hit, Does.Not.Contain("bank-online").And.Not.Contain("acme-shoppers").And.Not.Contain("retail-customers"));
+        Assert.That(hit, Does.Contain("bank-contact-centre"), "what does not depend on it is hit as before");
+        Assert.That(mitigated.GetProperty("assumed").GetBoolean(), Is.True);
+        Assert.That((await ProblemOf(onlyUp, HttpStatusCode.BadRequest)).GetProperty("detail").GetString(), Does.Contain("at least one must fail"));
+    }
+
+    [Test]
+    public async Task Assumptions_are_checked_like_a_document_edit_each_problem_named_and_nothing_changes()
+    {
+        var version = (await JsonOf(await Client.GetAsync("/v1/graphs"))).EnumerateArray().Single(g => g.GetProperty("name").GetString() == "cloud-region").GetProperty("version").GetInt64();
+        var refused = await Client.PostAsync("/v1/graphs/cloud-region/nodes/acme-shoppers/resilience", ApiServer.Json("""
+            {"assume": {"nodes": [{"id": "crm-cloud", "kind": "supplier"}],
+                        "add": [{"from": "acme-shoppers", "to": "nowhere"}],
+                        "remove": [{"from": "acme-shoppers", "to": "aws-eu-west-1"}],
+                        "availability": {"crm-cloud": 2, "ghost": 0.9}}}
+            """));
+        var exposure = await JsonOf(await Client.PostAsync("/v1/graphs/cloud-region/nodes/acme-shoppers/exposure", ApiServer.Json(
+            """{"assume": {"remove": [{"from": "acme-shoppers", "to": "acme-webshop"}]}}""")));
+
+        var paths = (await ProblemOf(refused, HttpStatusCode.BadRequest)).GetProperty("problems").EnumerateArray().Select(p => p.GetProperty("path").GetString());
+        Assert.That(paths, Is.EquivalentTo(new[] { "assume.nodes[0].id", "assume.add[0].to", "assume.remove[0]", "assume.availability.crm-cloud", "assume.availability.ghost" }));
+        Assert.That(exposure.GetProperty("providers").GetArrayLength(), Is.Zero, "without its only provider it depends on nothing");
+        Assert.That(exposure.GetProperty("assumed").GetBoolean(), Is.True);
+        var now = (await JsonOf(await Client.GetAsync("/v1/graphs"))).EnumerateArray().Single(g => g.GetProperty("name").GetString() == "cloud-region").GetProperty("version").GetInt64();
+        Assert.That(now, Is.EqualTo(version));
     }
 }

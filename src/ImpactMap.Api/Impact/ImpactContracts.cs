@@ -1,3 +1,5 @@
+using ImpactMap.Core.Documents;
+
 namespace ImpactMap.Api.Impact;
 
 /// <summary>A failing node; state defaults to down.</summary>
@@ -6,6 +8,8 @@ public sealed record OutageRequest(string? Node, string? State);
 /// <summary>
 /// The body of POST /v1/graphs/{graph}/impact; only outages is required. paths: full (default) or none;
 /// cursor: the nextCursor of the previous page; states, kinds and nodes (ids, at most 1,000): list only those.
+/// assume: changes to the graph for this question only; an outage in state up is a node kept up whatever its
+/// providers do (a workaround).
 /// </summary>
 public sealed record ImpactRequest(
     IReadOnlyList<OutageRequest>? Outages,
@@ -16,7 +20,8 @@ public sealed record ImpactRequest(
     string? Cursor = null,
     IReadOnlyList<string>? States = null,
     IReadOnlyList<string>? Kinds = null,
-    IReadOnlyList<string>? Nodes = null);
+    IReadOnlyList<string>? Nodes = null,
+    AssumptionsDocument? Assume = null);
 
 /// <summary>
 /// One node the outage reaches, with why (via: the node before it on its chain; path: the whole chain from an
@@ -40,13 +45,17 @@ public sealed record ImpactResponse(
     bool Truncated,
     IReadOnlyList<AffectedNode> Origins,
     int Matching,
-    string? NextCursor);
+    string? NextCursor,
+    bool? Assumed = null);
 
 /// <summary>A provider upstream of a node.</summary>
 public sealed record ExposedProvider(string Id, string Name, string Kind, int Depth, string StateIfAloneFails, bool SinglePointOfFailure);
 
 /// <summary>What a node depends on, directly or not, and its single points of failure.</summary>
-public sealed record ExposureResponse(string Graph, long Version, string Node, IReadOnlyList<ExposedProvider> Providers, int SinglePointsOfFailure);
+public sealed record ExposureResponse(string Graph, long Version, string Node, IReadOnlyList<ExposedProvider> Providers, int SinglePointsOfFailure, bool? Assumed = null);
+
+/// <summary>The body of POST .../nodes/{id}/exposure: the exposure under assumptions, nothing stored.</summary>
+public sealed record ExposureRequest(AssumptionsDocument? Assume);
 
 /// <summary>How much goes down when this node alone goes down.</summary>
 public sealed record CriticalNode(string Id, string Name, string Kind, int Down, int CustomersDown);

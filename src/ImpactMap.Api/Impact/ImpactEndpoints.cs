@@ -29,6 +29,9 @@ public static class ImpactEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest);
         group.MapGet("/nodes/{id}/exposure", GetExposure).WithName("Exposure")
             .WithSummary("Every provider this node depends on, transitively, and which alone take it down");
+        group.MapPost("/nodes/{id}/exposure", PostExposure).WithName("ExposureAssuming").RequireRole(ApiRole.Reader)
+            .WithSummary("The exposure under assumptions (what if), computed on a copy; nothing is stored")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         group.MapGet("/criticality", GetCriticality).WithName("Criticality")
             .WithSummary("Nodes ranked by how many nodes (and customers) go down when each alone fails")
             .ProducesProblem(StatusCodes.Status400BadRequest);
@@ -39,9 +42,10 @@ public static class ImpactEndpoints
     public static async Task<Ok<ImpactResponse>> PostImpact(
         string graph, ImpactRequest body, GraphCatalog catalog, IOptions<ImpactMapOptions> options, CancellationToken cancellationToken)
     {
-        var query = ToQuery(body, options.Value);
+        var (query, mitigated) = ToQuery(body, options.Value);
         var snapshot = await catalog.GetAsync(graph, cancellationToken);
-        return TypedResults.Ok(Answer(snapshot, query, body.Cursor, options.Value, cancellationToken));
+        var asked = AskedGraph.Of(snapshot, body.Assume, mitigated);
+        return TypedResults.Ok(Answer(asked, query, body.Cursor, options.Value, cancellationToken));
     }
 
     public static async Task<Ok<ImpactResponse>> GetNodeImpact(
@@ -51,36 +55,42 @@ public static class ImpactEndpoints
     {
         var snapshot = await catalog.GetAsync(graph, cancellationToken);
         snapshot.NodeOrThrow(id);
-        var query = ToQuery(new ImpactRequest([new OutageRequest(id, null)], maxDepth, limit, duration, paths, cursor,
+        var (query, _) = ToQuery(new ImpactRequest([new OutageRequest(id, null)], maxDepth, limit, duration, paths, cursor,
             states is { Length: > 0 } ? states : null, kinds is { Length: > 0 } ? kinds : null), options.Value);
-        return TypedResults.Ok(Answer(snapshot, query, cursor, options.Value, cancellationToken));
+        return TypedResults.Ok(Answer(AskedGraph.Of(snapshot), query, cursor, options.Value, cancellationToken));
     }
 
     /// <summary>The page the query asks for, its chains within the configured number of ids.</summary>
     private static ImpactResponse Answer(
-        GraphSnapshot snapshot, ImpactQuery query, string? cursor, ImpactMapOptions options, CancellationToken cancellationToken)
+        AskedGraph asked, ImpactQuery query, string? cursor, ImpactMapOptions options, CancellationToken cancellationToken)
     {
         query = query with
         {
-            After = cursor is null ? null : ImpactCursor.Decode(cursor, $"graph '{snapshot.Name}'", snapshot.Version),
+            After = cursor is null ? null : ImpactCursor.Decode(cursor, $"graph '{asked.Name}'", asked.Version),
             MaxPathIds = options.MaxPathIds,
         };
-        var result = WithinBudget(options, cancellationToken, token => snapshot.Engine.Impact(query, token));
-        return ToResponse(snapshot, result);
+        var result = WithinBudget(options, cancellationToken, token => asked.Engine.Impact(query, token));
+        return ToResponse(asked, result);
     }
 
     public static async Task<Ok<ExposureResponse>> GetExposure(
-        string graph, string id, GraphCatalog catalog, IOptions<ImpactMapOptions> options, CancellationToken cancellationToken)
+        string graph, string id, GraphCatalog catalog, IOptions<ImpactMapOptions> options, CancellationToken cancellationToken) =>
+        TypedResults.Ok(Exposure(AskedGraph.Of(await catalog.GetAsync(graph, cancellationToken)), id, options.Value, cancellationToken));
+
+    public static async Task<Ok<ExposureResponse>> PostExposure(
+        string graph, string id, ExposureRequest body, GraphCatalog catalog, IOptions<ImpactMapOptions> options, CancellationToken cancellationToken) =>
+        TypedResults.Ok(Exposure(AskedGraph.Of(await catalog.GetAsync(graph, cancellationToken), body.Assume), id, options.Value, cancellationToken));
+
+    private static ExposureResponse Exposure(AskedGraph asked, string id, ImpactMapOptions options, CancellationToken cancellationToken)
     {
-        var snapshot = await catalog.GetAsync(graph, cancellationToken);
-        snapshot.NodeOrThrow(id);
-        var exposure = WithinBudget(options.Value, cancellationToken, token => snapshot.Engine.Exposure(id, token));
+        asked.NodeOrThrow(id);
+        var exposure = WithinBudget(options, cancellationToken, token => asked.Engine.Exposure(id, token));
         var providers = exposure.Providers.Select(p =>
         {
-            var node = snapshot.Graph.FindNode(p.Id)!;
+            var node = asked.Graph.FindNode(p.Id)!;
             return new ExposedProvider(p.Id, node.Name, node.Kind, p.Depth, p.StateIfAloneFails.ToWire(), p.SinglePointOfFailure);
         }).ToList();
-        return TypedResults.Ok(new ExposureResponse(graph, snapshot.Version, id, providers, providers.Count(p => p.SinglePointOfFailure)));
+        return new ExposureResponse(asked.Name, asked.Version, id, providers, providers.Count(p => p.SinglePointOfFailure), asked.Assumed ? true : null);
     }
 
     public static async Task<Ok<CriticalityResponse>> GetCriticality(
@@ -107,11 +117,20 @@ public static class ImpactEndpoints
         return TypedResults.Ok(new CyclesResponse(graph, snapshot.Version, snapshot.Engine.Cycles()));
     }
 
-    /// <summary>Checks an impact request and turns it into the engine's query; 400 listing every problem.</summary>
-    public static ImpactQuery ToQuery(ImpactRequest body, ImpactMapOptions options)
+    /// <summary>
+    /// Checks an impact request and turns it into the engine's query and the nodes kept up (outages in state up);
+    /// 400 listing every problem.
+    /// </summary>
+    public static (ImpactQuery Query, IReadOnlyList<string> Mitigated) ToQuery(ImpactRequest body, ImpactMapOptions options)
     {
         var problems = new List<string>();
-        var outages = ImpactRequests.ParseOutages(body.Outages, problems);
+        var requested = ImpactRequests.ParseOutages(body.Outages, problems, mitigations: true);
+        var outages = requested.Where(o => o.State != NodeState.Up).ToList();
+        var mitigated = requested.Where(o => o.State == NodeState.Up).Select(o => o.Node).ToList();
+        if (outages.Count == 0 && mitigated.Count > 0)
+        {
+            problems.Add("outages: at least one must fail (down, degraded or at-risk); up only keeps a node up");
+        }
         if (body.MaxDepth is < 0 || body.MaxDepth > options.MaxDepth)
         {
             problems.Add($"maxDepth: must be between 0 and {options.MaxDepth}");
@@ -141,33 +160,34 @@ public static class ImpactEndpoints
 
         return problems.Count > 0
             ? throw ApiProblem.BadRequest(string.Join("; ", problems), problems)
-            : new ImpactQuery(outages, body.MaxDepth, body.Limit ?? 1000, duration)
+            : (new ImpactQuery(outages, body.MaxDepth, body.Limit ?? 1000, duration)
             {
                 IncludePaths = body.Paths != "none",
                 States = states,
                 Kinds = kinds,
                 Nodes = body.Nodes?.ToHashSet(StringComparer.Ordinal),
-            };
+            }, mitigated);
     }
 
-    public static ImpactResponse ToResponse(GraphSnapshot snapshot, ImpactResult result)
+    public static ImpactResponse ToResponse(AskedGraph asked, ImpactResult result)
     {
         AffectedNode Describe(ImpactedNode n)
         {
-            var node = snapshot.Graph.FindNode(n.Id)!;
+            var node = asked.Graph.FindNode(n.Id)!;
             return new AffectedNode(n.Id, node.Name, node.Kind, n.State.ToWire(), n.Depth, n.Via, n.Path, Durations.Format(n.ImpactAt));
         }
 
         return new ImpactResponse(
-            snapshot.Name,
-            snapshot.Version,
+            asked.Name,
+            asked.Version,
             result.Affected.Select(Describe).ToList(),
             new ImpactCounts(result.Counts.Down, result.Counts.Degraded, result.Counts.AtRisk),
             result.Total,
             result.Truncated,
             result.Origins.Select(Describe).ToList(),
             result.Matching,
-            result.Next is { } next ? ImpactCursor.Encode(snapshot.Version, next) : null);
+            result.Next is { } next ? ImpactCursor.Encode(asked.Version, next) : null,
+            asked.Assumed ? true : null);
     }
 
     /// <summary>Runs a computation with the configured time budget; past it, 503 rather than an unbounded wait.</summary>

@@ -6,8 +6,11 @@ namespace ImpactMap.Api.Impact;
 /// <summary>The parts every request about an outage shares, checked one way: outages and durations.</summary>
 public static class ImpactRequests
 {
-    /// <summary>Outages as requested: at least one, each naming a node, states down (default), degraded or at-risk.</summary>
-    public static List<Outage> ParseOutages(IReadOnlyList<OutageRequest>? requested, List<string> problems)
+    /// <summary>
+    /// Outages as requested: at least one, each naming a node, states down (default), degraded or at-risk; with
+    /// mitigations, also up: a node kept up whatever its providers do (a manual workaround).
+    /// </summary>
+    public static List<Outage> ParseOutages(IReadOnlyList<OutageRequest>? requested, List<string> problems, bool mitigations = false)
     {
         ArgumentNullException.ThrowIfNull(problems);
         if (requested is not { Count: > 0 })
@@ -27,9 +30,9 @@ public static class ImpactRequests
             }
 
             var state = NodeState.Down;
-            if (outage.State is not null && (!NodeStates.TryParse(outage.State, out state) || state == NodeState.Up))
+            if (outage.State is not null && (!NodeStates.TryParse(outage.State, out state) || (state == NodeState.Up && !mitigations)))
             {
-                problems.Add($"outages[{i}].state: '{GraphValidator.Shorten(outage.State)}' must be down, degraded or at-risk");
+                problems.Add($"outages[{i}].state: '{GraphValidator.Shorten(outage.State)}' must be down, degraded{(mitigations ? ", at-risk or up (kept up by a workaround)" : " or at-risk")}");
             }
 
             outages.Add(new Outage(outage.Node, state));

@@ -17,6 +17,7 @@ public sealed record FalseFallbackResponse(string Node, string Group, int Need, 
 /// What can take a node to a level, and how likely that is. method: exact (a binary decision diagram) or
 /// monteCarlo (past the diagram budget; then interval95 is the 95% interval, and importance and
 /// falseFallbacks are empty). downtimePerYear: unavailability times a year of 365.25 days, in whole minutes.
+/// assumed: computed under assumptions (what if), on a copy of the graph.
 /// </summary>
 public sealed record ResilienceResponse(
     string Node,
@@ -31,7 +32,11 @@ public sealed record ResilienceResponse(
     IReadOnlyList<double>? Interval95,
     string DowntimePerYear,
     IReadOnlyList<ImportanceResponse> Importance,
-    IReadOnlyList<FalseFallbackResponse> FalseFallbacks);
+    IReadOnlyList<FalseFallbackResponse> FalseFallbacks,
+    bool? Assumed = null);
+
+/// <summary>The body of POST .../nodes/{id}/resilience: the GET's parameters, and assumptions for this question only.</summary>
+public sealed record ResilienceRequest(string? Level, int? MaxOrder, int? Limit, ImpactMap.Core.Documents.AssumptionsDocument? Assume);
 
 /// <summary>One node of the ranking: singlePoints counts its order-1 cut sets other than itself.</summary>
 public sealed record WeakNodeResponse(string Node, string Name, string Kind, double Unavailability, double Availability, int SinglePoints, int FalseFallbacks);

@@ -1,3 +1,4 @@
+using ImpactMap.Api.Access;
 using ImpactMap.Api.Hosting;
 using ImpactMap.Api.Impact;
 using ImpactMap.Core.Catalog;
@@ -24,6 +25,8 @@ public static class ResilienceEndpoints
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapGet("/nodes/{id}/resilience", GetResilience).WithName("Resilience")
             .WithSummary("Minimal cut sets, exact unavailability from suppliers' availabilities, importance and false fallbacks of one node");
+        group.MapPost("/nodes/{id}/resilience", PostResilience).WithName("ResilienceAssuming").RequireRole(ApiRole.Reader)
+            .WithSummary("The resilience analysis under assumptions (what if), computed on a copy; nothing is stored");
         group.MapGet("/resilience", GetWeakestNodes).WithName("WeakestNodes")
             .WithSummary("Nodes of a kind (default: those nothing depends on) by unavailability, with single points and false fallbacks");
         return group;
@@ -32,6 +35,21 @@ public static class ResilienceEndpoints
     public static async Task<Ok<ResilienceResponse>> GetResilience(
         string graph, string id, string? level, int? maxOrder, int? limit,
         GraphCatalog catalog, IOptions<ImpactMapOptions> options, CancellationToken cancellationToken)
+    {
+        var query = ToQuery(id, level, maxOrder, limit);
+        var asked = AskedGraph.Of(await catalog.GetAsync(graph, cancellationToken));
+        return TypedResults.Ok(Answer(asked, query, options.Value, cancellationToken));
+    }
+
+    public static async Task<Ok<ResilienceResponse>> PostResilience(
+        string graph, string id, ResilienceRequest body, GraphCatalog catalog, IOptions<ImpactMapOptions> options, CancellationToken cancellationToken)
+    {
+        var query = ToQuery(id, body.Level, body.MaxOrder, body.Limit);
+        var asked = AskedGraph.Of(await catalog.GetAsync(graph, cancellationToken), body.Assume);
+        return TypedResults.Ok(Answer(asked, query, options.Value, cancellationToken));
+    }
+
+    private static ResilienceQuery ToQuery(string id, string? level, int? maxOrder, int? limit)
     {
         var problems = new List<string>();
         var state = ParseLevel(level, problems);
@@ -46,14 +64,17 @@ public static class ResilienceEndpoints
         }
 
         ThrowIfAny(problems);
-        var snapshot = await catalog.GetAsync(graph, cancellationToken);
-        snapshot.NodeOrThrow(id);
-        var query = new ResilienceQuery(id, state, maxOrder ?? 2, limit ?? 1000);
-        var result = ImpactEndpoints.WithinBudget(options.Value, cancellationToken, token => snapshot.Engine.Resilience(query, token));
-        return TypedResults.Ok(new ResilienceResponse(
+        return new ResilienceQuery(id, state, maxOrder ?? 2, limit ?? 1000);
+    }
+
+    private static ResilienceResponse Answer(AskedGraph asked, ResilienceQuery query, ImpactMapOptions options, CancellationToken cancellationToken)
+    {
+        asked.NodeOrThrow(query.Node);
+        var result = ImpactEndpoints.WithinBudget(options, cancellationToken, token => asked.Engine.Resilience(query, token));
+        return new ResilienceResponse(
             result.Node,
             result.Level.ToWire(),
-            snapshot.Version,
+            asked.Version,
             result.CutSets.Select(c => new CutSetResponse(c.Nodes, c.Probability)).ToList(),
             query.MaxOrder,
             result.CutSetsTruncated,
@@ -63,7 +84,8 @@ public static class ResilienceEndpoints
             result.Interval95 is var (low, high) ? [low, high] : null,
             DowntimePerYear(result.Unavailability),
             result.Importance.Select(i => new ImportanceResponse(i.Node, i.Birnbaum, i.Criticality, i.Diagnosis, i.Raw, i.Rrw)).ToList(),
-            result.FalseFallbacks.Select(f => new FalseFallbackResponse(f.Node, f.Group, f.Need, f.Members, f.DefeatedBy)).ToList()));
+            result.FalseFallbacks.Select(f => new FalseFallbackResponse(f.Node, f.Group, f.Need, f.Members, f.DefeatedBy)).ToList(),
+            asked.Assumed ? true : null);
     }
 
     public static async Task<Ok<WeakNodesResponse>> GetWeakestNodes(

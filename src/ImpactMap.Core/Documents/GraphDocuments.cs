@@ -166,7 +166,7 @@ public static class GraphDocuments
         };
     }
 
-    private static Node ToNode(NodeDocument? n, string path, List<GraphProblem> problems)
+    internal static Node ToNode(NodeDocument? n, string path, List<GraphProblem> problems)
     {
         if (n is null)
         {
@@ -188,7 +188,7 @@ public static class GraphDocuments
         return new Node(n.Id ?? "", n.Name ?? n.Id ?? "", n.Kind ?? "", n.Attributes ?? [], groups) { Availability = n.Availability };
     }
 
-    private static Dependency ToDependency(DependencyDocument? d, string path, List<GraphProblem> problems, Dictionary<string, string>? ids = null)
+    internal static Dependency ToDependency(DependencyDocument? d, string path, List<GraphProblem> problems, Dictionary<string, string>? ids = null)
     {
         if (d is null)
         {
