@@ -60,4 +60,35 @@ public sealed class GraphAndNodePageTests : SampleServiceTestBase
         await Page.WaitForURLAsync(url => url.EndsWith("/graphs/cloud-region/impact?outage=acme-shoppers", StringComparison.Ordinal));
         await Expect(Page.Locator(".count.total .count-value")).ToHaveTextAsync("0");
     }
+
+    [Test]
+    public async Task A_node_page_shows_what_can_take_it_down_and_names_the_false_fallback()
+    {
+        await Page.GotoAsync(Url("/graphs/payment-chain/nodes/shopco-customers"));
+        var section = Page.Locator("section", new() { Has = Page.GetByRole(AriaRole.Heading, new() { Name = "Resilience: what can take it down, and how likely" }) });
+        await Expect(section.Locator(".false-fallback")).ToHaveTextAsync("checkout needs 1 of psp (psp-fallback, psp-primary), but visa alone takes out too many of them.");
+        await Expect(section.Locator("table.cut-sets tbody tr")).ToHaveTextAsync([
+            new System.Text.RegularExpressions.Regex("^shopco-customers"), new System.Text.RegularExpressions.Regex("^checkout"),
+            new System.Text.RegularExpressions.Regex("^psp-fallback \\+ psp-primary")]);
+        var answer = await Server.Client.GetFromJsonAsync<JsonElement>("/v1/graphs/payment-chain/nodes/shopco-customers/resilience");
+        var availability = answer.GetProperty("availability").GetDouble();
+        // Shown with the nines that matter: 0.99999975 as 99.999975%.
+        await Expect(section.Locator(".count").First).ToContainTextAsync(
+            (Math.Round(availability * 100, 6)).ToString("0.######", System.Globalization.CultureInfo.InvariantCulture) + "%Availability");
+
+        // Degraded instead of down: Visa alone is now enough, as the API says.
+        await Page.GetByLabel("Level").SelectOptionAsync("degraded");
+        await Expect(section.Locator("table.cut-sets tbody tr", new() { HasText = "visa" })).ToHaveCountAsync(1);
+        await Expect(section.Locator("h3").First).ToHaveTextAsync("What takes it degraded (minimal cut sets up to 2 nodes)");
+    }
+
+    [Test]
+    public async Task The_graph_page_ranks_the_weakest_customers_as_the_api_does()
+    {
+        var ranked = await Server.Client.GetFromJsonAsync<JsonElement>("/v1/graphs/payment-chain/resilience?kind=customer&top=10");
+        await Page.GotoAsync(Url("/graphs/payment-chain"));
+        var rows = Page.Locator("table.weakest tbody th");
+        await Expect(rows).ToHaveTextAsync(ranked.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("name").GetString()!).ToArray());
+        await Expect(Page.Locator("table.weakest tbody tr").First.Locator("td").Last).ToHaveTextAsync("⚠ 1");
+    }
 }

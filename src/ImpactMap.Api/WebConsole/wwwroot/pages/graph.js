@@ -1,5 +1,6 @@
 import { h, wide, clear, number, enc } from '../dom.js';
 import { api } from '../api.js';
+import { weakestTable } from '../views/resilience.js';
 
 const KINDS = ['supplier', 'service', 'customer'];
 
@@ -12,6 +13,7 @@ export async function graphPage({ main, graph, query, signal, navigate }) {
     KINDS.map(k => h('option', { value: k, selected: query.get('kind') === k }, k)));
   const results = h('div', { 'aria-live': 'polite' });
   const critical = h('div', {});
+  const weakest = h('div', {});
   const cycles = h('div', {});
   clear(main, h('h1', { tabindex: '-1' }, graph), h('p', { class: 'loading' }, 'Loading the graph…'));
 
@@ -42,6 +44,7 @@ export async function graphPage({ main, graph, query, signal, navigate }) {
   // Everything first, then one drawing: the page never moves under the reader while parts arrive.
   await Promise.all([
     showNodes(),
+    api(`/graphs/${enc(graph)}/resilience?kind=customer&top=10`, { signal }).then(ranked => clear(weakest, weakestTable(graph, ranked))),
     api(`/graphs/${enc(graph)}/criticality?top=20`, { signal }).then(answer => clear(critical, answer.nodes.length === 0 ? h('p', {}, 'The graph has no nodes.') : wide(h('table', { class: 'grid' },
       h('caption', { class: 'sr-only' }, 'The 20 nodes whose failure alone takes down the most'),
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Node'), h('th', { scope: 'col' }, 'Kind'), h('th', { scope: 'col', class: 'num' }, 'Down if it fails'),
@@ -75,5 +78,7 @@ export async function graphPage({ main, graph, query, signal, navigate }) {
     h('section', { 'aria-labelledby': 'critical-title' },
       h('h2', { id: 'critical-title' }, 'Most critical: what takes down the most if it alone fails'),
       critical),
+    h('section', { 'aria-labelledby': 'weakest-title' },
+      h('h2', { id: 'weakest-title' }, 'Weakest customers: the least available, from the suppliers\' SLAs'), weakest),
     h('section', { 'aria-labelledby': 'cycles-title' }, h('h2', { id: 'cycles-title' }, 'Dependency cycles'), cycles));
 }

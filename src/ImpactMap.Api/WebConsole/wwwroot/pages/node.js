@@ -1,5 +1,6 @@
 import { h, wide, clear, number, enc, stateBadge, afterWords } from '../dom.js';
 import { api } from '../api.js';
+import { resilienceSection } from '../views/resilience.js';
 
 const LIST_LIMIT = 200;
 
@@ -19,11 +20,12 @@ export async function nodePage({ main, graph, id, signal }) {
   const base = `/graphs/${enc(graph)}`;
   document.title = `${id} · ${graph} · ImpactMap`;
   clear(main, h('h1', { tabindex: '-1' }, id), h('p', { class: 'loading' }, 'Loading the node…'));
-  const [node, from, to, exposed] = await Promise.all([
+  const [node, from, to, exposed, resilience] = await Promise.all([
     api(`${base}/nodes/${enc(id)}`, { signal }),
     api(`${base}/dependencies?from=${enc(id)}&limit=${LIST_LIMIT}`, { signal }),
     api(`${base}/dependencies?to=${enc(id)}&limit=${LIST_LIMIT}`, { signal }),
     api(`${base}/nodes/${enc(id)}/exposure`, { signal }),
+    api(`${base}/nodes/${enc(id)}/resilience`, { signal }),
   ]);
   document.title = `${node.name} · ${graph} · ImpactMap`;
   const link = nodeId => h('a', { href: `${base}/nodes/${enc(nodeId)}` }, nodeId);
@@ -39,7 +41,8 @@ export async function nodePage({ main, graph, id, signal }) {
       h('section', { 'aria-labelledby': 'providers-title' }, h('h2', { id: 'providers-title' }, 'Depends on'), providers),
       h('section', { 'aria-labelledby': 'dependents-title' }, h('h2', { id: 'dependents-title' }, 'Needed by'), dependents)),
     h('section', { 'aria-labelledby': 'exposure-title' },
-      h('h2', { id: 'exposure-title' }, 'Exposure: every upstream provider and what its failure alone does here'), exposure));
+      h('h2', { id: 'exposure-title' }, 'Exposure: every upstream provider and what its failure alone does here'), exposure),
+    resilienceSection(graph, id, resilience));
 
   clear(facts, h('dl', { class: 'facts' },
     h('dt', {}, 'Id'), h('dd', {}, h('code', {}, node.id)),
