@@ -16,22 +16,42 @@ internal sealed class Bdd
     public const int False = 0, True = 1;
     private const int TerminalVariable = int.MaxValue;
 
+    private const int MaxCacheBits = 20;
+
     private readonly int _budget;
     private readonly CancellationToken _cancellationToken;
-    private readonly List<int> _variable = [TerminalVariable, TerminalVariable];
-    private readonly List<int> _low = [0, 1];
-    private readonly List<int> _high = [0, 1];
-    private readonly Dictionary<(int Variable, int Low, int High), int> _unique = [];
-    private readonly Dictionary<(int A, int B), int> _and = [];
-    private readonly Dictionary<(int A, int B), int> _or = [];
+
+    // Nodes as three parallel arrays; 0 and 1 are the terminals.
+    private int[] _variable = new int[1024];
+    private int[] _low = new int[1024];
+    private int[] _high = new int[1024];
+    private int _count = 2;
+
+    // The unique table: open addressing over node indices (0 = empty slot), kept at most half full.
+    private int[] _unique = new int[2048];
+
+    // The computed table for AND and OR: direct-mapped and lossy, as in BDD packages (a miss only costs a
+    // recomputation); it grows with the diagram, so a small diagram does not pay for a large table.
+    private int _cacheBits = 10;
+    private long[] _cacheKey = NewCacheKeys(10);
+    private int[] _cacheValue = new int[1 << 10];
 
     public Bdd(int budget, CancellationToken cancellationToken)
     {
         _budget = budget;
         _cancellationToken = cancellationToken;
+        _variable[0] = _variable[1] = TerminalVariable;
+        _low[1] = _high[1] = 1;
     }
 
-    public int Count => _variable.Count;
+    private static long[] NewCacheKeys(int bits)
+    {
+        var keys = new long[1 << bits];
+        Array.Fill(keys, -1);
+        return keys;
+    }
+
+    public int Count => _count;
 
     public int VariableOf(int node) => _variable[node];
 
@@ -41,6 +61,9 @@ internal sealed class Bdd
 
     public int Variable(int variable) => Make(variable, False, True);
 
+    private static int Hash(int variable, int low, int high) =>
+        (int)((uint)(variable * 12582917 ^ low * 4256249 ^ high * 741457) & 0x7fffffff);
+
     private int Make(int variable, int low, int high)
     {
         if (low == high)
@@ -48,27 +71,67 @@ internal sealed class Bdd
             return low;
         }
 
-        if (_unique.TryGetValue((variable, low, high), out var found))
+        var mask = _unique.Length - 1;
+        var slot = Hash(variable, low, high) & mask;
+        for (var found = _unique[slot]; found != 0; found = _unique[slot = (slot + 1) & mask])
         {
-            return found;
+            if (_variable[found] == variable && _low[found] == low && _high[found] == high)
+            {
+                return found;
+            }
         }
 
-        if (_variable.Count >= _budget)
+        if (_count >= _budget)
         {
             throw new BddBudgetExceededException(_budget);
         }
 
-        if ((_variable.Count & 4095) == 0)
+        if ((_count & 4095) == 0)
         {
             _cancellationToken.ThrowIfCancellationRequested();
         }
 
-        var node = _variable.Count;
-        _variable.Add(variable);
-        _low.Add(low);
-        _high.Add(high);
-        _unique[(variable, low, high)] = node;
+        if (_count == _variable.Length)
+        {
+            Array.Resize(ref _variable, _count * 2);
+            Array.Resize(ref _low, _count * 2);
+            Array.Resize(ref _high, _count * 2);
+        }
+
+        if (_count > 1 << _cacheBits && _cacheBits < MaxCacheBits)
+        {
+            _cacheBits++;
+            _cacheKey = NewCacheKeys(_cacheBits);
+            _cacheValue = new int[1 << _cacheBits];
+        }
+
+        var node = _count++;
+        _variable[node] = variable;
+        _low[node] = low;
+        _high[node] = high;
+        _unique[slot] = node;
+        if (_count * 2 > _unique.Length)
+        {
+            Rehash();
+        }
+
         return node;
+    }
+
+    private void Rehash()
+    {
+        _unique = new int[_unique.Length * 2];
+        var mask = _unique.Length - 1;
+        for (var node = 2; node < _count; node++)
+        {
+            var slot = Hash(_variable[node], _low[node], _high[node]) & mask;
+            while (_unique[slot] != 0)
+            {
+                slot = (slot + 1) & mask;
+            }
+
+            _unique[slot] = node;
+        }
     }
 
     public int And(int a, int b)
@@ -88,16 +151,7 @@ internal sealed class Bdd
             return a;
         }
 
-        var key = a < b ? (a, b) : (b, a);
-        if (_and.TryGetValue(key, out var cached))
-        {
-            return cached;
-        }
-
-        var (v, a0, a1, b0, b1) = Split(a, b);
-        var result = Make(v, And(a0, b0), And(a1, b1));
-        _and[key] = result;
-        return result;
+        return Apply(a, b, 0);
     }
 
     public int Or(int a, int b)
@@ -117,15 +171,27 @@ internal sealed class Bdd
             return a;
         }
 
-        var key = a < b ? (a, b) : (b, a);
-        if (_or.TryGetValue(key, out var cached))
+        return Apply(a, b, 1);
+    }
+
+    private int Apply(int a, int b, int op)
+    {
+        if (a > b)
         {
-            return cached;
+            (a, b) = (b, a);
+        }
+
+        var key = ((long)a << 32 | (uint)b) * 2 + op;
+        var slot = (int)((ulong)(key * unchecked((long)0x9E3779B97F4A7C15)) >> (64 - _cacheBits));
+        if (_cacheKey[slot] == key)
+        {
+            return _cacheValue[slot];
         }
 
         var (v, a0, a1, b0, b1) = Split(a, b);
-        var result = Make(v, Or(a0, b0), Or(a1, b1));
-        _or[key] = result;
+        var result = op == 0 ? Make(v, And(a0, b0), And(a1, b1)) : Make(v, Or(a0, b0), Or(a1, b1));
+        _cacheKey[slot] = key;
+        _cacheValue[slot] = result;
         return result;
     }
 
