@@ -8,7 +8,7 @@ using QuikGraph.Algorithms.Search;
 // Figures for bench/README.md. Usage: dotnet run -c Release --project bench/ImpactMap.Bench [nodes] [criticality-nodes]
 //   or: ... -- load URL RATE SECONDS WRITE-SHARE [API-KEY]  (fixed-rate load against a running service; see bench/load.sh)
 //   or: ... -- memory URL SERVICE-PID [NODES]  (the service's memory after a day's work on a large graph; see bench/memory.sh)
-//   or: ... -- resilience NODES  (cut sets, unavailability and the customer ranking on the tiered graph)
+//   or: ... -- resilience NODES  (cut sets and unavailability by cone size, and a ranking of 10,000 customers, on the tiered graph)
 //   or: ... -- console URL GRAPHS-FOLDER  (the web console's speed in Chromium; see bench/console.sh)
 if (args is ["load", var loadUrl, var loadRate, var loadSeconds, var writeShare, ..])
 {
@@ -25,7 +25,7 @@ if (args is ["memory", var memoryUrl, var memoryPid, ..])
 
 if (args is ["resilience", var resilienceNodes, ..])
 {
-    return ResilienceRun.Run(int.Parse(resilienceNodes, System.Globalization.CultureInfo.InvariantCulture), 0);
+    return ResilienceRun.Run(int.Parse(resilienceNodes, System.Globalization.CultureInfo.InvariantCulture), 10_000);
 }
 
 if (args is ["console", var consoleUrl, var graphsFolder, ..])

@@ -6,6 +6,14 @@ using ImpactMap.Core.Resilience;
 
 namespace ImpactMap.Core.Tests;
 
+/// <summary>What a resilience property asks: of this graph, this node, at this level.</summary>
+internal sealed record ResilienceQuestion(DependencyGraph Graph, string Node, NodeState Level)
+{
+    public override string ToString() =>
+        $"{Node} {Level}; nodes {string.Join(",", Graph.Nodes.Select(n => $"{n.Id}{(n.Groups.Count > 0 ? "{" + string.Join(",", n.Groups.Select(g => $"{g.Key}:{g.Value}")) + "}" : "")}@{n.Availability}"))}; " +
+        $"deps {string.Join(" ", Graph.Dependencies.Select(d => $"{d.From}->{d.To}[{d.Group},{d.Effect}]"))}";
+}
+
 /// <summary>
 /// The resilience analysis against brute force: every failure set of a small graph's cone propagated by the
 /// engine itself (cycles included, which fault trees cannot express).
@@ -14,18 +22,21 @@ public class ResilienceTests
 {
     private static readonly double?[] Availabilities = [null, 0.5, 0.9, 0.99, 0.999, 1];
 
+    /// <summary>A random graph (cycles, groups, every effect) with availabilities drawn from the list, a node of it and a level.</summary>
+    internal static Gen<ResilienceQuestion> Questions(double?[] availabilities) =>
+        from scenario in RandomGraphs.Scenarios(withTime: false)
+        from drawn in Gen.ArrayOf(Gen.Elements(availabilities), 14)
+        from level in Gen.Elements(NodeState.Down, NodeState.Degraded, NodeState.AtRisk)
+        select new ResilienceQuestion(
+            DependencyGraph.Create(scenario.Graph.Nodes.Select((n, i) => n with { Availability = drawn[i] }).ToList(), scenario.Graph.Dependencies),
+            scenario.Outages[0].Node, level);
+
     [FsCheck.NUnit.Property(MaxTest = 200)]
     public Property Cut_sets_unavailability_importance_and_false_fallbacks_match_brute_force() =>
-        Prop.ForAll(
-            Arb.From(RandomGraphs.Scenarios(withTime: false)),
-            Arb.From(Gen.ArrayOf(Gen.Elements(Availabilities), 14)),
-            Arb.From(Gen.Elements(NodeState.Down, NodeState.Degraded, NodeState.AtRisk)),
-            (scenario, availabilities, level) =>
+        Prop.ForAll(Arb.From(Questions(Availabilities)), question =>
             {
-                var graph = DependencyGraph.Create(
-                    scenario.Graph.Nodes.Select((n, i) => n with { Availability = availabilities[i] }).ToList(), scenario.Graph.Dependencies);
+                var (graph, node, level) = question;
                 var engine = new PropagationEngine(graph);
-                var node = scenario.Outages[0].Node;
                 var result = engine.Resilience(new ResilienceQuery(node, level, MaxOrder: 4, Limit: 100_000));
                 var brute = new BruteForce(engine, node, level);
 
@@ -54,19 +65,14 @@ public class ResilienceTests
                 }
 
                 Assert.That(result.FalseFallbacks.Select(f => $"{f.Node}/{f.Group}: {string.Join(",", f.DefeatedBy)}"),
-                    Is.EquivalentTo(brute.FalseFallbacks()), scenario.ToString());
+                    Is.EquivalentTo(brute.FalseFallbacks()), question.ToString());
             });
 
     [FsCheck.NUnit.Property(MaxTest = 100)]
     public Property The_ranking_shares_one_diagram_and_agrees_with_each_node_asked_alone() =>
-        Prop.ForAll(
-            Arb.From(RandomGraphs.Scenarios(withTime: false)),
-            Arb.From(Gen.ArrayOf(Gen.Elements(Availabilities), 14)),
-            Arb.From(Gen.Elements(NodeState.Down, NodeState.Degraded, NodeState.AtRisk)),
-            (scenario, availabilities, level) =>
+        Prop.ForAll(Arb.From(Questions(Availabilities)), question =>
             {
-                var graph = DependencyGraph.Create(
-                    scenario.Graph.Nodes.Select((n, i) => n with { Availability = availabilities[i] }).ToList(), scenario.Graph.Dependencies);
+                var (graph, node, level) = question;
                 var engine = new PropagationEngine(graph);
                 var ranked = engine.WeakestNodes(kind: null, level, top: 100);
                 var tops = graph.Nodes.Where(n => graph.Dependencies.All(d => d.To != n.Id)).Select(n => n.Id).ToList();

@@ -23,14 +23,10 @@ public class ScramCrossCheckTests
 
     [FsCheck.NUnit.Property(MaxTest = 100)]
     public Property Cut_sets_unavailability_and_importance_match_scram() =>
-        Prop.ForAll(
-            Arb.From(RandomGraphs.Scenarios(withTime: false)),
-            Arb.From(Gen.ArrayOf(Gen.Elements(Availabilities), 14)),
-            Arb.From(Gen.Elements(NodeState.Down, NodeState.Degraded, NodeState.AtRisk)),
-            (scenario, availabilities, level) =>
+        Prop.ForAll(Arb.From(ResilienceTests.Questions(Availabilities)), question =>
             {
-                var graph = Acyclic(scenario.Graph, availabilities);
-                var node = scenario.Outages[0].Node;
+                var graph = Acyclic(question.Graph);
+                var (node, level) = (question.Node, question.Level);
                 var ours = new PropagationEngine(graph).Resilience(new ResilienceQuery(node, level, MaxOrder: 4, Limit: 100_000));
                 var theirs = Scram.Analyse(FaultTree.Write(graph, node, level));
 
@@ -51,15 +47,15 @@ public class ScramCrossCheckTests
             });
 
     /// <summary>The graph without dependencies from a node to a later one (so without cycles), groups shrunk to fit.</summary>
-    private static DependencyGraph Acyclic(DependencyGraph graph, double?[] availabilities)
+    private static DependencyGraph Acyclic(DependencyGraph graph)
     {
         var index = graph.Nodes.Select((n, i) => (n.Id, i)).ToDictionary(p => p.Id, p => p.i);
         var kept = graph.Dependencies.Where(d => index[d.From] > index[d.To]).ToList();
-        var nodes = graph.Nodes.Select((n, i) =>
+        var nodes = graph.Nodes.Select(n =>
         {
             var groups = n.Groups.Select(g => (g.Key, Need: Math.Min(g.Value, kept.Count(d => d.From == n.Id && d.Group == g.Key))))
                 .Where(g => g.Need > 0).ToDictionary(g => g.Key, g => g.Need);
-            return new Node(n.Id, n.Name, n.Kind, n.Attributes, groups) { Availability = availabilities[i] };
+            return n with { Groups = groups };
         }).ToList();
         return DependencyGraph.Create(nodes, kept);
     }

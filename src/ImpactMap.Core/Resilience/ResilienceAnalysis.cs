@@ -73,14 +73,7 @@ internal static class ResilienceAnalysis
     public static ResilienceResult Run(PropagationEngine engine, int node, ResilienceQuery query, CancellationToken cancellationToken)
     {
         var g = engine.Compiled;
-        var cone = Cone(g, [node]);
-        var variableOf = new Dictionary<int, int>(cone.Preorder.Count);
-        for (var v = 0; v < cone.Preorder.Count; v++)
-        {
-            variableOf[cone.Preorder[v]] = v;
-        }
-
-        var probabilities = cone.Preorder.Select(n => 1 - (g.Source.Nodes[n].Availability ?? 1)).ToArray();
+        var (cone, variableOf, probabilities) = Variables(g, [node]);
         try
         {
             return Exact(g, node, query, cone, variableOf, probabilities, cancellationToken);
@@ -150,26 +143,12 @@ internal static class ResilienceAnalysis
                 cancellationToken.ThrowIfCancellationRequested();
                 var own = bdd.Variable(variableOf[n]);
                 var next = new[] { own, own, own };
-                var groups = new Dictionary<int, List<(int To, NodeState Effect)>>();
-                for (var i = g.ProviderStart[n]; i < g.ProviderStart[n + 1]; i++)
+                var (ungrouped, groups) = ProvidersOf(g, n);
+                foreach (var (to, effect) in ungrouped)
                 {
-                    var e = g.ProviderDependency[i];
-                    var effect = g.Source.Dependencies[e].Effect;
-                    var group = resolved.Group[e];
-                    if (group >= 0)
-                    {
-                        if (!groups.TryGetValue(group, out var members))
-                        {
-                            groups[group] = members = [];
-                        }
-
-                        members.Add((g.Provider[i], effect));
-                        continue;
-                    }
-
                     for (var level = 1; level <= (int)effect; level++)
                     {
-                        next[level - 1] = bdd.Or(next[level - 1], reaches[g.Provider[i]][level - 1]);
+                        next[level - 1] = bdd.Or(next[level - 1], reaches[to][level - 1]);
                     }
                 }
 
@@ -208,14 +187,7 @@ internal static class ResilienceAnalysis
         PropagationEngine engine, IReadOnlyList<int> nodes, NodeState level, int budget, CancellationToken cancellationToken, int sharedBudget = SharedDiagramBudget)
     {
         var g = engine.Compiled;
-        var cone = Cone(g, nodes);
-        var variableOf = new Dictionary<int, int>(cone.Preorder.Count);
-        for (var v = 0; v < cone.Preorder.Count; v++)
-        {
-            variableOf[cone.Preorder[v]] = v;
-        }
-
-        var p = cone.Preorder.Select(n => 1 - (g.Source.Nodes[n].Availability ?? 1)).ToArray();
+        var (cone, variableOf, p) = Variables(g, nodes);
         try
         {
             // Shared only while it stays small: past that, one diagram per node is faster than a huge shared one.
@@ -267,14 +239,7 @@ internal static class ResilienceAnalysis
     private static WeakNode RankAlone(PropagationEngine engine, int node, NodeState level, int budget, CancellationToken cancellationToken)
     {
         var g = engine.Compiled;
-        var cone = Cone(g, [node]);
-        var variableOf = new Dictionary<int, int>(cone.Preorder.Count);
-        for (var v = 0; v < cone.Preorder.Count; v++)
-        {
-            variableOf[cone.Preorder[v]] = v;
-        }
-
-        var p = cone.Preorder.Select(n => 1 - (g.Source.Nodes[n].Availability ?? 1)).ToArray();
+        var (cone, variableOf, p) = Variables(g, [node]);
         try
         {
             var bdd = new Bdd(budget, cancellationToken);
@@ -290,8 +255,35 @@ internal static class ResilienceAnalysis
         }
     }
 
+    /// <summary>A node's providers as the semantics read them: ungrouped, and by group (with each dependency's index).</summary>
+    private static (List<(int To, NodeState Effect)> Ungrouped, Dictionary<int, List<(int To, NodeState Effect, int Dependency)>> Groups) ProvidersOf(CompiledGraph g, int node)
+    {
+        var ungrouped = new List<(int, NodeState)>();
+        var groups = new Dictionary<int, List<(int, NodeState, int)>>();
+        for (var i = g.ProviderStart[node]; i < g.ProviderStart[node + 1]; i++)
+        {
+            var e = g.ProviderDependency[i];
+            var effect = g.Source.Dependencies[e].Effect;
+            var group = g.Source.Edges.Group[e];
+            if (group < 0)
+            {
+                ungrouped.Add((g.Provider[i], effect));
+            }
+            else if (groups.TryGetValue(group, out var members))
+            {
+                members.Add((g.Provider[i], effect, e));
+            }
+            else
+            {
+                groups[group] = [(g.Provider[i], effect, e)];
+            }
+        }
+
+        return (ungrouped, groups);
+    }
+
     /// <summary>At least k members are at the level or worse, each capped at its dependency's effect.</summary>
-    private static int GroupAtLeast(Bdd bdd, Dictionary<int, int[]> reaches, List<(int To, NodeState Effect)> members, NodeState level, int k) =>
+    private static int GroupAtLeast(Bdd bdd, Dictionary<int, int[]> reaches, List<(int To, NodeState Effect, int Dependency)> members, NodeState level, int k) =>
         bdd.AtLeast(k, members.Select(m => m.Effect >= level ? reaches[m.To][(int)level - 1] : Bdd.False).ToList());
 
     private static List<FalseFallback> FalseFallbacks(
@@ -301,23 +293,7 @@ internal static class ResilienceAnalysis
         var found = new List<FalseFallback>();
         foreach (var n in postorder)
         {
-            var groups = new Dictionary<int, List<(int To, NodeState Effect, string Name)>>();
-            for (var i = g.ProviderStart[n]; i < g.ProviderStart[n + 1]; i++)
-            {
-                var e = g.ProviderDependency[i];
-                var group = resolved.Group[e];
-                if (group >= 0)
-                {
-                    if (!groups.TryGetValue(group, out var members))
-                    {
-                        groups[group] = members = [];
-                    }
-
-                    members.Add((g.Provider[i], g.Source.Dependencies[e].Effect, g.Source.Dependencies[e].Group!));
-                }
-            }
-
-            foreach (var (group, members) in groups)
+            foreach (var (group, members) in ProvidersOf(g, n).Groups)
             {
                 var need = resolved.GroupNeed[group];
                 // A member works while its state, capped at its effect, is below degraded.
@@ -327,7 +303,7 @@ internal static class ResilienceAnalysis
                 var by = bdd.Singles(defeated).Select(v => preorder[v]).Where(v => !memberSet.Contains(v)).Select(g.IdOf).Order(StringComparer.Ordinal).ToList();
                 if (by.Count > 0)
                 {
-                    found.Add(new FalseFallback(g.IdOf(n), members[0].Name, need,
+                    found.Add(new FalseFallback(g.IdOf(n), g.Source.Dependencies[members[0].Dependency].Group!, need,
                         members.Select(m => g.IdOf(m.To)).Order(StringComparer.Ordinal).ToList(), by));
                 }
             }
@@ -425,6 +401,19 @@ internal static class ResilienceAnalysis
         var centre = (phat + z * z / (2 * samples)) / denominator;
         var half = z * Math.Sqrt(phat * (1 - phat) / samples + z * z / (4.0 * samples * samples)) / denominator;
         return (Math.Max(0, centre - half), Math.Min(1, centre + half));
+    }
+
+    /// <summary>The cone of the roots, each of its nodes' variable (its place in pre-order) and unavailability (0 without an availability).</summary>
+    private static ((List<int> Preorder, List<int> Postorder) Cone, Dictionary<int, int> VariableOf, double[] P) Variables(CompiledGraph g, IEnumerable<int> roots)
+    {
+        var cone = Cone(g, roots);
+        var variableOf = new Dictionary<int, int>(cone.Preorder.Count);
+        for (var v = 0; v < cone.Preorder.Count; v++)
+        {
+            variableOf[cone.Preorder[v]] = v;
+        }
+
+        return (cone, variableOf, cone.Preorder.Select(n => 1 - (g.Source.Nodes[n].Availability ?? 1)).ToArray());
     }
 
     /// <summary>The nodes and everything upstream of them: pre-order (variable order, roots first) and post-order (providers first).</summary>
