@@ -11,6 +11,8 @@ namespace ImpactMap.Bench;
 /// </summary>
 internal static class ResilienceRun
 {
+    private const int ProbePairs = 40;
+
     public static int Run(int nodes, int rankCustomers)
     {
         var plain = TieredGraphs.Generate(nodes, withTolerances: false);
@@ -18,6 +20,13 @@ internal static class ResilienceRun
         var graph = DependencyGraph.Create(
             plain.Nodes.Select(n => n with { Availability = n.Kind == Node.Customer ? null : 1 - random.Next(1, 50) * 1e-4 }).ToList(),
             plain.Dependencies);
+        // A probe whose cone is wide: it needs one of each pair of the first customers (groups of two), so its
+        // cone is the union of theirs and its function has pairs of alternatives all the way up.
+        var customers = graph.Nodes.Where(n => n.Kind == Node.Customer).Take(2 * ProbePairs).Select(n => n.Id).ToList();
+        var probe = new Node("probe", "probe", Node.Service, new Dictionary<string, string>(),
+            Enumerable.Range(0, customers.Count / 2).ToDictionary(i => $"pair{i}", _ => 1));
+        graph = DependencyGraph.Create([.. graph.Nodes, probe],
+            [.. graph.Dependencies, .. customers.Select((c, i) => Dependency.Create("probe", c, $"pair{i / 2}"))]);
         var engine = new PropagationEngine(graph);
         Console.WriteLine($"{graph.Nodes.Count:N0} nodes, {graph.Dependencies.Count:N0} dependencies");
         Console.WriteLine("| node | cone | groups in cone | method | cut sets (order <= 2) | time |");
@@ -25,13 +34,14 @@ internal static class ResilienceRun
         var byCone = graph.Nodes.Select(n => n.Id).Where((_, i) => i % 997 == 0).Select(id => (id, cone: engine.Exposure(id).Providers.Count + 1))
             .GroupBy(p => p.cone switch { < 100 => 0, < 1_000 => 1, < 5_000 => 2, < 20_000 => 3, _ => 4 })
             .Select(g => g.First()).OrderBy(p => p.cone).ToList();
-        foreach (var (id, cone) in byCone)
+        foreach (var (id, cone) in byCone.Append(("probe", engine.Exposure("probe").Providers.Count + 1)))
         {
             var watch = Stopwatch.StartNew();
             var result = engine.Resilience(new ResilienceQuery(id, NodeState.Down, MaxOrder: 2, Limit: 1000));
+            var elapsed = watch.Elapsed;
             var upstream = engine.Exposure(id).Providers.Select(p => p.Id).Append(id).ToHashSet();
             var groups = graph.Dependencies.Where(d => d.Group is not null && upstream.Contains(d.From)).Select(d => (d.From, d.Group)).Distinct().Count();
-            Console.WriteLine($"| {id} | {cone:N0} | {groups:N0} | {result.Method} | {result.CutSets.Count}{(result.CutSetsTruncated ? "+" : "")} | {watch.Elapsed.TotalMilliseconds:N0} ms |");
+            Console.WriteLine($"| {id} | {cone:N0} | {groups:N0} | {result.Method} | {result.CutSets.Count}{(result.CutSetsTruncated ? "+" : "")} | {elapsed.TotalMilliseconds:N0} ms |");
         }
 
         // The ranking of rankCustomers customers: the first of the customer tier keep their kind, the rest become "consumer".

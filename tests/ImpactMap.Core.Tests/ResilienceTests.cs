@@ -69,6 +69,27 @@ public class ResilienceTests
             });
 
     [FsCheck.NUnit.Property(MaxTest = 100)]
+    public Property Past_the_diagram_budget_cut_sets_and_false_fallbacks_stay_exact_and_the_estimate_is_close() =>
+        Prop.ForAll(Arb.From(Questions(Availabilities)), question =>
+            {
+                var (graph, node, level) = question;
+                var engine = new PropagationEngine(graph);
+                var exact = engine.Resilience(new ResilienceQuery(node, level, MaxOrder: 3, Limit: 100_000));
+                var sampled = engine.Resilience(new ResilienceQuery(node, level, MaxOrder: 3, Limit: 100_000) { DiagramBudget = 2, Samples = 20_000 });
+
+                Assert.That(sampled.Method, Is.EqualTo(ProbabilityMethod.MonteCarlo));
+                Assert.That(sampled.CutSets.Select(c => string.Join(",", c.Nodes)), Is.EqualTo(exact.CutSets.Select(c => string.Join(",", c.Nodes))), question.ToString());
+                Assert.That(sampled.CutSetsTruncated, Is.False);
+                Assert.That(sampled.FalseFallbacks.Select(f => $"{f.Node}/{f.Group}: {string.Join(",", f.DefeatedBy)}"),
+                    Is.EqualTo(exact.FalseFallbacks.Select(f => $"{f.Node}/{f.Group}: {string.Join(",", f.DefeatedBy)}")));
+                // Six standard errors: a sound estimate strays further about once in a billion.
+                var error = 6 * Math.Sqrt(exact.Unavailability * (1 - exact.Unavailability) / 20_000) + 3.0 / 20_000;
+                Assert.That(sampled.Unavailability, Is.EqualTo(exact.Unavailability).Within(error));
+                Assert.That(sampled.Interval95!.Value.Low, Is.LessThanOrEqualTo(sampled.Unavailability));
+                Assert.That(sampled.Interval95!.Value.High, Is.GreaterThanOrEqualTo(sampled.Unavailability));
+            });
+
+    [FsCheck.NUnit.Property(MaxTest = 100)]
     public Property The_ranking_shares_one_diagram_and_agrees_with_each_node_asked_alone() =>
         Prop.ForAll(Arb.From(Questions(Availabilities)), question =>
             {

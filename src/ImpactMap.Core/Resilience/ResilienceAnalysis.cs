@@ -15,6 +15,9 @@ public sealed record ResilienceQuery(string Node, NodeState Level = NodeState.Do
 
     /// <summary>Samples of the Monte Carlo estimate, when the exact method is over its budget.</summary>
     public int Samples { get; init; } = 100_000;
+
+    /// <summary>The most set operations the cut sets may take when the diagram is over its budget.</summary>
+    public long FamilyWork { get; init; } = 200_000_000;
 }
 
 /// <summary>A minimal set of nodes whose joint failure takes the node to the level.</summary>
@@ -80,9 +83,19 @@ internal static class ResilienceAnalysis
         }
         catch (BddBudgetExceededException)
         {
-            return Sampled(engine, node, query, cone, probabilities, cancellationToken);
+            return Sampled(engine, node, query, cone, variableOf, probabilities, cancellationToken);
         }
     }
+
+    /// <summary>Cut sets as the answer lists them: the node itself first, then by size, probability descending and ids.</summary>
+    private static List<CutSet> Ordered(CompiledGraph g, int node, List<int> preorder, IEnumerable<int[]> sets, double[] p) =>
+        sets
+            .Select(set => new CutSet(set.Select(v => g.IdOf(preorder[v])).Order(StringComparer.Ordinal).ToList(), set.Aggregate(1.0, (product, v) => product * p[v])))
+            .OrderBy(c => c.Nodes is [var only] && only == g.IdOf(node) ? 0 : 1)
+            .ThenBy(c => c.Nodes.Count)
+            .ThenByDescending(c => c.Probability)
+            .ThenBy(c => string.Join('\n', c.Nodes), StringComparer.Ordinal)
+            .ToList();
 
     private static ResilienceResult Exact(
         CompiledGraph g, int node, ResilienceQuery query, (List<int> Preorder, List<int> Postorder) cone,
@@ -100,13 +113,7 @@ internal static class ResilienceAnalysis
             sets = sets.Where(set => IsMinimalSolution(bdd, f, set)).ToList();
         }
 
-        var cutSets = sets
-            .Select(set => new CutSet(set.Select(idOf).Order(StringComparer.Ordinal).ToList(), set.Aggregate(1.0, (product, v) => product * p[v])))
-            .OrderBy(c => c.Nodes is [var only] && only == g.IdOf(node) ? 0 : 1)
-            .ThenBy(c => c.Nodes.Count)
-            .ThenByDescending(c => c.Probability)
-            .ThenBy(c => string.Join('\n', c.Nodes), StringComparer.Ordinal)
-            .ToList();
+        var cutSets = Ordered(g, node, cone.Preorder, sets, p);
 
         var unavailability = bdd.Probability(f, p);
         var importance = new List<NodeImportance>();
@@ -130,9 +137,9 @@ internal static class ResilienceAnalysis
     }
 
     /// <summary>For each cone node, the BDDs of "reaches at-risk", "degraded" and "down", at their least fixpoint.</summary>
-    private static Dictionary<int, int[]> Reaches(CompiledGraph g, Bdd bdd, List<int> postorder, Dictionary<int, int> variableOf, CancellationToken cancellationToken)
+    private static Dictionary<int, T[]> Reaches<T>(CompiledGraph g, IFailureAlgebra<T> bdd, List<int> postorder, Dictionary<int, int> variableOf, CancellationToken cancellationToken)
     {
-        var reaches = postorder.ToDictionary(n => n, _ => new int[Levels]);
+        var reaches = postorder.ToDictionary(n => n, _ => new[] { bdd.Never, bdd.Never, bdd.Never });
         var resolved = g.Source.Edges;
         // Providers come before dependents in post-order, so an acyclic cone settles in one pass (and one to see it).
         for (var changed = true; changed;)
@@ -167,7 +174,7 @@ internal static class ResilienceAnalysis
                 var current = reaches[n];
                 for (var level = 0; level < Levels; level++)
                 {
-                    if (current[level] != next[level])
+                    if (!bdd.Same(current[level], next[level]))
                     {
                         current[level] = next[level];
                         changed = true;
@@ -250,8 +257,8 @@ internal static class ResilienceAnalysis
         }
         catch (BddBudgetExceededException)
         {
-            var one = Sampled(engine, node, new ResilienceQuery(g.IdOf(node), level, MaxOrder: 1, Limit: int.MaxValue), cone, p, cancellationToken);
-            return new WeakNode(one.Node, one.Unavailability, one.CutSets.Count(c => c.Nodes[0] != one.Node), 0);
+            var one = Sampled(engine, node, new ResilienceQuery(g.IdOf(node), level, MaxOrder: 1, Limit: int.MaxValue), cone, variableOf, p, cancellationToken);
+            return new WeakNode(one.Node, one.Unavailability, one.CutSets.Count(c => c.Nodes[0] != one.Node), one.FalseFallbacks.Count);
         }
     }
 
@@ -283,11 +290,11 @@ internal static class ResilienceAnalysis
     }
 
     /// <summary>At least k members are at the level or worse, each capped at its dependency's effect.</summary>
-    private static int GroupAtLeast(Bdd bdd, Dictionary<int, int[]> reaches, List<(int To, NodeState Effect, int Dependency)> members, NodeState level, int k) =>
-        bdd.AtLeast(k, members.Select(m => m.Effect >= level ? reaches[m.To][(int)level - 1] : Bdd.False).ToList());
+    private static T GroupAtLeast<T>(IFailureAlgebra<T> bdd, Dictionary<int, T[]> reaches, List<(int To, NodeState Effect, int Dependency)> members, NodeState level, int k) =>
+        bdd.AtLeast(k, members.Select(m => m.Effect >= level ? reaches[m.To][(int)level - 1] : bdd.Never).ToList());
 
-    private static List<FalseFallback> FalseFallbacks(
-        CompiledGraph g, Bdd bdd, Dictionary<int, int[]> reaches, List<int> postorder, List<int> preorder)
+    private static List<FalseFallback> FalseFallbacks<T>(
+        CompiledGraph g, IFailureAlgebra<T> bdd, Dictionary<int, T[]> reaches, List<int> postorder, List<int> preorder)
     {
         var resolved = g.Source.Edges;
         var found = new List<FalseFallback>();
@@ -297,7 +304,7 @@ internal static class ResilienceAnalysis
             {
                 var need = resolved.GroupNeed[group];
                 // A member works while its state, capped at its effect, is below degraded.
-                var notWorking = members.Select(m => m.Effect >= NodeState.Degraded ? reaches[m.To][(int)NodeState.Degraded - 1] : Bdd.False).ToList();
+                var notWorking = members.Select(m => m.Effect >= NodeState.Degraded ? reaches[m.To][(int)NodeState.Degraded - 1] : bdd.Never).ToList();
                 var defeated = bdd.AtLeast(members.Count - need + 1, notWorking);
                 var memberSet = members.Select(m => m.To).ToHashSet();
                 var by = bdd.Singles(defeated).Select(v => preorder[v]).Where(v => !memberSet.Contains(v)).Select(g.IdOf).Order(StringComparer.Ordinal).ToList();
@@ -328,12 +335,14 @@ internal static class ResilienceAnalysis
     }
 
     /// <summary>
-    /// Over budget: the unavailability by sampling which cone nodes fail and propagating with the engine, and
-    /// the single points of failure by failing each alone; pairs and beyond, importance and false fallbacks are
-    /// left out (the cut sets are then marked truncated when more than singles were asked for).
+    /// Over the diagram's budget: the cut sets and false fallbacks from families of small cut sets (exact up to
+    /// the order, however large the cone), the unavailability by sampling which cone nodes fail and propagating
+    /// with the engine; no importance. Past the families' work bound too, only the single points, each failed
+    /// alone with the engine, and the cut sets marked truncated when more was asked.
     /// </summary>
     private static ResilienceResult Sampled(
-        PropagationEngine engine, int node, ResilienceQuery query, (List<int> Preorder, List<int> Postorder) cone, double[] p, CancellationToken cancellationToken)
+        PropagationEngine engine, int node, ResilienceQuery query, (List<int> Preorder, List<int> Postorder) cone,
+        Dictionary<int, int> variableOf, double[] p, CancellationToken cancellationToken)
     {
         var g = engine.Compiled;
         var ws = engine.Rent();
@@ -344,16 +353,33 @@ internal static class ResilienceAnalysis
                 ws.Stamp[n] = ws.CurrentStamp;
             }
 
-            var singles = new List<CutSet>();
-            for (var v = 0; v < cone.Preorder.Count; v++)
+            List<CutSet> cutSets;
+            bool truncated;
+            var fallbacks = new List<FalseFallback>();
+            try
             {
-                Propagation.Run(g, ws, [(cone.Preorder[v], NodeState.Down)], masked: true, long.MaxValue, cancellationToken);
-                if (ws.LevelOf(node) >= query.Level)
+                var families = new CutSetFamilies(query.MaxOrder, query.FamilyWork, cancellationToken);
+                cutSets = Ordered(g, node, cone.Preorder, Reaches(g, families, cone.Postorder, variableOf, cancellationToken)[node][(int)query.Level - 1], p);
+                truncated = cutSets.Count > query.Limit;
+                var singles = new CutSetFamilies(1, query.FamilyWork, cancellationToken);
+                fallbacks = FalseFallbacks(g, singles, Reaches(g, singles, cone.Postorder, variableOf, cancellationToken), cone.Postorder, cone.Preorder);
+            }
+            catch (CutSetWorkExceededException)
+            {
+                cutSets = [];
+                for (var v = 0; v < cone.Preorder.Count; v++)
                 {
-                    singles.Add(new CutSet([g.IdOf(cone.Preorder[v])], p[v]));
+                    Propagation.Run(g, ws, [(cone.Preorder[v], NodeState.Down)], masked: true, long.MaxValue, cancellationToken);
+                    if (ws.LevelOf(node) >= query.Level)
+                    {
+                        cutSets.Add(new CutSet([g.IdOf(cone.Preorder[v])], p[v]));
+                    }
+
+                    ws.Reset();
                 }
 
-                ws.Reset();
+                cutSets = Ordered(g, node, cone.Preorder, cutSets.Select(c => new[] { variableOf[g.Source.IndexOf(c.Nodes[0])] }), p);
+                truncated = query.MaxOrder > 1 || cutSets.Count > query.Limit;
             }
 
             var random = new Random(20261201);
@@ -381,11 +407,8 @@ internal static class ResilienceAnalysis
                 ws.Reset();
             }
 
-            var estimate = (double)hits / query.Samples;
-            var ordered = singles
-                .OrderBy(c => c.Nodes[0] == g.IdOf(node) ? 0 : 1).ThenByDescending(c => c.Probability).ThenBy(c => c.Nodes[0], StringComparer.Ordinal).ToList();
-            return new ResilienceResult(g.IdOf(node), query.Level, ordered.Take(query.Limit).ToList(), query.MaxOrder > 1 || ordered.Count > query.Limit,
-                estimate, ProbabilityMethod.MonteCarlo, Wilson(hits, query.Samples), [], []);
+            return new ResilienceResult(g.IdOf(node), query.Level, cutSets.Take(query.Limit).ToList(), truncated,
+                (double)hits / query.Samples, ProbabilityMethod.MonteCarlo, Wilson(hits, query.Samples), [], fallbacks);
         }
         finally
         {

@@ -1,0 +1,188 @@
+namespace ImpactMap.Core.Resilience;
+
+/// <summary>
+/// Boolean functions of which nodes fail, each held as its family of minimal solutions of at most a given size
+/// (sets of variables in increasing order): OR is the union, AND the pairwise unions, both kept minimal. Exact
+/// for every cut set up to that size however large the function, where a decision diagram may not fit; work is
+/// bounded, and past the bound the families are incomplete (Exhausted).
+/// </summary>
+internal sealed class CutSetFamilies(int order, long workBudget, CancellationToken cancellationToken) : IFailureAlgebra<List<int[]>>
+{
+    public static readonly List<int[]> Always = [[]];
+
+    public List<int[]> Never { get; } = [];
+
+    private long _work;
+    private long _sinceCheck;
+
+    /// <summary>Whether the work bound was reached, so that some family may lack sets.</summary>
+    public bool Exhausted { get; private set; }
+
+    public List<int[]> Variable(int v) => [[v]];
+
+    public List<int[]> Or(List<int[]> a, List<int[]> b) =>
+        a.Count == 0 ? b : b.Count == 0 ? a : ReferenceEquals(a, Always) || ReferenceEquals(b, Always) ? Always : Minimize(a.Concat(b));
+
+    public List<int[]> And(List<int[]> a, List<int[]> b)
+    {
+        if (a.Count == 0 || b.Count == 0)
+        {
+            return Never;
+        }
+
+        var unions = new List<int[]>();
+        foreach (var x in a)
+        {
+            Spend(b.Count);
+            foreach (var y in b)
+            {
+                if (Union(x, y) is { } union)
+                {
+                    unions.Add(union);
+                }
+            }
+        }
+
+        return Minimize(unions);
+    }
+
+    /// <summary>At least k of the functions hold, by the same table as the decision diagram's.</summary>
+    public List<int[]> AtLeast(int k, IReadOnlyList<List<int[]>> inputs)
+    {
+        if (k <= 0)
+        {
+            return Always;
+        }
+
+        if (k > inputs.Count)
+        {
+            return Never;
+        }
+
+        var atLeast = new List<int[]>[k + 1];
+        atLeast[0] = Always;
+        for (var j = 1; j <= k; j++)
+        {
+            atLeast[j] = Never;
+        }
+
+        foreach (var input in inputs)
+        {
+            for (var j = k; j >= 1; j--)
+            {
+                atLeast[j] = Or(atLeast[j], And(atLeast[j - 1], input));
+            }
+        }
+
+        return atLeast[k];
+    }
+
+    /// <summary>The variables that alone make the function hold: its sets of one (none when it holds with none).</summary>
+    public IEnumerable<int> Singles(List<int[]> f) => f.Any(s => s.Length == 0) ? [] : f.Where(s => s.Length == 1).Select(s => s[0]);
+
+    /// <summary>Whether two families hold the same sets (families are kept minimal, so as sets of keys).</summary>
+    public bool Same(List<int[]> a, List<int[]> b) =>
+        ReferenceEquals(a, b) || (a.Count == b.Count && a.Select(Key).ToHashSet().SetEquals(b.Select(Key)));
+
+    private void Spend(long work)
+    {
+        _work += work;
+        _sinceCheck += work;
+        if (_sinceCheck > 1 << 16)
+        {
+            _sinceCheck = 0;
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        if (_work > workBudget)
+        {
+            Exhausted = true;
+            throw new CutSetWorkExceededException();
+        }
+    }
+
+    private int[]? Union(int[] x, int[] y)
+    {
+        var result = new int[Math.Min(order + 1, x.Length + y.Length)];
+        int i = 0, j = 0, n = 0;
+        while (i < x.Length || j < y.Length)
+        {
+            int next;
+            if (j == y.Length || (i < x.Length && x[i] < y[j]))
+            {
+                next = x[i++];
+            }
+            else if (i == x.Length || y[j] < x[i])
+            {
+                next = y[j++];
+            }
+            else
+            {
+                next = x[i++];
+                j++;
+            }
+
+            if (n == order)
+            {
+                return null;
+            }
+
+            result[n++] = next;
+        }
+
+        return n == result.Length ? result : result[..n];
+    }
+
+    /// <summary>Without duplicates and without any set that contains another.</summary>
+    private List<int[]> Minimize(IEnumerable<int[]> sets)
+    {
+        var kept = new HashSet<(int, int, int, int)>();
+        var result = new List<int[]>();
+        foreach (var set in sets.OrderBy(s => s.Length))
+        {
+            Spend(1);
+            if (kept.Contains(Key(set)) || HasKeptSubset(set, kept))
+            {
+                continue;
+            }
+
+            kept.Add(Key(set));
+            result.Add(set);
+        }
+
+        return result;
+    }
+
+    private static bool HasKeptSubset(int[] set, HashSet<(int, int, int, int)> kept)
+    {
+        // Sets hold at most four variables: their proper subsets are few enough to look up one by one.
+        var subsets = 1 << set.Length;
+        Span<int> subset = stackalloc int[4];
+        for (var mask = 0; mask < subsets - 1; mask++)
+        {
+            var n = 0;
+            for (var bit = 0; bit < set.Length; bit++)
+            {
+                if ((mask & (1 << bit)) != 0)
+                {
+                    subset[n++] = set[bit];
+                }
+            }
+
+            if (kept.Contains(Key(subset[..n])))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static (int, int, int, int) Key(int[] set) => Key(set.AsSpan());
+
+    private static (int, int, int, int) Key(ReadOnlySpan<int> set) =>
+        (set.Length > 0 ? set[0] : -1, set.Length > 1 ? set[1] : -1, set.Length > 2 ? set[2] : -1, set.Length > 3 ? set[3] : -1);
+}
+
+/// <summary>The cut sets needed more work than their bound allows.</summary>
+internal sealed class CutSetWorkExceededException : Exception;
