@@ -44,6 +44,10 @@ internal static class ResilienceRun
             Console.WriteLine($"| {id} | {cone:N0} | {groups:N0} | {result.Method} | {result.CutSets.Count}{(result.CutSetsTruncated ? "+" : "")} | {elapsed.TotalMilliseconds:N0} ms |");
         }
 
+        var families = Stopwatch.StartNew();
+        var onlyCutSets = engine.Resilience(new ResilienceQuery("probe", NodeState.Down, MaxOrder: 2, Limit: 1000) { DiagramBudget = 2, Samples = 1 });
+        Console.WriteLine($"probe's cut sets from families alone (no diagram, one sample): {onlyCutSets.CutSets.Count}{(onlyCutSets.CutSetsTruncated ? "+" : "")} in {families.Elapsed.TotalMilliseconds:N0} ms");
+
         // The ranking of rankCustomers customers: the first of the customer tier keep their kind, the rest become "consumer".
         var kept = 0;
         var ranking = DependencyGraph.Create(

@@ -16,6 +16,9 @@ public sealed record ResilienceQuery(string Node, NodeState Level = NodeState.Do
     /// <summary>Samples of the Monte Carlo estimate, when the exact method is over its budget.</summary>
     public int Samples { get; init; } = 100_000;
 
+    /// <summary>How long sampling may go on once a tenth of the samples are in.</summary>
+    public TimeSpan SamplingTime { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>The most set operations the cut sets may take when the diagram is over its budget.</summary>
     public long FamilyWork { get; init; } = 200_000_000;
 }
@@ -385,7 +388,10 @@ internal static class ResilienceAnalysis
             var random = new Random(20261201);
             var failing = new List<(int, NodeState)>();
             var hits = 0;
-            for (var sample = 0; sample < query.Samples; sample++)
+            var samples = 0;
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            // Up to the samples asked, but no longer than the sampling time once a tenth of them are in.
+            for (; samples < query.Samples && (samples < query.Samples / 10 || clock.Elapsed < query.SamplingTime); samples++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 failing.Clear();
@@ -408,7 +414,7 @@ internal static class ResilienceAnalysis
             }
 
             return new ResilienceResult(g.IdOf(node), query.Level, cutSets.Take(query.Limit).ToList(), truncated,
-                (double)hits / query.Samples, ProbabilityMethod.MonteCarlo, Wilson(hits, query.Samples), [], fallbacks);
+                (double)hits / samples, ProbabilityMethod.MonteCarlo, Wilson(hits, samples), [], fallbacks);
         }
         finally
         {
