@@ -97,5 +97,23 @@ public sealed class KeyPromptTests : SampleServiceTestBase
         Assert.That(await Page.EvaluateAsync<string?>("sessionStorage.getItem('impactmap.apiKey')"), Is.Null);
     }
 
+    [Test]
+    public async Task A_key_that_may_no_longer_edit_is_told_so_plainly()
+    {
+        await Page.GotoAsync(Url("/graphs/cloud-region/impact?outage=crm-cloud"));
+        await Page.GetByLabel("API key").FillAsync(EditorKey);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Use this key" }).ClickAsync();
+        await Expect(Page.GetByRole(AriaRole.Button, new() { Name = "Open the incident" })).ToBeVisibleAsync();
+
+        // The key behind the tab changes to one that may only read (as when a key's role is lowered) before the click.
+        await Page.EvaluateAsync($"sessionStorage.setItem('impactmap.apiKey', '{ReaderKey}')");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Open the incident" }).ClickAsync();
+
+        var problem = Page.Locator("form", new() { HasText = "Open an incident for this outage" }).GetByRole(AriaRole.Alert);
+        await Expect(problem).ToContainTextAsync("403 Forbidden");
+        await Expect(problem).ToContainTextAsync("Your API key may not do this.");
+        await Expect(problem).ToContainTextAsync("Key 'duty-reader' has role reader; this needs editor.");
+    }
+
     private static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 }

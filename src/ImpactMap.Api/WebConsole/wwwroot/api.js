@@ -3,11 +3,11 @@
 const KEY_ITEM = 'impactmap.apiKey';
 
 export const session = {
-  key: sessionStorage.getItem(KEY_ITEM),
+  // Read from sessionStorage each time: the tab's storage is the only place the key lives.
+  get key() { return sessionStorage.getItem(KEY_ITEM); },
   access: null,
   get mayEdit() { return this.access !== null && this.access.role !== 'reader'; },
   setKey(key) {
-    this.key = key;
     if (key) sessionStorage.setItem(KEY_ITEM, key); else sessionStorage.removeItem(KEY_ITEM);
   },
 };
