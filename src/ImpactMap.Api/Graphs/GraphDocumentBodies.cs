@@ -44,6 +44,15 @@ internal static class GraphDocumentBodies
             $"Send a graph document as application/json or application/yaml, not {mediaType}.");
     }
 
+    public const string Csv = "text/csv", Dot = "text/vnd.graphviz", GraphMl = "application/graphml+xml", Mermaid = "text/vnd.mermaid";
+
+    /// <summary>The first of the offered media types the Accept header ranks highest; null when it names none of them.</summary>
+    public static string? Preferred(HttpRequest request, params string[] offered) =>
+        (request.GetTypedHeaders().Accept ?? [])
+            .OrderByDescending(a => a.Quality ?? 1)
+            .Select(a => offered.FirstOrDefault(o => o.Equals(a.MediaType.Value, StringComparison.OrdinalIgnoreCase)))
+            .FirstOrDefault(o => o is not null);
+
     public static bool WantsYaml(HttpRequest request) =>
         request.GetTypedHeaders().Accept is { Count: > 0 } accept
         && accept.OrderByDescending(a => a.Quality ?? 1).First() is { } best

@@ -17,8 +17,8 @@ public static class GraphEndpoints
         var group = app.MapGroup("/v1/graphs").WithTags("Graphs");
         group.MapGet("/", ListGraphs).WithName("ListGraphs").WithSummary("List every graph with its size and version");
         group.MapGet("/{graph}", GetGraph).WithName("GetGraph")
-            .WithSummary("Get a whole graph document (JSON, or YAML for Accept: application/yaml); ETag is its version; If-None-Match gets 304")
-            .Produces<GraphDocument>(StatusCodes.Status200OK, "application/json", GraphDocumentBodies.Yaml)
+            .WithSummary("Get a whole graph document (JSON, or YAML for Accept: application/yaml; text/csv: a zip of nodes.csv and dependencies.csv; text/vnd.graphviz: DOT; application/graphml+xml: GraphML); ETag is its version; If-None-Match gets 304")
+            .Produces<GraphDocument>(StatusCodes.Status200OK, "application/json", GraphDocumentBodies.Yaml, "application/zip", GraphDocumentBodies.Dot, GraphDocumentBodies.GraphMl)
             .Produces(StatusCodes.Status304NotModified)
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPut("/{graph}", PutGraph).WithName("PutGraph")
@@ -49,6 +49,16 @@ public static class GraphEndpoints
         if (context.NotModified(snapshot.Version) is { } notModified)
         {
             return notModified;
+        }
+
+        switch (GraphDocumentBodies.Preferred(context.Request, GraphDocumentBodies.Csv, GraphDocumentBodies.Dot, GraphDocumentBodies.GraphMl))
+        {
+            case GraphDocumentBodies.Csv:
+                return TypedResults.File(GraphExports.CsvZip(snapshot.Graph), "application/zip", $"{graph}.zip");
+            case GraphDocumentBodies.Dot:
+                return TypedResults.Text(GraphExports.Dot(snapshot.Graph), $"{GraphDocumentBodies.Dot}; charset=utf-8");
+            case GraphDocumentBodies.GraphMl:
+                return TypedResults.Text(GraphExports.GraphMl(snapshot.Graph), $"{GraphDocumentBodies.GraphMl}; charset=utf-8");
         }
 
         var document = GraphDocuments.FromGraph(snapshot.Graph);

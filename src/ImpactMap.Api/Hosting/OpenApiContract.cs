@@ -104,10 +104,15 @@ internal static class OpenApiContract
 
             if (operation.Responses?.TryGetValue("200", out var ok) == true && ok.Content is { } content)
             {
-                foreach (var text in content.Where(c => c.Key.StartsWith("text/", StringComparison.Ordinal)).ToList())
+                foreach (var text in content.Where(c => c.Key.StartsWith("text/", StringComparison.Ordinal) || c.Key is "application/graphml+xml").ToList())
                 {
-                    // Letters are text, not JSON.
+                    // Letters and exports (CSV, DOT, Mermaid, GraphML) are text, not JSON.
                     content[text.Key] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String } };
+                }
+
+                if (content.ContainsKey("application/zip"))
+                {
+                    content["application/zip"] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" } };
                 }
             }
 

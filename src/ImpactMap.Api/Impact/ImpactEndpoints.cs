@@ -1,6 +1,8 @@
 using ImpactMap.Api.Access;
+using ImpactMap.Api.Graphs;
 using ImpactMap.Api.Hosting;
 using ImpactMap.Core.Catalog;
+using ImpactMap.Core.Documents;
 using ImpactMap.Core.Engine;
 using ImpactMap.Core.Model;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -21,11 +23,13 @@ public static class ImpactEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapPost("/impact", PostImpact).WithName("Impact").RequireRole(ApiRole.Reader)
-            .WithSummary("Blast radius: who goes down, degraded or at-risk when these nodes fail, why and when")
+            .WithSummary("Blast radius: who goes down, degraded or at-risk when these nodes fail, why and when; Accept text/csv, text/vnd.graphviz or text/vnd.mermaid for the whole list as CSV, DOT or Mermaid")
+            .Produces<ImpactResponse>(StatusCodes.Status200OK, "application/json", GraphDocumentBodies.Csv, GraphDocumentBodies.Dot, GraphDocumentBodies.Mermaid)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapGet("/nodes/{id}/impact", GetNodeImpact).WithName("NodeImpact")
-            .WithSummary("Blast radius of this one node going down")
+            .WithSummary("Blast radius of this one node going down (CSV, DOT or Mermaid by Accept, as for POST .../impact)")
+            .Produces<ImpactResponse>(StatusCodes.Status200OK, "application/json", GraphDocumentBodies.Csv, GraphDocumentBodies.Dot, GraphDocumentBodies.Mermaid)
             .ProducesProblem(StatusCodes.Status400BadRequest);
         group.MapGet("/nodes/{id}/exposure", GetExposure).WithName("Exposure")
             .WithSummary("Every provider this node depends on, transitively, and which alone take it down");
@@ -39,25 +43,53 @@ public static class ImpactEndpoints
         return group;
     }
 
-    public static async Task<Ok<ImpactResponse>> PostImpact(
-        string graph, ImpactRequest body, GraphCatalog catalog, IOptions<ImpactMapOptions> options, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<ImpactResponse>, ContentHttpResult>> PostImpact(
+        string graph, ImpactRequest body, HttpContext context, GraphCatalog catalog, IOptions<ImpactMapOptions> options, CancellationToken cancellationToken)
     {
         var (query, mitigated) = ToQuery(body, options.Value);
         var snapshot = await catalog.GetAsync(graph, cancellationToken);
         var asked = AskedGraph.Of(snapshot, body.Assume, mitigated);
-        return TypedResults.Ok(Answer(asked, query, body.Cursor, options.Value, cancellationToken));
+        return Exported(context, asked, query, options.Value, cancellationToken) is { } exported
+            ? exported
+            : TypedResults.Ok(Answer(asked, query, body.Cursor, options.Value, cancellationToken));
     }
 
-    public static async Task<Ok<ImpactResponse>> GetNodeImpact(
+    public static async Task<Results<Ok<ImpactResponse>, ContentHttpResult>> GetNodeImpact(
         string graph, string id, int? maxDepth, int? limit, string? duration, string? paths, string? cursor,
         [FromQuery(Name = "state")] string[]? states, [FromQuery(Name = "kind")] string[]? kinds,
-        GraphCatalog catalog, IOptions<ImpactMapOptions> options, CancellationToken cancellationToken)
+        HttpContext context, GraphCatalog catalog, IOptions<ImpactMapOptions> options, CancellationToken cancellationToken)
     {
         var snapshot = await catalog.GetAsync(graph, cancellationToken);
         snapshot.NodeOrThrow(id);
         var (query, _) = ToQuery(new ImpactRequest([new OutageRequest(id, null)], maxDepth, limit, duration, paths, cursor,
             states is { Length: > 0 } ? states : null, kinds is { Length: > 0 } ? kinds : null), options.Value);
-        return TypedResults.Ok(Answer(AskedGraph.Of(snapshot), query, cursor, options.Value, cancellationToken));
+        var asked = AskedGraph.Of(snapshot);
+        return Exported(context, asked, query, options.Value, cancellationToken) is { } exported
+            ? exported
+            : TypedResults.Ok(Answer(asked, query, cursor, options.Value, cancellationToken));
+    }
+
+    /// <summary>
+    /// The whole answer (every affected node the filters let through, not a page) as CSV, DOT or Mermaid when
+    /// Accept asks for one of them; null for JSON. CSV carries paths, so it is bounded by MaxPathIds like any answer.
+    /// </summary>
+    private static ContentHttpResult? Exported(HttpContext context, AskedGraph asked, ImpactQuery query, ImpactMapOptions options, CancellationToken cancellationToken)
+    {
+        var format = GraphDocumentBodies.Preferred(context.Request, GraphDocumentBodies.Csv, GraphDocumentBodies.Dot, GraphDocumentBodies.Mermaid);
+        if (format is null)
+        {
+            return null;
+        }
+
+        var whole = query with { Limit = null, After = null, IncludePaths = format == GraphDocumentBodies.Csv, MaxPathIds = options.MaxPathIds };
+        var result = WithinBudget(options, cancellationToken, token => asked.Engine.Impact(whole, token));
+        var text = format switch
+        {
+            GraphDocumentBodies.Csv => GraphExports.ImpactCsv(asked.Graph, result),
+            GraphDocumentBodies.Dot => GraphExports.ImpactDot(asked.Graph, result),
+            _ => GraphExports.ImpactMermaid(asked.Graph, result),
+        };
+        return TypedResults.Text(text, $"{format}; charset=utf-8");
     }
 
     /// <summary>The page the query asks for, its chains within the configured number of ids.</summary>
