@@ -3,6 +3,7 @@ using ImpactMap.Api.Events;
 using ImpactMap.Api.Graphs;
 using ImpactMap.Api.Hosting;
 using ImpactMap.Api.Impact;
+using ImpactMap.Api.Imports;
 using ImpactMap.Api.Incidents;
 using ImpactMap.Api.Resilience;
 using ImpactMap.Api.WebConsole;
@@ -108,6 +109,7 @@ try
     app.MapDependencies();
     app.MapImpact();
     app.MapResilience();
+    app.MapImports();
     app.MapIncidents();
     app.MapEvents();
     app.MapAccess();

@@ -1,0 +1,197 @@
+using System.IO.Compression;
+using System.Text;
+using ImpactMap.Api.Access;
+using ImpactMap.Api.Hosting;
+using ImpactMap.Api.Incidents;
+using ImpactMap.Core.Catalog;
+using ImpactMap.Core.Documents;
+using ImpactMap.Core.Imports;
+using ImpactMap.Core.Model;
+using ImpactMap.Core.Storage;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace ImpactMap.Api.Imports;
+
+/// <summary>/v1/graphs/{graph}/imports: the dependency data organisations already keep, read into a graph.</summary>
+public static class ImportEndpoints
+{
+    public const int MaxZipEntries = 10_000;
+    public const int MaxExpansion = 16;
+    private static readonly string[] Formats = ["csv"];
+
+    public static RouteHandlerBuilder MapImports(this IEndpointRouteBuilder app) =>
+        app.MapPost("/v1/graphs/{graph}/imports", Import).WithTags("Imports").WithName("Import")
+            .WithSummary("Import files (one file, a zip, or multipart/form-data) into a graph: replace or merge, dryRun, strict; answers what changed and what was left out")
+            .Accepts<string>("text/csv", "application/zip", "multipart/form-data")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+
+    public static async Task<Results<Created<ImportResponse>, Ok<ImportResponse>>> Import(
+        string graph, string? format, string? mode, bool? dryRun, bool? strict, bool? prune, HttpContext context,
+        GraphCatalog catalog, IncidentService incidents, IOptions<ImpactMapOptions> options, CancellationToken cancellationToken)
+    {
+        var problems = new List<string>();
+        if (format is null || !Formats.Contains(format))
+        {
+            problems.Add($"format: '{GraphValidator.Shorten(format)}' is not one of {string.Join(", ", Formats)}");
+        }
+
+        if (mode is not (null or "replace" or "merge"))
+        {
+            problems.Add($"mode: must be replace or merge, not '{GraphValidator.Shorten(mode)}'");
+        }
+
+        if (prune == true && mode == "replace")
+        {
+            problems.Add("prune: only with mode=merge (a replace keeps nothing the source does not list anyway)");
+        }
+
+        if (problems.Count > 0)
+        {
+            throw ApiProblem.BadRequest(string.Join("; ", problems), problems);
+        }
+
+        var ifMatch = context.Request.IfMatch();
+        var files = await ReadFilesAsync(context.Request, options.Value.MaxDocumentBytes, cancellationToken);
+        var imported = CsvImport.Read(files);
+        for (var attempt = 1; ; attempt++)
+        {
+            var current = await catalog.ExistsAsync(graph, cancellationToken) ? await catalog.GetAsync(graph, cancellationToken) : null;
+            if (current is null && dryRun != true)
+            {
+                AccessControl.RequireToCreateGraph(context);
+            }
+
+            var merge = (mode ?? (current is null ? "replace" : "merge")) == "merge";
+            var result = ImportPlan.Apply(current?.Graph, imported, merge, prune == true);
+            if (strict == true && result.Warnings.Count > 0)
+            {
+                var listed = result.Warnings.Select(w => $"{w.Source}: {w.Code}: {w.Message}").ToList();
+                throw ApiProblem.BadRequest($"strict: the import has {result.Warnings.Count} warning(s), so nothing was changed: {string.Join("; ", listed.Take(5))}", listed);
+            }
+
+            if (dryRun == true)
+            {
+                return TypedResults.Ok(Response(graph, current?.Version ?? 0, result, GraphDocuments.FromGraph(result.Graph)));
+            }
+
+            try
+            {
+                if (current is null)
+                {
+                    // Whatever a deleted graph of this name left behind is not this graph's.
+                    await incidents.ForgetGraphAsync(graph, null, cancellationToken);
+                }
+
+                var (snapshot, created) = await catalog.ReplaceAsync(graph, result.Graph, ifMatch ?? current?.Version, cancellationToken);
+                context.Response.SetETag(snapshot.Version);
+                var answer = Response(graph, snapshot.Version, result, null);
+                return created ? TypedResults.Created($"/v1/graphs/{graph}", answer) : TypedResults.Ok(answer);
+            }
+            catch (VersionConflictException) when (ifMatch is null && attempt < 3)
+            {
+                // Another write landed between reading and writing: merge onto it instead.
+            }
+        }
+    }
+
+    private static ImportResponse Response(string graph, long version, ImportResult result, GraphDocument? document) =>
+        new(graph, version, "csv",
+            new ImportCountsResponse(result.Nodes.Added, result.Nodes.Updated, result.Nodes.Removed, result.Nodes.Unchanged),
+            new ImportCountsResponse(result.Dependencies.Added, result.Dependencies.Updated, result.Dependencies.Removed, result.Dependencies.Unchanged),
+            result.Skipped, result.Warnings.Select(w => new ImportWarningResponse(w.Code, w.Source, w.Message)).ToList(), document);
+
+    /// <summary>The files of the body: itself, the entries of a zip, or the parts of a multipart form (each part may be a zip).</summary>
+    private static async Task<List<(string Name, string Text)>> ReadFilesAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
+    {
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = maxBytes;
+        }
+
+        var files = new List<(string, string)>();
+        var contentType = MediaTypeHeaderValue.TryParse(request.ContentType, out var parsed) ? parsed : null;
+        if (contentType?.MediaType.Value?.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            var boundary = HeaderUtilities.RemoveQuotes(contentType.Boundary).Value
+                           ?? throw ApiProblem.BadRequest("multipart/form-data needs a boundary.");
+            var reader = new MultipartReader(boundary, request.Body);
+            for (var section = await reader.ReadNextSectionAsync(cancellationToken); section is not null; section = await reader.ReadNextSectionAsync(cancellationToken))
+            {
+                var name = ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
+                    ? HeaderUtilities.RemoveQuotes(disposition.FileName).Value ?? HeaderUtilities.RemoveQuotes(disposition.Name).Value
+                    : null;
+                Add(files, name ?? $"part{files.Count + 1}", await BytesAsync(section.Body, maxBytes, cancellationToken));
+            }
+        }
+        else
+        {
+            var name = request.Headers.ContentDisposition is { Count: > 0 } header && ContentDispositionHeaderValue.TryParse(header.ToString(), out var disposition)
+                ? HeaderUtilities.RemoveQuotes(disposition.FileName).Value
+                : null;
+            Add(files, name ?? "upload", await BytesAsync(request.Body, maxBytes, cancellationToken));
+        }
+
+        return files.Count == 0 ? throw ApiProblem.BadRequest("The import has no files.") : files;
+    }
+
+    private static void Add(List<(string, string)> files, string name, byte[] content)
+    {
+        if (content is not [0x50, 0x4B, 0x03, 0x04, ..])
+        {
+            files.Add((name, Encoding.UTF8.GetString(content)));
+            return;
+        }
+
+        using var zip = new ZipArchive(new MemoryStream(content), ZipArchiveMode.Read);
+        if (zip.Entries.Count > MaxZipEntries)
+        {
+            throw new ApiProblem(StatusCodes.Status413PayloadTooLarge, "Too many files", $"A zip may hold at most {MaxZipEntries:N0} entries; {name} holds {zip.Entries.Count:N0}.");
+        }
+
+        // Declared sizes first; the reads below stop at the same bound, whatever the entries claim.
+        var allowed = (long)content.Length * MaxExpansion;
+        var total = 0L;
+        foreach (var entry in zip.Entries.Where(e => e.Length > 0 || !e.FullName.EndsWith('/')))
+        {
+            using var stream = entry.Open();
+            using var text = new MemoryStream();
+            var buffer = new byte[81920];
+            for (int read; (read = stream.Read(buffer)) > 0;)
+            {
+                total += read;
+                if (total > allowed)
+                {
+                    throw new ApiProblem(StatusCodes.Status413PayloadTooLarge, "Zip too large",
+                        $"{name} expands to more than {MaxExpansion} times its size; split it or send the files themselves.");
+                }
+
+                text.Write(buffer, 0, read);
+            }
+
+            files.Add(($"{name}/{entry.FullName}", Encoding.UTF8.GetString(text.ToArray())));
+        }
+    }
+
+    private static async Task<byte[]> BytesAsync(Stream body, long maxBytes, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        for (int read; (read = await body.ReadAsync(chunk, cancellationToken)) > 0;)
+        {
+            if (buffer.Length + read > maxBytes)
+            {
+                throw new ApiProblem(StatusCodes.Status413PayloadTooLarge, "Request body too large", $"An import may be at most {maxBytes} bytes.");
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+}

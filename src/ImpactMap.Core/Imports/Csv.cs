@@ -1,0 +1,136 @@
+using System.Text;
+
+namespace ImpactMap.Core.Imports;
+
+/// <summary>One data row of a CSV file: its fields by header name, and where it came from.</summary>
+public sealed record CsvRow(string Source, int Line, IReadOnlyDictionary<string, string> Fields)
+{
+    /// <summary>The field, or null when the column is missing or the cell empty.</summary>
+    public string? this[string column] => Fields.TryGetValue(column, out var value) && value.Length > 0 ? value : null;
+
+    /// <summary>"nodes.csv:14", as import warnings name places.</summary>
+    public string Place => $"{Source}:{Line}";
+}
+
+/// <summary>The file cannot be read as CSV: which file, which line, what.</summary>
+public sealed class CsvFormatException(string source, int line, string problem) : Exception($"{source}:{line}: {problem}")
+{
+    /// <summary>The file.</summary>
+    public string File { get; } = source;
+
+    /// <summary>The line (1 is the header).</summary>
+    public int Line { get; } = line;
+
+    /// <summary>What is wrong there.</summary>
+    public string Problem { get; } = problem;
+}
+
+/// <summary>RFC 4180 CSV with a header row: UTF-8 with or without BOM, comma or semicolon (told by the header).</summary>
+public static class Csv
+{
+    /// <summary>The header and the data rows (blank lines skipped); <see cref="CsvFormatException"/> naming the line that breaks.</summary>
+    public static (IReadOnlyList<string> Header, IReadOnlyList<CsvRow> Rows) Read(string text, string source)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        text = text.TrimStart('\uFEFF');
+        var firstLine = text.Split('\n', 2)[0];
+        var separator = firstLine.Contains(';', StringComparison.Ordinal) && !firstLine.Contains(',', StringComparison.Ordinal) ? ';' : ',';
+        var records = Records(text, separator, source).ToList();
+        if (records.Count == 0)
+        {
+            throw new CsvFormatException(source, 1, "the file is empty: a header row is required");
+        }
+
+        var header = records[0].Fields.Select(h => h.Trim()).ToList();
+        var duplicate = header.GroupBy(h => h, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw new CsvFormatException(source, 1, $"the column '{duplicate.Key}' appears twice");
+        }
+
+        var rows = new List<CsvRow>();
+        foreach (var (line, fields) in records.Skip(1))
+        {
+            if (fields is [""])
+            {
+                continue;
+            }
+
+            if (fields.Count != header.Count)
+            {
+                throw new CsvFormatException(source, line, $"{fields.Count} fields where the header has {header.Count}");
+            }
+
+            rows.Add(new CsvRow(source, line, header.Zip(fields).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal)));
+        }
+
+        return (header, rows);
+    }
+
+    private static IEnumerable<(int Line, List<string> Fields)> Records(string text, char separator, string source)
+    {
+        var fields = new List<string>();
+        var field = new StringBuilder();
+        var line = 1;
+        var start = 1;
+        var quoted = false;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (quoted)
+            {
+                if (c == '"' && i + 1 < text.Length && text[i + 1] == '"')
+                {
+                    field.Append('"');
+                    i++;
+                }
+                else if (c == '"')
+                {
+                    quoted = false;
+                }
+                else
+                {
+                    line += c == '\n' ? 1 : 0;
+                    field.Append(c);
+                }
+            }
+            else if (c == '"' && field.Length == 0)
+            {
+                quoted = true;
+            }
+            else if (c == separator)
+            {
+                fields.Add(field.ToString());
+                field.Clear();
+            }
+            else if (c == '\n' || c == '\r')
+            {
+                if (c == '\r' && i + 1 < text.Length && text[i + 1] == '\n')
+                {
+                    i++;
+                }
+
+                fields.Add(field.ToString());
+                field.Clear();
+                yield return (start, fields);
+                fields = [];
+                start = ++line;
+            }
+            else
+            {
+                field.Append(c);
+            }
+        }
+
+        if (quoted)
+        {
+            throw new CsvFormatException(source, start, "a quoted field is not closed");
+        }
+
+        if (field.Length > 0 || fields.Count > 0)
+        {
+            fields.Add(field.ToString());
+            yield return (start, fields);
+        }
+    }
+}

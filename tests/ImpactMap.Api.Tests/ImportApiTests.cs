@@ -1,0 +1,129 @@
+using System.IO.Compression;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using ImpactMap.Tests.Shared;
+
+namespace ImpactMap.Api.Tests;
+
+/// <summary>POST /v1/graphs/{graph}/imports with ImpactMap's own CSV: replace, merge, prune, dryRun, strict, and bad files.</summary>
+public class ImportApiTests(string store) : ApiTestBase(store)
+{
+    [Test]
+    public async Task A_graph_exported_as_csv_imports_into_a_new_graph_as_the_same_graph()
+    {
+        using var export = new HttpRequestMessage(HttpMethod.Get, "/v1/graphs/cloud-region");
+        export.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/csv"));
+        var zip = await (await Client.SendAsync(export)).Content.ReadAsByteArrayAsync();
+        var graph = NewGraphName();
+
+        var response = await Client.PostAsync($"/v1/graphs/{graph}/imports?format=csv", new ByteArrayContent(zip) { Headers = { ContentType = new("application/zip") } });
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
+        var report = await JsonOf(response);
+        var original = await JsonOf(await Client.GetAsync("/v1/graphs/cloud-region"));
+        Assert.That(report.GetProperty("nodes").GetProperty("added").GetInt32(), Is.EqualTo(original.GetProperty("nodes").GetArrayLength()));
+        Assert.That(report.GetProperty("warnings").GetArrayLength(), Is.Zero);
+        // The same nodes and dependencies in the same order; attributes are a map, their order is not kept.
+        var (imported, exported) = (await ModelAsync(graph), await ModelAsync("cloud-region"));
+        Assert.That(imported.Nodes, Is.EqualTo(exported.Nodes));
+        Assert.That(imported.Dependencies, Is.EqualTo(exported.Dependencies));
+    }
+
+    [Test]
+    public async Task A_merge_updates_what_the_source_states_keeps_the_rest_and_prune_removes_what_it_no_longer_lists()
+    {
+        var graph = await CreateGraphAsync("""
+            nodes:
+              - {id: app, name: App, kind: service, attributes: {owner: team-a}}
+              - {id: db, kind: resource}
+              - {id: cache, kind: resource}
+            dependencies:
+              - {from: app, to: db, effect: degraded, tolerance: PT5M}
+              - {from: app, to: cache}
+            """);
+
+        var merged = await JsonOf(await Client.PostAsync($"/v1/graphs/{graph}/imports?format=csv", Multipart(
+            ("nodes.csv", "id,name,availability\napp,The app,0.999\nqueue,,\n"),
+            ("dependencies.csv", "from,to\napp,db\n"))));
+        var after = await JsonOf(await Client.GetAsync($"/v1/graphs/{graph}"));
+
+        // queue has no kind and is new: left out with a warning.
+        Assert.That(merged.GetProperty("warnings").EnumerateArray().Select(w => w.GetProperty("code").GetString()), Is.EqualTo(new[] { "missing-kind" }));
+        Assert.That(merged.GetProperty("nodes").GetProperty("updated").GetInt32(), Is.EqualTo(1));
+        var app = after.GetProperty("nodes").EnumerateArray().Single(n => n.GetProperty("id").GetString() == "app");
+        Assert.That((app.GetProperty("name").GetString(), app.GetProperty("availability").GetDouble(), app.GetProperty("attributes").GetProperty("owner").GetString()),
+            Is.EqualTo(("The app", 0.999, "team-a")));
+        var db = after.GetProperty("dependencies").EnumerateArray().Single(d => d.GetProperty("to").GetString() == "db");
+        Assert.That((db.GetProperty("effect").GetString(), db.GetProperty("tolerance").GetString()), Is.EqualTo(("degraded", "PT5M")), "what the source does not state is kept");
+        Assert.That(after.GetProperty("dependencies").GetArrayLength(), Is.EqualTo(2), "a merge deletes nothing");
+
+        var pruned = await JsonOf(await Client.PostAsync($"/v1/graphs/{graph}/imports?format=csv&mode=merge&prune=true", Multipart(
+            ("nodes.csv", "id\napp\n"), ("dependencies.csv", "from,to\napp,db\n"))));
+        Assert.That(pruned.GetProperty("dependencies").GetProperty("removed").GetInt32(), Is.EqualTo(1));
+        Assert.That((await JsonOf(await Client.GetAsync($"/v1/graphs/{graph}"))).GetProperty("dependencies").GetArrayLength(), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Warnings_name_file_and_line_strict_refuses_them_and_a_dry_run_stores_nothing()
+    {
+        var graph = await CreateGraphAsync("nodes:\n  - {id: app, kind: service}\n");
+        var version = await VersionAsync(graph);
+        var files = Multipart(
+            ("nodes.csv", "id,kind\napp,service\napp,service\nweb,Web Site\n"),
+            ("dependencies.csv", "from,to\napp,app\napp,nowhere\n"));
+
+        var dry = await JsonOf(await Client.PostAsync($"/v1/graphs/{graph}/imports?format=csv&dryRun=true", files));
+        var strict = await Client.PostAsync($"/v1/graphs/{graph}/imports?format=csv&strict=true", Multipart(
+            ("nodes.csv", "id,kind\napp,service\napp,service\n")));
+
+        var warnings = dry.GetProperty("warnings").EnumerateArray().Select(w => $"{w.GetProperty("code").GetString()} {w.GetProperty("source").GetString()}").ToList();
+        Assert.That(warnings, Is.EquivalentTo(new[] { "duplicate nodes.csv:3", "unknown-kind nodes.csv:4", "self-reference dependencies.csv:2", "dangling-reference dependency:app->nowhere" }));
+        Assert.That(dry.GetProperty("skipped").GetProperty("nodes").GetInt32(), Is.EqualTo(2));
+        Assert.That(dry.GetProperty("document").GetProperty("nodes").GetArrayLength(), Is.EqualTo(1));
+        Assert.That((await ProblemOf(strict, HttpStatusCode.BadRequest)).GetProperty("detail").GetString(), Does.Contain("nodes.csv:3: duplicate"));
+        Assert.That(await VersionAsync(graph), Is.EqualTo(version), "neither the dry run nor the strict refusal changed anything");
+    }
+
+    [Test]
+    public async Task Unreadable_files_unknown_formats_and_zip_bombs_are_refused()
+    {
+        var graph = NewGraphName();
+        var broken = await Client.PostAsync($"/v1/graphs/{graph}/imports?format=csv", Multipart(("nodes.csv", "id,kind\n\"app,service\n")));
+        var unknown = await Client.PostAsync($"/v1/graphs/{graph}/imports?format=visio", Multipart(("nodes.csv", "id,kind\napp,service\n")));
+        using var bomb = new MemoryStream();
+        using (var zip = new ZipArchive(bomb, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            await using var entry = zip.CreateEntry("nodes.csv", CompressionLevel.SmallestSize).Open();
+            var header = Encoding.UTF8.GetBytes("id,kind\n");
+            await entry.WriteAsync(header);
+            await entry.WriteAsync(new byte[5_000_000]);
+        }
+
+        var exploded = await Client.PostAsync($"/v1/graphs/{graph}/imports?format=csv", new ByteArrayContent(bomb.ToArray()) { Headers = { ContentType = new("application/zip") } });
+
+        Assert.That((await ProblemOf(broken, HttpStatusCode.BadRequest)).GetProperty("detail").GetString(), Is.EqualTo("nodes.csv, line 2: a quoted field is not closed"));
+        Assert.That((await ProblemOf(unknown, HttpStatusCode.BadRequest)).GetProperty("detail").GetString(), Does.Contain("format: 'visio' is not one of csv"));
+        Assert.That((await ProblemOf(exploded, HttpStatusCode.RequestEntityTooLarge)).GetProperty("detail").GetString(), Does.Contain("expands to more than 16 times"));
+        Assert.That((await Client.GetAsync($"/v1/graphs/{graph}")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+    }
+
+    private static MultipartFormDataContent Multipart(params (string Name, string Text)[] files)
+    {
+        var form = new MultipartFormDataContent();
+        foreach (var (name, text) in files)
+        {
+            form.Add(new StringContent(text, Encoding.UTF8, "text/csv"), "file", name);
+        }
+
+        return form;
+    }
+
+    private async Task<ImpactMap.Core.Model.DependencyGraph> ModelAsync(string graph) =>
+        ImpactMap.Core.Documents.GraphDocuments.ToGraph(await ImpactMap.Core.Documents.GraphDocuments.ReadJsonAsync(
+            await (await Client.GetAsync($"/v1/graphs/{graph}")).Content.ReadAsStreamAsync()));
+
+    private async Task<long> VersionAsync(string graph) =>
+        (await JsonOf(await Client.GetAsync("/v1/graphs"))).EnumerateArray().Single(g => g.GetProperty("name").GetString() == graph).GetProperty("version").GetInt64();
+}

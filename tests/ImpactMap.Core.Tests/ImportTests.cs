@@ -1,0 +1,54 @@
+using FsCheck;
+using FsCheck.Fluent;
+using ImpactMap.Core.Documents;
+using ImpactMap.Core.Imports;
+using ImpactMap.Core.Model;
+
+namespace ImpactMap.Core.Tests;
+
+public class ImportTests
+{
+    private static readonly string[] Awkward = ["plain", "with, comma", "with \"quotes\"", "two\nlines", "semi;colon", "=1+1"];
+
+    [FsCheck.NUnit.Property(MaxTest = 300)]
+    public Property A_csv_export_imports_back_as_the_same_graph() =>
+        Prop.ForAll(Arb.From(RandomGraphs.Scenarios(withTime: true)), Arb.From(Gen.ArrayOf(Gen.Choose(0, 5), 14)), (scenario, seeds) =>
+        {
+            var graph = DependencyGraph.Create(scenario.Graph.Nodes.Select((n, i) => n with
+            {
+                Name = $"{n.Id} {Awkward[seeds[i]]}",
+                Availability = seeds[i] % 3 == 0 ? null : 1 - seeds[i] * 1e-4,
+                Attributes = seeds[i] % 2 == 0 ? new Dictionary<string, string>() : new Dictionary<string, string> { ["owner"] = Awkward[(seeds[i] + 1) % 6] },
+            }).ToList(), scenario.Graph.Dependencies);
+
+            var imported = CsvImport.Read([("nodes.csv", GraphExports.NodesCsv(graph)), ("dependencies.csv", GraphExports.DependenciesCsv(graph))]);
+            var result = ImportPlan.Apply(null, imported, merge: false, prune: false);
+
+            Assert.That(imported.Warnings, Is.Empty);
+            Assert.That(result.Graph.Nodes, Is.EqualTo(graph.Nodes));
+            Assert.That(result.Graph.Dependencies, Is.EqualTo(graph.Dependencies));
+        });
+
+    [Test]
+    public void Semicolons_a_bom_and_unstated_fields_read_as_the_format_says()
+    {
+        var nodes = "\uFEFFid;name;kind;availability\r\napp;The app;service;0.999\r\ndb;;resource;\r\n";
+        var dependencies = "from;to;effect\napp;db;degraded\n";
+
+        var result = ImportPlan.Apply(null, CsvImport.Read([("n.csv", nodes), ("d.csv", dependencies)]), merge: false, prune: false);
+
+        Assert.That(result.Graph.FindNode("app")!.Availability, Is.EqualTo(0.999));
+        Assert.That(result.Graph.FindNode("db")!.Name, Is.EqualTo("db"), "an empty name defaults to the id");
+        Assert.That(result.Graph.FindDependency("app", "db")!.Effect, Is.EqualTo(NodeState.Degraded));
+    }
+
+    [Test]
+    public void A_broken_file_is_refused_naming_its_line()
+    {
+        var refused = Assert.Throws<CsvFormatException>(() => CsvImport.Read([("nodes.csv", "id,kind\na,service\n\"b,service\n")]));
+        var short_ = Assert.Throws<CsvFormatException>(() => CsvImport.Read([("nodes.csv", "id,kind\na,service\nb\n")]));
+
+        Assert.That((refused!.File, refused.Line), Is.EqualTo(("nodes.csv", 3)));
+        Assert.That((short_!.Line, short_.Problem), Is.EqualTo((3, "1 fields where the header has 2")));
+    }
+}
