@@ -109,6 +109,23 @@ public class ImportApiTests(string store) : ApiTestBase(store)
         Assert.That((await Client.GetAsync($"/v1/graphs/{graph}")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
     }
 
+    [Test]
+    public async Task A_tracing_systems_dependencies_import_as_callers_needing_callees()
+    {
+        var graph = NewGraphName();
+        var response = await Client.PostAsync($"/v1/graphs/{graph}/imports?format=jaeger", ApiServer.Json("""
+            {"data": [{"parent": "frontend", "child": "route", "callCount": 120}, {"parent": "frontend", "child": "customer", "callCount": 12},
+                      {"parent": "customer", "child": "mysql", "callCount": 12}]}
+            """));
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
+        var report = await JsonOf(response);
+        Assert.That((report.GetProperty("format").GetString(), report.GetProperty("nodes").GetProperty("added").GetInt32(), report.GetProperty("dependencies").GetProperty("added").GetInt32()),
+            Is.EqualTo(("jaeger", 4, 3)));
+        var impact = await JsonOf(await Client.GetAsync($"/v1/graphs/{graph}/nodes/mysql/impact"));
+        Assert.That(impact.GetProperty("affected").EnumerateArray().Select(a => a.GetProperty("id").GetString()), Is.EqualTo(new[] { "customer", "frontend" }));
+    }
+
     private static MultipartFormDataContent Multipart(params (string Name, string Text)[] files)
     {
         var form = new MultipartFormDataContent();

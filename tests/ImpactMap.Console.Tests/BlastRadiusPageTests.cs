@@ -104,6 +104,21 @@ public sealed class BlastRadiusPageTests : SampleServiceTestBase
     }
 
     [Test]
+    public async Task The_radius_goes_to_an_incident_document_as_mermaid_and_to_graphviz_as_dot()
+    {
+        await Page.GotoAsync(Url("/graphs/cloud-region/impact?outage=aws-eu-west-1"));
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Mermaid for the incident document" }).ClickAsync();
+        await Expect(Page.Locator("#mermaid-text")).ToContainTextAsync("flowchart LR");
+        await Expect(Page.Locator("#mermaid-text")).ToContainTextAsync("[\"Acme's shoppers: degraded\"]:::degraded");
+
+        var download = await Page.RunAndWaitForDownloadAsync(() => Page.GetByRole(AriaRole.Button, new() { Name = "Download DOT (Graphviz)" }).ClickAsync());
+        var dot = await File.ReadAllTextAsync(await download.PathAsync());
+        Assert.That(download.SuggestedFilename, Does.EndWith(".dot"));
+        Assert.That(dot, Does.StartWith("digraph impact {"));
+        Assert.That(dot, Does.Contain("\"bank-online\" -> \"acme-webshop\";"));
+    }
+
+    [Test]
     public async Task Pages_do_not_shift_while_their_data_loads()
     {
         await Page.AddInitScriptAsync("""

@@ -45,10 +45,58 @@ public class ImportTests
     [Test]
     public void A_broken_file_is_refused_naming_its_line()
     {
-        var refused = Assert.Throws<CsvFormatException>(() => CsvImport.Read([("nodes.csv", "id,kind\na,service\n\"b,service\n")]));
-        var short_ = Assert.Throws<CsvFormatException>(() => CsvImport.Read([("nodes.csv", "id,kind\na,service\nb\n")]));
+        var refused = Assert.Throws<UnreadableFileException>(() => CsvImport.Read([("nodes.csv", "id,kind\na,service\n\"b,service\n")]));
+        var short_ = Assert.Throws<UnreadableFileException>(() => CsvImport.Read([("nodes.csv", "id,kind\na,service\nb\n")]));
 
         Assert.That((refused!.File, refused.Line), Is.EqualTo(("nodes.csv", 3)));
         Assert.That((short_!.Line, short_.Problem), Is.EqualTo((3, "1 fields where the header has 2")));
+    }
+
+    // The shape of Jaeger's GET /api/dependencies answer for its HotROD example application (written by hand here,
+    // not a file the project publishes): services calling services, with call counts.
+    private const string HotRod = """
+        {"data": [
+          {"parent": "frontend", "child": "customer", "callCount": 12},
+          {"parent": "frontend", "child": "driver", "callCount": 12},
+          {"parent": "frontend", "child": "route", "callCount": 120},
+          {"parent": "customer", "child": "mysql", "callCount": 12},
+          {"parent": "driver", "child": "redis-manual", "callCount": 168},
+          {"parent": "frontend", "child": "frontend", "callCount": 1},
+          {"parent": "frontend", "child": "customer", "callCount": 3},
+          {"parent": "api/gateway", "child": "frontend", "callCount": 7}
+        ], "total": 8, "limit": 0, "offset": 0, "errors": null}
+        """;
+
+    [Test]
+    public void Jaeger_dependencies_make_callers_depend_on_callees_with_their_call_counts()
+    {
+        var imported = JaegerImport.Read([("dependencies.json", HotRod)]);
+        var graph = ImportPlan.Apply(null, imported, merge: false, prune: false).Graph;
+
+        Assert.That(graph.Dependencies.Select(d => $"{d.From}->{d.To}"), Is.EqualTo(new[]
+        {
+            "frontend->customer", "frontend->driver", "frontend->route", "customer->mysql", "driver->redis-manual", "api~gateway->frontend",
+        }));
+        Assert.That(graph.FindNode("frontend")!.Attributes["calls.route"], Is.EqualTo("120"));
+        Assert.That(graph.FindNode("frontend")!.Kind, Is.EqualTo(Node.Service));
+        var gateway = graph.FindNode("api~gateway")!;
+        Assert.That((gateway.Name, gateway.Attributes[SourceIds.Attribute]), Is.EqualTo(("api/gateway", "api/gateway")), "a mapped id keeps the original");
+        Assert.That(imported.Warnings.Select(w => (w.Code, w.Source)), Is.EqualTo(new[]
+        {
+            ("self-reference", "dependencies.json:[5]"), ("duplicate", "dependencies.json:[6]"),
+        }));
+    }
+
+    [Test]
+    public void A_bare_jaeger_array_reads_the_same_and_broken_json_names_its_line()
+    {
+        var bare = JaegerImport.Read([("deps.json", """[{"parent": "a", "child": "b", "callCount": 1}]""")]);
+        var broken = Assert.Throws<UnreadableFileException>(() => JaegerImport.Read([("deps.json", "[\n{\"parent\": \"a\",\n")]));
+        var collision = JaegerImport.Read([("deps.json", """[{"parent": "a/b", "child": "a:b"}, {"parent": "a?b", "child": "c"}]""")]);
+
+        Assert.That(bare.Dependencies.Single(), Is.EqualTo(new ImportedDependency("a", "b", null, null, null)));
+        Assert.That(broken!.File, Is.EqualTo("deps.json"));
+        Assert.That(broken.Line, Is.GreaterThan(1));
+        Assert.That(collision.Warnings.Select(w => w.Code), Is.EqualTo(new[] { "id-collision" }), "a/b and a?b both become a~b");
     }
 }

@@ -33,7 +33,7 @@ public sealed partial class ProblemHandler(ILogger<ProblemHandler> logger) : IEx
                 new Dictionary<string, object?> { ["problems"] = e.Problems.Select(p => new { p.Path, p.Message }).ToList() }),
             UnknownNodeException e => new ApiProblem(StatusCodes.Status422UnprocessableEntity, "Unknown node", $"The request names {e.Message}.",
                 new Dictionary<string, object?> { ["nodes"] = e.Ids }),
-            ImpactMap.Core.Imports.CsvFormatException e => new ApiProblem(StatusCodes.Status400BadRequest, "Unreadable file",
+            ImpactMap.Core.Imports.UnreadableFileException e => new ApiProblem(StatusCodes.Status400BadRequest, "Unreadable file",
                 $"{e.File}, line {e.Line}: {e.Problem}",
                 new Dictionary<string, object?> { ["problems"] = new[] { new { Path = $"{e.File}:{e.Line}", Message = e.Problem } } }),
             VersionConflictException e => new ApiProblem(StatusCodes.Status412PreconditionFailed, "Version mismatch",

@@ -21,12 +21,12 @@ public static class ImportEndpoints
 {
     public const int MaxZipEntries = 10_000;
     public const int MaxExpansion = 16;
-    private static readonly string[] Formats = ["csv"];
+    private static readonly string[] Formats = ["csv", "jaeger"];
 
     public static RouteHandlerBuilder MapImports(this IEndpointRouteBuilder app) =>
         app.MapPost("/v1/graphs/{graph}/imports", Import).WithTags("Imports").WithName("Import")
             .WithSummary("Import files (one file, a zip, or multipart/form-data) into a graph: replace or merge, dryRun, strict; answers what changed and what was left out")
-            .Accepts<string>("text/csv", "application/zip", "multipart/form-data")
+            .Accepts<string>("text/csv", "application/json", "application/zip", "multipart/form-data")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
@@ -58,7 +58,7 @@ public static class ImportEndpoints
 
         var ifMatch = context.Request.IfMatch();
         var files = await ReadFilesAsync(context.Request, options.Value.MaxDocumentBytes, cancellationToken);
-        var imported = CsvImport.Read(files);
+        var imported = format == "jaeger" ? JaegerImport.Read(files) : CsvImport.Read(files);
         for (var attempt = 1; ; attempt++)
         {
             var current = await catalog.ExistsAsync(graph, cancellationToken) ? await catalog.GetAsync(graph, cancellationToken) : null;
@@ -77,7 +77,7 @@ public static class ImportEndpoints
 
             if (dryRun == true)
             {
-                return TypedResults.Ok(Response(graph, current?.Version ?? 0, result, GraphDocuments.FromGraph(result.Graph)));
+                return TypedResults.Ok(Response(graph, current?.Version ?? 0, format!, result, GraphDocuments.FromGraph(result.Graph)));
             }
 
             try
@@ -90,7 +90,7 @@ public static class ImportEndpoints
 
                 var (snapshot, created) = await catalog.ReplaceAsync(graph, result.Graph, ifMatch ?? current?.Version, cancellationToken);
                 context.Response.SetETag(snapshot.Version);
-                var answer = Response(graph, snapshot.Version, result, null);
+                var answer = Response(graph, snapshot.Version, format!, result, null);
                 return created ? TypedResults.Created($"/v1/graphs/{graph}", answer) : TypedResults.Ok(answer);
             }
             catch (VersionConflictException) when (ifMatch is null && attempt < 3)
@@ -100,8 +100,8 @@ public static class ImportEndpoints
         }
     }
 
-    private static ImportResponse Response(string graph, long version, ImportResult result, GraphDocument? document) =>
-        new(graph, version, "csv",
+    private static ImportResponse Response(string graph, long version, string format, ImportResult result, GraphDocument? document) =>
+        new(graph, version, format,
             new ImportCountsResponse(result.Nodes.Added, result.Nodes.Updated, result.Nodes.Removed, result.Nodes.Unchanged),
             new ImportCountsResponse(result.Dependencies.Added, result.Dependencies.Updated, result.Dependencies.Removed, result.Dependencies.Unchanged),
             result.Skipped, result.Warnings.Select(w => new ImportWarningResponse(w.Code, w.Source, w.Message)).ToList(), document);

@@ -12,8 +12,8 @@ public sealed record CsvRow(string Source, int Line, IReadOnlyDictionary<string,
     public string Place => $"{Source}:{Line}";
 }
 
-/// <summary>The file cannot be read as CSV: which file, which line, what.</summary>
-public sealed class CsvFormatException(string source, int line, string problem) : Exception($"{source}:{line}: {problem}")
+/// <summary>A file of an import cannot be read: which file, which line, what.</summary>
+public sealed class UnreadableFileException(string source, int line, string problem) : Exception($"{source}:{line}: {problem}")
 {
     /// <summary>The file.</summary>
     public string File { get; } = source;
@@ -28,7 +28,7 @@ public sealed class CsvFormatException(string source, int line, string problem) 
 /// <summary>RFC 4180 CSV with a header row: UTF-8 with or without BOM, comma or semicolon (told by the header).</summary>
 public static class Csv
 {
-    /// <summary>The header and the data rows (blank lines skipped); <see cref="CsvFormatException"/> naming the line that breaks.</summary>
+    /// <summary>The header and the data rows (blank lines skipped); <see cref="UnreadableFileException"/> naming the line that breaks.</summary>
     public static (IReadOnlyList<string> Header, IReadOnlyList<CsvRow> Rows) Read(string text, string source)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -38,14 +38,14 @@ public static class Csv
         var records = Records(text, separator, source).ToList();
         if (records.Count == 0)
         {
-            throw new CsvFormatException(source, 1, "the file is empty: a header row is required");
+            throw new UnreadableFileException(source, 1, "the file is empty: a header row is required");
         }
 
         var header = records[0].Fields.Select(h => h.Trim()).ToList();
         var duplicate = header.GroupBy(h => h, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
         {
-            throw new CsvFormatException(source, 1, $"the column '{duplicate.Key}' appears twice");
+            throw new UnreadableFileException(source, 1, $"the column '{duplicate.Key}' appears twice");
         }
 
         var rows = new List<CsvRow>();
@@ -58,7 +58,7 @@ public static class Csv
 
             if (fields.Count != header.Count)
             {
-                throw new CsvFormatException(source, line, $"{fields.Count} fields where the header has {header.Count}");
+                throw new UnreadableFileException(source, line, $"{fields.Count} fields where the header has {header.Count}");
             }
 
             rows.Add(new CsvRow(source, line, header.Zip(fields).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal)));
@@ -124,7 +124,7 @@ public static class Csv
 
         if (quoted)
         {
-            throw new CsvFormatException(source, start, "a quoted field is not closed");
+            throw new UnreadableFileException(source, start, "a quoted field is not closed");
         }
 
         if (field.Length > 0 || fields.Count > 0)

@@ -46,7 +46,7 @@ public static class CsvImport
             }
             else
             {
-                throw new CsvFormatException(name, 1, "neither nodes (an id column) nor dependencies (from and to columns)");
+                throw new UnreadableFileException(name, 1, "neither nodes (an id column) nor dependencies (from and to columns)");
             }
         }
 

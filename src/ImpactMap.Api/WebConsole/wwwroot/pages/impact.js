@@ -75,6 +75,44 @@ export function outagesEditor(graph, outages, signal) {
   return { element: h('fieldset', {}, h('legend', {}, 'What fails'), rows, add, suggestions.list), read };
 }
 
+/** The whole answer as Mermaid (to paste into an incident document), DOT or CSV with paths, from the API's exports. */
+function exportsView(graph, question, name) {
+  const mermaid = h('pre', { class: 'letter', hidden: true, id: 'mermaid-text' });
+  const status = h('span', { class: 'muted small', 'aria-live': 'polite' });
+  const fetchAs = accept => api(`/graphs/${enc(graph)}/impact`, { method: 'POST', body: question, accept });
+  const download = async (accept, extension) => {
+    try {
+      const url = URL.createObjectURL(new Blob([await fetchAs(accept)], { type: accept }));
+      const link = h('a', { href: url, download: `${name}.${extension}` });
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10000);
+    } catch (e) {
+      status.textContent = e.message;
+    }
+  };
+  return h('section', { 'aria-labelledby': 'exports-title', class: 'card' },
+    h('h2', { id: 'exports-title' }, 'Take it elsewhere'),
+    h('div', { class: 'inline-form' },
+      h('button', {
+        type: 'button', class: 'secondary',
+        onclick: async () => {
+          try {
+            mermaid.textContent = await fetchAs('text/vnd.mermaid');
+            mermaid.hidden = false;
+            await navigator.clipboard?.writeText(mermaid.textContent).then(() => { status.textContent = 'Copied to the clipboard.'; }, () => {});
+          } catch (e) {
+            status.textContent = e.message;
+          }
+        },
+      }, 'Mermaid for the incident document'),
+      h('button', { type: 'button', class: 'secondary', onclick: () => download('text/vnd.graphviz', 'dot') }, 'Download DOT (Graphviz)'),
+      h('button', { type: 'button', class: 'secondary', onclick: () => download('text/csv', 'csv') }, 'Download CSV with chains'),
+      status),
+    mermaid);
+}
+
 function incidentForm(graph, question, navigate) {
   const names = question.outages.map(o => o.node).join(', ');
   const title = h('input', { id: 'incident-title', name: 'title', value: `Outage: ${names}`, required: true, maxlength: '200' });
@@ -149,5 +187,5 @@ export async function impactPage({ main, graph, query, signal, navigate }) {
   const fileName = `${graph}-impact-${outages.map(o => o.node).join('+').slice(0, 80)}.csv`;
   const pathOf = async id => (await api(`/graphs/${enc(graph)}/impact`, { method: 'POST', signal, body: { ...question, nodes: [id], limit: 1 } })).affected[0]?.path;
   await showRadius(view, radius, { base, fileName, pathOf });
-  clear(result, view, session.mayEdit ? incidentForm(graph, question, navigate) : null);
+  clear(result, view, exportsView(graph, question, fileName.replace(/\.csv$/, '')), session.mayEdit ? incidentForm(graph, question, navigate) : null);
 }
