@@ -126,6 +126,36 @@ public class ImportApiTests(string store) : ApiTestBase(store)
         Assert.That(impact.GetProperty("affected").EnumerateArray().Select(a => a.GetProperty("id").GetString()), Is.EqualTo(new[] { "customer", "frontend" }));
     }
 
+    [Test]
+    public async Task A_backstage_catalog_imports_with_its_relations_and_a_rerun_changes_nothing()
+    {
+        var graph = NewGraphName();
+        const string Catalog = """
+            apiVersion: backstage.io/v1alpha1
+            kind: Component
+            metadata: {name: artist-lookup}
+            spec: {type: service, dependsOn: ['resource:artists-db'], providesApis: [artist-api]}
+            ---
+            apiVersion: backstage.io/v1alpha1
+            kind: Resource
+            metadata: {name: artists-db}
+            spec: {type: database}
+            ---
+            apiVersion: backstage.io/v1alpha1
+            kind: API
+            metadata: {name: artist-api}
+            spec: {type: openapi}
+            """;
+
+        var first = await Client.PostAsync($"/v1/graphs/{graph}/imports?format=backstage", ApiServer.Yaml(Catalog));
+        var again = await JsonOf(await Client.PostAsync($"/v1/graphs/{graph}/imports?format=backstage", ApiServer.Yaml(Catalog)));
+
+        Assert.That(first.StatusCode, Is.EqualTo(HttpStatusCode.Created), await first.Content.ReadAsStringAsync());
+        var impact = await JsonOf(await Client.GetAsync($"/v1/graphs/{graph}/nodes/resource:artists-db/impact"));
+        Assert.That(impact.GetProperty("affected").EnumerateArray().Select(a => a.GetProperty("id").GetString()), Is.EqualTo(new[] { "component:artist-lookup", "api:artist-api" }));
+        Assert.That((again.GetProperty("nodes").GetProperty("unchanged").GetInt32(), again.GetProperty("dependencies").GetProperty("unchanged").GetInt32()), Is.EqualTo((3, 2)));
+    }
+
     private static MultipartFormDataContent Multipart(params (string Name, string Text)[] files)
     {
         var form = new MultipartFormDataContent();

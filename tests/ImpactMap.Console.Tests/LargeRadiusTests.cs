@@ -95,7 +95,7 @@ public sealed class LargeRadiusTests : SampleServiceTestBase
     private async Task<string[]> DownloadCsvAsync()
     {
         var download = await Page.RunAndWaitForDownloadAsync(() =>
-            Page.GetByRole(AriaRole.Button, new() { NameRegex = new System.Text.RegularExpressions.Regex("^Download CSV") }).ClickAsync());
+            Page.GetByRole(AriaRole.Button, new() { NameRegex = new System.Text.RegularExpressions.Regex(@"^Download CSV \(") }).ClickAsync());
         var path = await download.PathAsync();
         Assert.That(download.SuggestedFilename, Does.EndWith(".csv"));
         return (await File.ReadAllLinesAsync(path, Encoding.UTF8)).Where(line => line.Length > 0).ToArray();

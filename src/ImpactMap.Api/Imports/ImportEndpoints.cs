@@ -21,12 +21,12 @@ public static class ImportEndpoints
 {
     public const int MaxZipEntries = 10_000;
     public const int MaxExpansion = 16;
-    private static readonly string[] Formats = ["csv", "jaeger"];
+    private static readonly string[] Formats = ["csv", "jaeger", "backstage"];
 
     public static RouteHandlerBuilder MapImports(this IEndpointRouteBuilder app) =>
         app.MapPost("/v1/graphs/{graph}/imports", Import).WithTags("Imports").WithName("Import")
             .WithSummary("Import files (one file, a zip, or multipart/form-data) into a graph: replace or merge, dryRun, strict; answers what changed and what was left out")
-            .Accepts<string>("text/csv", "application/json", "application/zip", "multipart/form-data")
+            .Accepts<string>("text/csv", "application/json", "application/yaml", "application/zip", "multipart/form-data")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
@@ -58,7 +58,12 @@ public static class ImportEndpoints
 
         var ifMatch = context.Request.IfMatch();
         var files = await ReadFilesAsync(context.Request, options.Value.MaxDocumentBytes, cancellationToken);
-        var imported = format == "jaeger" ? JaegerImport.Read(files) : CsvImport.Read(files);
+        var imported = format switch
+        {
+            "jaeger" => JaegerImport.Read(files),
+            "backstage" => BackstageImport.Read(files),
+            _ => CsvImport.Read(files),
+        };
         for (var attempt = 1; ; attempt++)
         {
             var current = await catalog.ExistsAsync(graph, cancellationToken) ? await catalog.GetAsync(graph, cancellationToken) : null;
