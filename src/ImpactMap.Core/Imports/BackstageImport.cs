@@ -249,16 +249,7 @@ public static class BackstageImport
         var trimmed = text.TrimStart('\uFEFF').TrimStart();
         if (trimmed.StartsWith('[') || trimmed.StartsWith('{'))
         {
-            JsonElement root;
-            try
-            {
-                root = JsonDocument.Parse(trimmed).RootElement;
-            }
-            catch (JsonException e)
-            {
-                throw new UnreadableFileException(name, (int)(e.LineNumber ?? 0) + 1, e.Message.Split(" Path:")[0]);
-            }
-
+            var root = Json.Parse(name, trimmed);
             var items = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("items", out var list) ? list : root;
             if (items.ValueKind != JsonValueKind.Array)
             {

@@ -22,16 +22,7 @@ public static class JaegerImport
         var pairs = new HashSet<(string, string)>();
         foreach (var (name, text) in files)
         {
-            JsonElement root;
-            try
-            {
-                root = JsonDocument.Parse(text).RootElement;
-            }
-            catch (JsonException e)
-            {
-                throw new UnreadableFileException(name, (int)(e.LineNumber ?? 0) + 1, e.Message.Split(" Path:")[0]);
-            }
-
+            var root = Json.Parse(name, text);
             var links = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("data", out var data) ? data : root;
             if (links.ValueKind != JsonValueKind.Array)
             {
