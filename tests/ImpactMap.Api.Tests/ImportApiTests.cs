@@ -156,6 +156,24 @@ public class ImportApiTests(string store) : ApiTestBase(store)
         Assert.That((again.GetProperty("nodes").GetProperty("unchanged").GetInt32(), again.GetProperty("dependencies").GetProperty("unchanged").GetInt32()), Is.EqualTo((3, 2)));
     }
 
+    [Test]
+    public async Task A_saasbom_imports_its_services_and_their_third_party_providers()
+    {
+        var graph = NewGraphName();
+        var response = await Client.PostAsync($"/v1/graphs/{graph}/imports?format=cyclonedx", ApiServer.Json("""
+            {"bomFormat": "CycloneDX", "specVersion": "1.6", "metadata": {"component": {"bom-ref": "shop", "name": "Shop", "supplier": {"name": "ShopCo"}}},
+             "services": [{"bom-ref": "checkout", "name": "Checkout", "provider": {"name": "ShopCo"}},
+                          {"bom-ref": "psp", "name": "Payments", "provider": {"name": "PayCorp", "bom-ref": "paycorp"}}],
+             "dependencies": [{"ref": "shop", "dependsOn": ["checkout"]}, {"ref": "checkout", "dependsOn": ["psp"]}]}
+            """));
+        var misplaced = await Client.PostAsync($"/v1/graphs/{graph}/imports?format=csv&components=true", ApiServer.Json("{}"));
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
+        var impact = await JsonOf(await Client.GetAsync($"/v1/graphs/{graph}/nodes/supplier:paycorp/impact"));
+        Assert.That(impact.GetProperty("affected").EnumerateArray().Select(a => a.GetProperty("id").GetString()), Is.EqualTo(new[] { "psp", "checkout", "shop" }));
+        Assert.That((await ProblemOf(misplaced, HttpStatusCode.BadRequest)).GetProperty("detail").GetString(), Does.Contain("components: only for format=cyclonedx"));
+    }
+
     private static MultipartFormDataContent Multipart(params (string Name, string Text)[] files)
     {
         var form = new MultipartFormDataContent();

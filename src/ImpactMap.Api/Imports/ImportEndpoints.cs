@@ -21,7 +21,7 @@ public static class ImportEndpoints
 {
     public const int MaxZipEntries = 10_000;
     public const int MaxExpansion = 16;
-    private static readonly string[] Formats = ["csv", "jaeger", "backstage"];
+    private static readonly string[] Formats = ["csv", "jaeger", "backstage", "cyclonedx"];
 
     public static RouteHandlerBuilder MapImports(this IEndpointRouteBuilder app) =>
         app.MapPost("/v1/graphs/{graph}/imports", Import).WithTags("Imports").WithName("Import")
@@ -32,7 +32,7 @@ public static class ImportEndpoints
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
 
     public static async Task<Results<Created<ImportResponse>, Ok<ImportResponse>>> Import(
-        string graph, string? format, string? mode, bool? dryRun, bool? strict, bool? prune, HttpContext context,
+        string graph, string? format, string? mode, bool? dryRun, bool? strict, bool? prune, bool? components, HttpContext context,
         GraphCatalog catalog, IncidentService incidents, IOptions<ImpactMapOptions> options, CancellationToken cancellationToken)
     {
         var problems = new List<string>();
@@ -44,6 +44,11 @@ public static class ImportEndpoints
         if (mode is not (null or "replace" or "merge"))
         {
             problems.Add($"mode: must be replace or merge, not '{GraphValidator.Shorten(mode)}'");
+        }
+
+        if (components is not null && format != "cyclonedx")
+        {
+            problems.Add("components: only for format=cyclonedx");
         }
 
         if (prune == true && mode == "replace")
@@ -62,6 +67,7 @@ public static class ImportEndpoints
         {
             "jaeger" => JaegerImport.Read(files),
             "backstage" => BackstageImport.Read(files),
+            "cyclonedx" => CycloneDxImport.Read(files, components == true),
             _ => CsvImport.Read(files),
         };
         for (var attempt = 1; ; attempt++)
