@@ -9,6 +9,7 @@ using QuikGraph.Algorithms.Search;
 //   or: ... -- load URL RATE SECONDS WRITE-SHARE [API-KEY]  (fixed-rate load against a running service; see bench/load.sh)
 //   or: ... -- memory URL SERVICE-PID [NODES]  (the service's memory after a day's work on a large graph; see bench/memory.sh)
 //   or: ... -- resilience NODES  (cut sets and unavailability by cone size, and a ranking of 10,000 customers, on the tiered graph)
+//   or: ... -- import URL [ENTITIES]  (a generated Backstage catalog imported and merged through the service; see bench/import.sh)
 //   or: ... -- console URL GRAPHS-FOLDER  (the web console's speed in Chromium; see bench/console.sh)
 if (args is ["load", var loadUrl, var loadRate, var loadSeconds, var writeShare, ..])
 {
@@ -21,6 +22,11 @@ if (args is ["memory", var memoryUrl, var memoryPid, ..])
 {
     var invariant = System.Globalization.CultureInfo.InvariantCulture;
     return await MemoryRun.RunAsync(new Uri(memoryUrl), int.Parse(memoryPid, invariant), args.Length > 3 ? int.Parse(args[3], invariant) : 100_000);
+}
+
+if (args is ["import", var importUrl, ..])
+{
+    return await ImportRun.RunAsync(new Uri(importUrl), args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 100_000);
 }
 
 if (args is ["resilience", var resilienceNodes, ..])
