@@ -61,3 +61,15 @@ export async function loadAccess() {
   }
   return session.access;
 }
+
+/** Every page of an impact answer in one: fetchPage(cursor) asks for the page after cursor (undefined first). */
+export async function wholeRadius(fetchPage) {
+  let answer = null;
+  let cursor;
+  do {
+    const page = await fetchPage(cursor);
+    if (answer) answer.affected.push(...page.affected); else answer = page;
+    cursor = page.nextCursor;
+  } while (cursor);
+  return answer;
+}

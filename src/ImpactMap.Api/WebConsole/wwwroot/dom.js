@@ -59,11 +59,23 @@ export function stateBadge(state) {
 export const stateLabel = state => (STATES[state]?.label ?? state).toLowerCase();
 export const stateGlyph = state => STATES[state]?.glyph ?? '?';
 
+/** An ISO 8601 duration as the API writes it (P1DT2H30M5S) in [days, hours, minutes, seconds]; null when not one. */
+export function durationParts(iso) {
+  const m = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:([\d.]+)S)?)?$/.exec(iso ?? '');
+  return m ? m.slice(1).map(v => Number(v ?? 0)) : null;
+}
+
+/** An ISO 8601 duration in seconds (0 when not one). */
+export function durationSeconds(iso) {
+  const [days, hours, minutes, seconds] = durationParts(iso) ?? [0, 0, 0, 0];
+  return ((days * 24 + hours) * 60 + minutes) * 60 + seconds;
+}
+
 /** ISO 8601 duration (PT1H30M) as words: "at once", "after 1 h 30 min". */
 export function afterWords(iso) {
-  const m = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:([\d.]+)S)?)?$/.exec(iso ?? '');
-  if (!m) return iso ?? '';
-  const [days, hours, minutes, seconds] = m.slice(1).map(v => Number(v ?? 0));
+  const given = durationParts(iso);
+  if (!given) return iso ?? '';
+  const [days, hours, minutes, seconds] = given;
   const parts = [];
   if (days) parts.push(`${days} d`);
   if (hours) parts.push(`${hours} h`);
@@ -95,3 +107,14 @@ export function wide(table) {
 
 /** Lets the browser paint and handle input between two pieces of long work. */
 export const nextTask = () => (globalThis.scheduler?.yield ? globalThis.scheduler.yield() : new Promise(resolve => setTimeout(resolve, 0)));
+
+/** Offers content as a file download, as a link the user clicked would. */
+export function saveFile(content, type, name) {
+  const url = URL.createObjectURL(new Blob([content], { type }));
+  const link = h('a', { href: url, download: name });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // Revoked later, not at once: the browser may still be reading it.
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}

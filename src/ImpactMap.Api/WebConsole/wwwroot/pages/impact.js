@@ -1,5 +1,5 @@
-import { h, clear, number, enc, pageHref } from '../dom.js';
-import { api, session } from '../api.js';
+import { h, clear, number, enc, pageHref, saveFile } from '../dom.js';
+import { api, session, wholeRadius } from '../api.js';
 import { problemsOf } from '../views/problem.js';
 import { showRadius } from '../views/radius.js';
 
@@ -17,16 +17,8 @@ export function parseOutage(text) {
 export const outageParam = o => (o.state === 'down' ? o.node : `${o.node}:${o.state}`);
 
 /** Every affected node of an impact question, page by page, without paths (the chains come from via). */
-export async function fetchRadius(graph, question, signal) {
-  let answer = null;
-  let cursor;
-  do {
-    const page = await api(`/graphs/${enc(graph)}/impact`, { method: 'POST', signal, body: { ...question, limit: PAGE, paths: 'none', cursor } });
-    if (answer) answer.affected.push(...page.affected); else answer = page;
-    cursor = page.nextCursor;
-  } while (cursor);
-  return answer;
-}
+export const fetchRadius = (graph, question, signal) =>
+  wholeRadius(cursor => api(`/graphs/${enc(graph)}/impact`, { method: 'POST', signal, body: { ...question, limit: PAGE, paths: 'none', cursor } }));
 
 /** A datalist that suggests node ids as the user types, from the graph's node search. */
 function nodeSuggestions(graph, signal) {
@@ -82,12 +74,7 @@ function exportsView(graph, question, name) {
   const fetchAs = accept => api(`/graphs/${enc(graph)}/impact`, { method: 'POST', body: question, accept });
   const download = async (accept, extension) => {
     try {
-      const url = URL.createObjectURL(new Blob([await fetchAs(accept)], { type: accept }));
-      const link = h('a', { href: url, download: `${name}.${extension}` });
-      document.body.append(link);
-      link.click();
-      link.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10000);
+      saveFile(await fetchAs(accept), accept, `${name}.${extension}`);
     } catch (e) {
       status.textContent = e.message;
     }

@@ -1,5 +1,5 @@
 import { h, wide, clear, number, enc, when, stateBadge } from '../dom.js';
-import { api, ApiError, session } from '../api.js';
+import { api, ApiError, session, wholeRadius } from '../api.js';
 import { followEvents, healthText } from '../stream.js';
 import { problemView, problemsOf } from '../views/problem.js';
 import { showRadius } from '../views/radius.js';
@@ -76,16 +76,8 @@ export async function incidentsPage({ main, graph, signal }) {
   });
 }
 
-async function fetchIncidentRadius(base, id, signal) {
-  let answer = null;
-  let cursor;
-  do {
-    const page = await api(`${base}/incidents/${enc(id)}/impact?paths=none&limit=${PAGE}${cursor ? `&cursor=${enc(cursor)}` : ''}`, { signal });
-    if (answer) answer.affected.push(...page.affected); else answer = page;
-    cursor = page.nextCursor;
-  } while (cursor);
-  return answer;
-}
+const fetchIncidentRadius = (base, id, signal) =>
+  wholeRadius(cursor => api(`${base}/incidents/${enc(id)}/impact?paths=none&limit=${PAGE}${cursor ? `&cursor=${enc(cursor)}` : ''}`, { signal }));
 
 function timeline(incident) {
   const change = c => {

@@ -1,6 +1,6 @@
 // The reverse question on screen: what can take a node to a level, how likely, and which fallbacks are not real.
 
-import { h, clear, number, enc, wide } from '../dom.js';
+import { h, clear, number, enc, wide, durationSeconds } from '../dom.js';
 import { api } from '../api.js';
 import { problemView } from './problem.js';
 
@@ -23,13 +23,8 @@ export function chance(p) {
 /** A factor: "2.99×", "1,999×". */
 const times = x => `${x >= 1000 ? number(Math.round(x)) : x.toPrecision(3)}×`;
 
-function minutesOf(iso) {
-  const m = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?/.exec(iso ?? '');
-  return m ? (Number(m[1] ?? 0) * 24 + Number(m[2] ?? 0)) * 60 + Number(m[3] ?? 0) : 0;
-}
-
 function downtimeWords(iso) {
-  const minutes = minutesOf(iso);
+  const minutes = Math.floor(durationSeconds(iso) / 60);
   if (minutes === 0) return 'under a minute a year';
   const hours = Math.floor(minutes / 60);
   return `${hours ? `${number(hours)} h ` : ''}${minutes % 60} min a year`;

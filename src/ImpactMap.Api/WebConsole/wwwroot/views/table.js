@@ -1,7 +1,7 @@
 // Every affected node in a table that stays fast at any size: it draws only the rows in view (fixed row height,
 // spacers above and below), filters and sorts in memory, and downloads what it shows as CSV.
 
-import { h, clear, number, enc, stateBadge, afterWords, nextTask } from '../dom.js';
+import { h, clear, number, enc, stateBadge, afterWords, nextTask, durationSeconds, saveFile } from '../dom.js';
 
 const ROW_HEIGHT = 34;
 const OVERSCAN = 8;
@@ -17,13 +17,6 @@ const COLUMNS = [
 
 const cmp = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
 
-function seconds(iso) {
-  const m = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:([\d.]+)S)?)?$/.exec(iso ?? '');
-  if (!m) return 0;
-  const [d, hours, minutes, secs] = m.slice(1).map(v => Number(v ?? 0));
-  return ((d * 24 + hours) * 60 + minutes) * 60 + secs;
-}
-
 const csvField = value => {
   const text = String(value ?? '');
   // A leading =, +, - or @ would run as a formula in a spreadsheet: quote it as text.
@@ -38,7 +31,7 @@ export async function affectedTable(radius, { base, onSelect, fileName }) {
     node.sortName = node.name.toLowerCase();
     // Few distinct times in an answer: parse each once.
     let at = seen.get(node.impactAt);
-    if (at === undefined) seen.set(node.impactAt, at = seconds(node.impactAt));
+    if (at === undefined) seen.set(node.impactAt, at = durationSeconds(node.impactAt));
     node.impactSeconds = at;
   }
   await nextTask();
@@ -123,12 +116,7 @@ export async function affectedTable(radius, { base, onSelect, fileName }) {
   function downloadCsv() {
     const lines = ['id,name,kind,state,depth,via,impactAt'];
     for (const n of rows) lines.push([n.id, n.name, n.kind, n.state, n.depth, n.via ?? '', n.impactAt].map(csvField).join(','));
-    const url = URL.createObjectURL(new Blob([lines.join('\r\n') + '\r\n'], { type: 'text/csv' }));
-    const link = h('a', { href: url, download: fileName });
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10000);
+    saveFile(lines.join('\r\n') + '\r\n', 'text/csv', fileName);
   }
 
   let typing;
