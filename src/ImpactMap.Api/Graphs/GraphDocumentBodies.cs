@@ -12,14 +12,21 @@ internal static class GraphDocumentBodies
     public const string Yaml = "application/yaml";
     public static readonly string[] YamlTypes = [Yaml, "application/x-yaml", "text/yaml", "text/x-yaml"];
 
-    public static async Task<GraphDocument> ReadAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
+    /// <summary>
+    /// Raises this request's body limit to maxBytes: graph documents and imports may be large; every other route
+    /// keeps Kestrel's small default limit.
+    /// </summary>
+    public static void AllowLargeBody(HttpRequest request, long maxBytes)
     {
-        // Graph documents may be large; every other route keeps Kestrel's small default limit.
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
             limit.MaxRequestBodySize = maxBytes;
         }
+    }
 
+    public static async Task<GraphDocument> ReadAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
+    {
+        AllowLargeBody(request, maxBytes);
         if (request.ContentLength > maxBytes)
         {
             throw new ApiProblem(StatusCodes.Status413PayloadTooLarge, "Request body too large",

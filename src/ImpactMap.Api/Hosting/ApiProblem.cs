@@ -18,6 +18,16 @@ public sealed class ApiProblem(int status, string title, string detail, IDiction
         new(StatusCodes.Status400BadRequest, "Invalid request", detail,
             problems is null ? null : new Dictionary<string, object?> { ["problems"] = problems.Select(Problem).ToList() });
 
+    /// <summary>A 400 listing every problem found, when any was; nothing otherwise.</summary>
+    public static void ThrowIfAny(IReadOnlyCollection<string> problems)
+    {
+        ArgumentNullException.ThrowIfNull(problems);
+        if (problems.Count > 0)
+        {
+            throw BadRequest(string.Join("; ", problems), problems);
+        }
+    }
+
     /// <summary>A problem as every list carries it: where, and what.</summary>
     public static object Problem(string pathAndMessage)
     {

@@ -190,15 +190,14 @@ public static class ImpactEndpoints
             problems.Add("nodes: each must be a node id");
         }
 
-        return problems.Count > 0
-            ? throw ApiProblem.BadRequest(string.Join("; ", problems), problems)
-            : (new ImpactQuery(outages, body.MaxDepth, body.Limit ?? 1000, duration)
-            {
-                IncludePaths = body.Paths != "none",
-                States = states,
-                Kinds = kinds,
-                Nodes = body.Nodes?.ToHashSet(StringComparer.Ordinal),
-            }, mitigated);
+        ApiProblem.ThrowIfAny(problems);
+        return (new ImpactQuery(outages, body.MaxDepth, body.Limit ?? 1000, duration)
+        {
+            IncludePaths = body.Paths != "none",
+            States = states,
+            Kinds = kinds,
+            Nodes = body.Nodes?.ToHashSet(StringComparer.Ordinal),
+        }, mitigated);
     }
 
     public static ImpactResponse ToResponse(AskedGraph asked, ImpactResult result)

@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text;
 using ImpactMap.Api.Access;
+using ImpactMap.Api.Graphs;
 using ImpactMap.Api.Hosting;
 using ImpactMap.Api.Incidents;
 using ImpactMap.Core.Catalog;
@@ -8,7 +9,6 @@ using ImpactMap.Core.Documents;
 using ImpactMap.Core.Imports;
 using ImpactMap.Core.Model;
 using ImpactMap.Core.Storage;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
@@ -56,10 +56,7 @@ public static class ImportEndpoints
             problems.Add("prune: only with mode=merge (a replace keeps nothing the source does not list anyway)");
         }
 
-        if (problems.Count > 0)
-        {
-            throw ApiProblem.BadRequest(string.Join("; ", problems), problems);
-        }
+        ApiProblem.ThrowIfAny(problems);
 
         var ifMatch = context.Request.IfMatch();
         var files = await ReadFilesAsync(context.Request, options.Value.MaxDocumentBytes, cancellationToken);
@@ -120,11 +117,7 @@ public static class ImportEndpoints
     /// <summary>The files of the body: itself, the entries of a zip, or the parts of a multipart form (each part may be a zip).</summary>
     private static async Task<List<(string Name, string Text)>> ReadFilesAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
     {
-        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-        {
-            limit.MaxRequestBodySize = maxBytes;
-        }
-
+        GraphDocumentBodies.AllowLargeBody(request, maxBytes);
         var files = new List<(string, string)>();
         var contentType = MediaTypeHeaderValue.TryParse(request.ContentType, out var parsed) ? parsed : null;
         if (contentType?.MediaType.Value?.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase) == true)

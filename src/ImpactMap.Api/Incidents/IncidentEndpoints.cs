@@ -146,9 +146,8 @@ public static class IncidentEndpoints
         var stateSet = ImpactRequests.ParseStates(states is { Length: > 0 } ? states : null, "state", problems);
         var kindSet = ImpactRequests.ParseKinds(kinds is { Length: > 0 } ? kinds : null, "kind", problems);
         more(problems);
-        return problems.Count > 0
-            ? throw ApiProblem.BadRequest(string.Join("; ", problems), problems)
-            : (IncidentPages.Filter(stateSet, kindSet, node), limit ?? IncidentPages.DefaultLimit);
+        ApiProblem.ThrowIfAny(problems);
+        return (IncidentPages.Filter(stateSet, kindSet, node), limit ?? IncidentPages.DefaultLimit);
     }
 
     private static string PreferredType(HttpRequest request) =>

@@ -33,10 +33,7 @@ public sealed class IncidentService(
         var outages = Outages(body.Outages, problems, required: true)!;
         var expected = ImpactRequests.ParseDuration(body.ExpectedDuration, "expectedDuration", problems);
         var advice = Advice(body.Advice, problems);
-        if (problems.Count > 0)
-        {
-            throw ApiProblem.BadRequest(string.Join("; ", problems), problems);
-        }
+        ApiProblem.ThrowIfAny(problems);
 
         var snapshot = await catalog.GetAsync(graph, cancellationToken);
         var now = clock.GetUtcNow();
@@ -113,10 +110,7 @@ public sealed class IncidentService(
         var outages = Outages(body.Outages, problems, required: false);
         var expected = ImpactRequests.ParseDuration(body.ExpectedDuration, "expectedDuration", problems);
         var advice = Advice(body.Advice, problems);
-        if (problems.Count > 0)
-        {
-            throw ApiProblem.BadRequest(string.Join("; ", problems), problems);
-        }
+        ApiProblem.ThrowIfAny(problems);
 
         var updated = await ChangeAsync(graph, id, async (incident, now) =>
         {

@@ -63,7 +63,7 @@ public static class ResilienceEndpoints
             problems.Add($"limit: must be between 1 and {MaxCutSets}");
         }
 
-        ThrowIfAny(problems);
+        ApiProblem.ThrowIfAny(problems);
         return new ResilienceQuery(id, state, maxOrder ?? 2, limit ?? 1000);
     }
 
@@ -104,7 +104,7 @@ public static class ResilienceEndpoints
             problems.Add($"top: must be between 1 and {MaxRanked}");
         }
 
-        ThrowIfAny(problems);
+        ApiProblem.ThrowIfAny(problems);
         var snapshot = await catalog.GetAsync(graph, cancellationToken);
         var ranked = ImpactEndpoints.WithinBudget(options.Value, cancellationToken,
             token => snapshot.Engine.WeakestNodes(kind, state, top ?? 20, cancellationToken: token));
@@ -133,13 +133,5 @@ public static class ResilienceEndpoints
 
         problems.Add($"level: '{GraphValidator.Shorten(level)}' must be down, degraded or at-risk");
         return NodeState.Down;
-    }
-
-    private static void ThrowIfAny(List<string> problems)
-    {
-        if (problems.Count > 0)
-        {
-            throw ApiProblem.BadRequest(string.Join("; ", problems), problems);
-        }
     }
 }

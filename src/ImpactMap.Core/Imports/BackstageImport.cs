@@ -29,16 +29,7 @@ public static class BackstageImport
     public static ImportedGraph Read(IReadOnlyList<(string Name, string Text)> files)
     {
         ArgumentNullException.ThrowIfNull(files);
-        var warnings = new List<ImportWarning>();
-        var skipped = new Dictionary<string, int>(StringComparer.Ordinal);
-        void Skip(string what, string? code, string source, string? message)
-        {
-            skipped[what] = skipped.GetValueOrDefault(what) + 1;
-            if (code is not null)
-            {
-                warnings.Add(new ImportWarning(code, source, message!));
-            }
-        }
+        var log = new ImportLog();
 
         var entities = files.SelectMany(f => Entities(f.Name, f.Text)).ToList();
         var nodes = new Dictionary<string, ImportedNode>(StringComparer.Ordinal);
@@ -51,13 +42,13 @@ public static class BackstageImport
             var name = Text(metadata, "name");
             if (!NodeKinds.TryGetValue(kind, out var nodeKind))
             {
-                Skip(kind.Length == 0 ? "entities without a kind" : kind.ToLowerInvariant(), null, source, null);
+                log.Count(kind.Length == 0 ? "entities without a kind" : kind.ToLowerInvariant());
                 continue;
             }
 
             if (name is null)
             {
-                Skip("entities", "missing-name", source, "an entity needs metadata.name");
+                log.Skip("entities", "missing-name", source, "an entity needs metadata.name");
                 continue;
             }
 
@@ -99,14 +90,14 @@ public static class BackstageImport
                 }
                 else
                 {
-                    warnings.Add(new ImportWarning("invalid-availability", $"{kind.ToLowerInvariant()}:{name}", $"annotation availability '{a}' is not a share of time in (0, 1]; left out"));
+                    log.Warn("invalid-availability", $"{kind.ToLowerInvariant()}:{name}", $"annotation availability '{a}' is not a share of time in (0, 1]; left out");
                 }
             }
 
             var mapped = SourceIds.Map(id);
             if (nodes.ContainsKey(mapped))
             {
-                Skip("entities", "duplicate", source, $"'{id}' appears again; the first one is kept");
+                log.Skip("entities", "duplicate", source, $"'{id}' appears again; the first one is kept");
                 continue;
             }
 
@@ -116,7 +107,7 @@ public static class BackstageImport
             known.Add((entity, mapped, ns, source));
             foreach (var relation in Containment.Where(spec.ContainsKey))
             {
-                Skip("containment relations", null, source, null);
+                log.Count("containment relations");
             }
         }
 
@@ -125,19 +116,19 @@ public static class BackstageImport
             var spec = Map(entity, "spec");
             var annotations = Map(Map(entity, "metadata"), "annotations");
             var effects = Effects(annotations, ns);
-            var tolerances = Tolerances(annotations, ns, warnings, id);
+            var tolerances = Tolerances(annotations, ns, log, id);
             var groupOf = Alternatives(annotations, ns).SelectMany(g => g.Members.Select(m => (m, g.Name))).ToDictionary(p => p.m, p => p.Name, StringComparer.Ordinal);
             void Add(string from, string to, string relation)
             {
                 if (!nodes.ContainsKey(from) || !nodes.ContainsKey(to))
                 {
-                    Skip("dependencies", "dangling-reference", $"{id}: {relation}", $"'{(nodes.ContainsKey(from) ? to : from)}' is not a Component, Resource or API of the catalog");
+                    log.Skip("dependencies", "dangling-reference", $"{id}: {relation}", $"'{(nodes.ContainsKey(from) ? to : from)}' is not a Component, Resource or API of the catalog");
                     return;
                 }
 
                 if (from == to)
                 {
-                    Skip("dependencies", "self-reference", $"{id}: {relation}", $"'{from}' cannot depend on itself");
+                    log.Skip("dependencies", "self-reference", $"{id}: {relation}", $"'{from}' cannot depend on itself");
                     return;
                 }
 
@@ -158,7 +149,7 @@ public static class BackstageImport
                     var other = Reference(target, ns, defaultKind);
                     if (other is null)
                     {
-                        Skip("dependencies", "missing-kind", $"{id}: {relation}", $"'{target}' names no kind (write resource:{target}, component:{target} …)");
+                        log.Skip("dependencies", "missing-kind", $"{id}: {relation}", $"'{target}' names no kind (write resource:{target}, component:{target} …)");
                         continue;
                     }
 
@@ -175,7 +166,7 @@ public static class BackstageImport
             }
         }
 
-        return new ImportedGraph([.. nodes.Values], [.. edges.Values], warnings, skipped);
+        return new ImportedGraph([.. nodes.Values], [.. edges.Values], log.Warnings, log.Skipped);
     }
 
     private static string IdOf(string kind, string ns, string name) =>
@@ -210,7 +201,7 @@ public static class BackstageImport
     }
 
     /// <summary>impactmap.io/tolerance: "resource:queue=PT15M, api:search=PT1H".</summary>
-    private static Dictionary<string, TimeSpan> Tolerances(Dictionary<string, object?> annotations, string ns, List<ImportWarning> warnings, string id)
+    private static Dictionary<string, TimeSpan> Tolerances(Dictionary<string, object?> annotations, string ns, ImportLog log, string id)
     {
         var tolerances = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
         foreach (var entry in Split(Text(annotations, Annotation + "tolerance"), ','))
@@ -222,7 +213,7 @@ public static class BackstageImport
             }
             else
             {
-                warnings.Add(new ImportWarning("invalid-annotation", id, $"tolerance '{entry}' is not reference=ISO-8601 duration; left out"));
+                log.Warn("invalid-annotation", id, $"tolerance '{entry}' is not reference=ISO-8601 duration; left out");
             }
         }
 

@@ -27,8 +27,7 @@ public static class CsvImport
     public static ImportedGraph Read(IReadOnlyList<(string Name, string Text)> files)
     {
         ArgumentNullException.ThrowIfNull(files);
-        var warnings = new List<ImportWarning>();
-        var skipped = new Dictionary<string, int>(StringComparer.Ordinal);
+        var log = new ImportLog();
         var nodes = new List<ImportedNode>();
         var dependencies = new List<ImportedDependency>();
         var nodeRows = new List<CsvRow>();
@@ -50,32 +49,26 @@ public static class CsvImport
             }
         }
 
-        void Skip(string what, string code, string source, string message)
-        {
-            skipped[what] = skipped.GetValueOrDefault(what) + 1;
-            warnings.Add(new ImportWarning(code, source, message));
-        }
-
         var ids = new HashSet<string>(StringComparer.Ordinal);
         foreach (var row in nodeRows)
         {
             var id = row["id"];
             if (id is null || !Identifier.IsValid(id))
             {
-                Skip("nodes", "invalid-id", row.Place, $"'{GraphValidator.Shorten(id)}' is not a node id: {Identifier.Rule}");
+                log.Skip("nodes", "invalid-id", row.Place, $"'{GraphValidator.Shorten(id)}' is not a node id: {Identifier.Rule}");
                 continue;
             }
 
             if (!ids.Add(id))
             {
-                Skip("nodes", "duplicate", row.Place, $"node '{id}' appears again; the first one is kept");
+                log.Skip("nodes", "duplicate", row.Place, $"node '{id}' appears again; the first one is kept");
                 continue;
             }
 
             var kind = row["kind"];
             if (kind is not null && !Identifier.IsValidKind(kind))
             {
-                Skip("nodes", "unknown-kind", row.Place, $"'{GraphValidator.Shorten(kind)}' is not a kind (a lowercase word)");
+                log.Skip("nodes", "unknown-kind", row.Place, $"'{GraphValidator.Shorten(kind)}' is not a kind (a lowercase word)");
                 ids.Remove(id);
                 continue;
             }
@@ -85,7 +78,7 @@ public static class CsvImport
             {
                 if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !(value > 0 && value <= 1))
                 {
-                    Skip("nodes", "invalid-availability", row.Place, $"availability '{GraphValidator.Shorten(text)}' is not a share of time in (0, 1]");
+                    log.Skip("nodes", "invalid-availability", row.Place, $"availability '{GraphValidator.Shorten(text)}' is not a share of time in (0, 1]");
                     ids.Remove(id);
                     continue;
                 }
@@ -102,7 +95,7 @@ public static class CsvImport
                     var pair = part.Split('=');
                     if (pair.Length != 2 || !int.TryParse(pair[1], NumberStyles.None, CultureInfo.InvariantCulture, out var need))
                     {
-                        warnings.Add(new ImportWarning("invalid-group", row.Place, $"'{GraphValidator.Shorten(part)}' is not name=need; left out"));
+                        log.Warn("invalid-group", row.Place, $"'{GraphValidator.Shorten(part)}' is not name=need; left out");
                         continue;
                     }
 
@@ -121,19 +114,19 @@ public static class CsvImport
             var (from, to) = (row["from"], row["to"]);
             if (from is null || to is null)
             {
-                Skip("dependencies", "missing-end", row.Place, "a dependency needs both from and to");
+                log.Skip("dependencies", "missing-end", row.Place, "a dependency needs both from and to");
                 continue;
             }
 
             if (from == to)
             {
-                Skip("dependencies", "self-reference", row.Place, $"'{GraphValidator.Shorten(from)}' cannot depend on itself");
+                log.Skip("dependencies", "self-reference", row.Place, $"'{GraphValidator.Shorten(from)}' cannot depend on itself");
                 continue;
             }
 
             if (!pairs.Add((from, to)))
             {
-                Skip("dependencies", "duplicate", row.Place, $"the dependency from '{from}' to '{to}' appears again; the first one is kept");
+                log.Skip("dependencies", "duplicate", row.Place, $"the dependency from '{from}' to '{to}' appears again; the first one is kept");
                 continue;
             }
 
@@ -142,7 +135,7 @@ public static class CsvImport
             {
                 if (!NodeStates.TryParse(effectText, out var parsed) || parsed == NodeState.Up)
                 {
-                    Skip("dependencies", "unknown-effect", row.Place, $"effect '{GraphValidator.Shorten(effectText)}' must be down, degraded or at-risk");
+                    log.Skip("dependencies", "unknown-effect", row.Place, $"effect '{GraphValidator.Shorten(effectText)}' must be down, degraded or at-risk");
                     continue;
                 }
 
@@ -154,7 +147,7 @@ public static class CsvImport
             {
                 if (!Durations.TryParse(toleranceText, out var parsed))
                 {
-                    Skip("dependencies", "invalid-tolerance", row.Place, $"tolerance '{GraphValidator.Shorten(toleranceText)}' is not an ISO-8601 duration");
+                    log.Skip("dependencies", "invalid-tolerance", row.Place, $"tolerance '{GraphValidator.Shorten(toleranceText)}' is not an ISO-8601 duration");
                     continue;
                 }
 
@@ -164,6 +157,6 @@ public static class CsvImport
             dependencies.Add(new ImportedDependency(from, to, row["group"], effect, tolerance));
         }
 
-        return new ImportedGraph(nodes, dependencies, warnings, skipped);
+        return new ImportedGraph(nodes, dependencies, log.Warnings, log.Skipped);
     }
 }

@@ -16,8 +16,7 @@ public static class CycloneDxImport
     public static ImportedGraph Read(IReadOnlyList<(string Name, string Text)> files, bool components)
     {
         ArgumentNullException.ThrowIfNull(files);
-        var warnings = new List<ImportWarning>();
-        var skipped = new Dictionary<string, int>(StringComparer.Ordinal);
+        var log = new ImportLog();
         var nodes = new Dictionary<string, ImportedNode>(StringComparer.Ordinal);
         var dependencies = new Dictionary<(string, string), ImportedDependency>();
         foreach (var (name, text) in files)
@@ -36,8 +35,7 @@ public static class CycloneDxImport
                 var reference = Text(entity, "bom-ref") ?? Text(entity, "name");
                 if (reference is null)
                 {
-                    skipped["entities"] = skipped.GetValueOrDefault("entities") + 1;
-                    warnings.Add(new ImportWarning("missing-ref", source, "an entity needs a bom-ref or a name"));
+                    log.Skip("entities", "missing-ref", source, "an entity needs a bom-ref or a name");
                     return;
                 }
 
@@ -91,7 +89,7 @@ public static class CycloneDxImport
                 }
                 else
                 {
-                    skipped["components"] = skipped.GetValueOrDefault("components") + 1;
+                    log.Count("components");
                 }
             }
 
@@ -107,8 +105,7 @@ public static class CycloneDxImport
                     var (fromId, toId) = (SourceIds.Map(from), SourceIds.Map(to));
                     if (fromId == toId)
                     {
-                        skipped["dependencies"] = skipped.GetValueOrDefault("dependencies") + 1;
-                        warnings.Add(new ImportWarning("self-reference", $"{name}:dependencies[{i}]", $"'{GraphValidator.Shorten(from)}' cannot depend on itself"));
+                        log.Skip("dependencies", "self-reference", $"{name}:dependencies[{i}]", $"'{GraphValidator.Shorten(from)}' cannot depend on itself");
                         continue;
                     }
 
@@ -122,14 +119,14 @@ public static class CycloneDxImport
                 {
                     foreach (var reference in Items(composition, "dependencies").Select(d => d.GetString()))
                     {
-                        warnings.Add(new ImportWarning("incomplete-dependencies", $"{name}:compositions[{i}]",
-                            $"the BOM says the dependencies of '{reference}' are {Text(composition, "aggregate")}: its blast radius may be understated"));
+                        log.Warn("incomplete-dependencies", $"{name}:compositions[{i}]",
+                            $"the BOM says the dependencies of '{reference}' are {Text(composition, "aggregate")}: its blast radius may be understated");
                     }
                 }
             }
         }
 
-        return new ImportedGraph([.. nodes.Values], [.. dependencies.Values], warnings, skipped);
+        return new ImportedGraph([.. nodes.Values], [.. dependencies.Values], log.Warnings, log.Skipped);
     }
 
     private static JsonElement Property(JsonElement element, string name) =>

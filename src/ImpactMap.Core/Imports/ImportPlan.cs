@@ -19,13 +19,7 @@ public static class ImportPlan
     public static ImportResult Apply(DependencyGraph? current, ImportedGraph imported, bool merge, bool prune)
     {
         ArgumentNullException.ThrowIfNull(imported);
-        var warnings = imported.Warnings.ToList();
-        var skipped = new Dictionary<string, int>(imported.Skipped, StringComparer.Ordinal);
-        void Skip(string what, string code, string source, string message)
-        {
-            skipped[what] = skipped.GetValueOrDefault(what) + 1;
-            warnings.Add(new ImportWarning(code, source, message));
-        }
+        var log = new ImportLog(imported);
 
         var before = current ?? DependencyGraph.Empty;
         var nodes = merge ? before.Nodes.ToDictionary(n => n.Id, StringComparer.Ordinal) : new Dictionary<string, Node>(StringComparer.Ordinal);
@@ -35,7 +29,7 @@ public static class ImportPlan
             var existing = merge ? before.FindNode(n.Id) : null;
             if (existing is null && n.Kind is null)
             {
-                Skip("nodes", "missing-kind", $"node:{n.Id}", $"node '{n.Id}' has no kind");
+                log.Skip("nodes", "missing-kind", $"node:{n.Id}", $"node '{n.Id}' has no kind");
                 continue;
             }
 
@@ -65,7 +59,7 @@ public static class ImportPlan
         {
             foreach (var end in new[] { d.From, d.To }.Where(end => !nodes.ContainsKey(end)).Distinct())
             {
-                Skip("dependencies", "dangling-reference", $"dependency:{d.From}->{d.To}", $"'{GraphValidator.Shorten(end)}' is not a node of the graph or the import");
+                log.Skip("dependencies", "dangling-reference", $"dependency:{d.From}->{d.To}", $"'{GraphValidator.Shorten(end)}' is not a node of the graph or the import");
             }
 
             if (!nodes.ContainsKey(d.From) || !nodes.ContainsKey(d.To))
@@ -97,7 +91,7 @@ public static class ImportPlan
         var graph = DependencyGraph.Create(
             order.Where(nodes.ContainsKey).Select(id => nodes[id]).ToList(),
             dependencyOrder.Where(dependencies.ContainsKey).Distinct().Select(k => dependencies[k]).ToList());
-        return new ImportResult(graph, Count(before.Nodes, graph.Nodes, n => n.Id), Count(before.Dependencies, graph.Dependencies, d => (d.From, d.To)), warnings, skipped);
+        return new ImportResult(graph, Count(before.Nodes, graph.Nodes, n => n.Id), Count(before.Dependencies, graph.Dependencies, d => (d.From, d.To)), log.Warnings, log.Skipped);
     }
 
     private static ImportCounts Count<T, TKey>(IReadOnlyList<T> before, IReadOnlyList<T> after, Func<T, TKey> key) where TKey : notnull

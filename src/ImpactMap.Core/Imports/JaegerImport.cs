@@ -15,8 +15,7 @@ public static class JaegerImport
     public static ImportedGraph Read(IReadOnlyList<(string Name, string Text)> files)
     {
         ArgumentNullException.ThrowIfNull(files);
-        var warnings = new List<ImportWarning>();
-        var skipped = new Dictionary<string, int>(StringComparer.Ordinal);
+        var log = new ImportLog();
         var nodes = new Dictionary<string, (string Original, Dictionary<string, string> Attributes)>(StringComparer.Ordinal);
         var dependencies = new List<ImportedDependency>();
         var pairs = new HashSet<(string, string)>();
@@ -37,20 +36,20 @@ public static class JaegerImport
                 var child = link.ValueKind == JsonValueKind.Object && link.TryGetProperty("child", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
                 if (string.IsNullOrEmpty(parent) || string.IsNullOrEmpty(child))
                 {
-                    Skip("dependencies", "missing-end", place, "a link needs a parent and a child service");
+                    log.Skip("dependencies", "missing-end", place, "a link needs a parent and a child service");
                     continue;
                 }
 
                 var (from, to) = (Node(parent, place), Node(child, place));
                 if (from == to)
                 {
-                    Skip("dependencies", "self-reference", place, $"'{GraphValidator.Shorten(parent)}' calls itself; a node cannot depend on itself");
+                    log.Skip("dependencies", "self-reference", place, $"'{GraphValidator.Shorten(parent)}' calls itself; a node cannot depend on itself");
                     continue;
                 }
 
                 if (!pairs.Add((from, to)))
                 {
-                    Skip("dependencies", "duplicate", place, $"the link from '{parent}' to '{child}' appears again; the first one is kept");
+                    log.Skip("dependencies", "duplicate", place, $"the link from '{parent}' to '{child}' appears again; the first one is kept");
                     continue;
                 }
 
@@ -65,13 +64,7 @@ public static class JaegerImport
 
         return new ImportedGraph(
             nodes.Select(n => new ImportedNode(n.Key, n.Value.Original, Model.Node.Service, null, null, n.Value.Attributes)).ToList(),
-            dependencies, warnings, skipped);
-
-        void Skip(string what, string code, string source, string message)
-        {
-            skipped[what] = skipped.GetValueOrDefault(what) + 1;
-            warnings.Add(new ImportWarning(code, source, message));
-        }
+            dependencies, log.Warnings, log.Skipped);
 
         string Node(string service, string place)
         {
@@ -80,8 +73,8 @@ public static class JaegerImport
             {
                 if (known.Original != service)
                 {
-                    warnings.Add(new ImportWarning("id-collision", place,
-                        $"'{GraphValidator.Shorten(service)}' and '{GraphValidator.Shorten(known.Original)}' both map to the node id '{id}'"));
+                    log.Warn("id-collision", place,
+                        $"'{GraphValidator.Shorten(service)}' and '{GraphValidator.Shorten(known.Original)}' both map to the node id '{id}'");
                 }
 
                 return id;
