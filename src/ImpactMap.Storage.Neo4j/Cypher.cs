@@ -163,6 +163,49 @@ internal static class Cypher
                       r.etag = $etag, r.body = $body, r.at = $at
         """;
 
+    public const string GetRecord =
+        "MATCH (r:ImpactMapRecord {key: $collection + '/' + $graph + '/' + $id}) RETURN r.revision, r.data";
+
+    public const string ListRecords = """
+        MATCH (r:ImpactMapRecord {collection: $collection})
+        WHERE ($graph IS NULL OR r.graph = $graph) AND r.id > $after
+        RETURN r.graph, r.id, r.revision, r.data ORDER BY r.id, r.graph LIMIT $max
+        """;
+
+    /// <summary>MERGE then SET takes the record's lock, so the revision read after it is the one this write replaces.</summary>
+    public const string LockRecord = """
+        MERGE (r:ImpactMapRecord {key: $collection + '/' + $graph + '/' + $id})
+        ON CREATE SET r.collection = $collection, r.graph = $graph, r.id = $id, r.revision = 0
+        SET r.locked = true
+        RETURN r.revision
+        """;
+
+    public const string SaveRecord = """
+        MATCH (r:ImpactMapRecord {key: $collection + '/' + $graph + '/' + $id})
+        SET r.revision = $revision, r.data = $data
+        REMOVE r.locked
+        """;
+
+    public const string DeleteRecord = """
+        MATCH (r:ImpactMapRecord {key: $collection + '/' + $graph + '/' + $id})
+        DELETE r
+        RETURN count(*)
+        """;
+
+    public const string DeleteRecords =
+        "MATCH (r:ImpactMapRecord {graph: $graph}) DELETE r";
+
+    /// <summary>Writing first takes the lock; the holder and expiry read after it are those of the last committed lease.</summary>
+    public const string LeaseRecord = """
+        MATCH (r:ImpactMapRecord {key: $collection + '/' + $graph + '/' + $id})
+        SET r.locked = true
+        WITH r, (r.revision > 0 AND (r.leaseHolder IS NULL OR r.leaseHolder = $holder OR r.leaseUntil < $now)) AS free
+        SET r.leaseHolder = CASE WHEN free THEN $holder ELSE r.leaseHolder END,
+            r.leaseUntil = CASE WHEN free THEN $until ELSE r.leaseUntil END
+        REMOVE r.locked
+        RETURN free
+        """;
+
     /// <summary>The schema: one statement per transaction, as Neo4j requires; the syntax depends on the major version.</summary>
     public static IReadOnlyList<string> Schema(int majorVersion) => majorVersion switch
     {
@@ -174,6 +217,8 @@ internal static class Cypher
             "CREATE CONSTRAINT ON (i:ImpactMapIncident) ASSERT i.key IS UNIQUE",
             "CREATE INDEX ON :ImpactMapEvent(graph)",
             "CREATE CONSTRAINT ON (r:ImpactMapIdempotency) ASSERT r.key IS UNIQUE",
+            "CREATE CONSTRAINT ON (r:ImpactMapRecord) ASSERT r.key IS UNIQUE",
+            "CREATE INDEX ON :ImpactMapRecord(collection)",
         ],
         4 =>
         [
@@ -183,6 +228,8 @@ internal static class Cypher
             "CREATE CONSTRAINT impactmap_incident_key IF NOT EXISTS ON (i:ImpactMapIncident) ASSERT i.key IS UNIQUE",
             "CREATE INDEX impactmap_event_graph IF NOT EXISTS FOR (e:ImpactMapEvent) ON (e.graph)",
             "CREATE CONSTRAINT impactmap_idempotency_key IF NOT EXISTS ON (r:ImpactMapIdempotency) ASSERT r.key IS UNIQUE",
+            "CREATE CONSTRAINT impactmap_record_key IF NOT EXISTS ON (r:ImpactMapRecord) ASSERT r.key IS UNIQUE",
+            "CREATE INDEX impactmap_record_collection IF NOT EXISTS FOR (r:ImpactMapRecord) ON (r.collection)",
         ],
         _ =>
         [
@@ -192,6 +239,8 @@ internal static class Cypher
             "CREATE CONSTRAINT impactmap_incident_key IF NOT EXISTS FOR (i:ImpactMapIncident) REQUIRE i.key IS UNIQUE",
             "CREATE INDEX impactmap_event_graph IF NOT EXISTS FOR (e:ImpactMapEvent) ON (e.graph)",
             "CREATE CONSTRAINT impactmap_idempotency_key IF NOT EXISTS FOR (r:ImpactMapIdempotency) REQUIRE r.key IS UNIQUE",
+            "CREATE CONSTRAINT impactmap_record_key IF NOT EXISTS FOR (r:ImpactMapRecord) REQUIRE r.key IS UNIQUE",
+            "CREATE INDEX impactmap_record_collection IF NOT EXISTS FOR (r:ImpactMapRecord) ON (r.collection)",
         ],
     };
 }

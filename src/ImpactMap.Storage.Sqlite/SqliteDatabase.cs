@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 namespace ImpactMap.Storage.Sqlite;
 
 /// <summary>
-/// The embedded store's one SQLite file, shared by its graph, incident, event and idempotency stores: WAL
+/// The embedded store's one SQLite file, shared by its graph, incident, event, idempotency and record stores: WAL
 /// mode with synchronous=FULL, so a write is on disk before its task completes, and every write one
 /// transaction, so a failed or killed write leaves nothing half done.
 /// </summary>
@@ -66,6 +66,16 @@ public sealed class SqliteDatabase : IStoreReadiness
             etag TEXT,
             body BLOB NOT NULL,
             at TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS records (
+            graph TEXT NOT NULL,
+            collection TEXT NOT NULL,
+            id TEXT NOT NULL,
+            revision INTEGER NOT NULL,
+            data TEXT NOT NULL,
+            lease_holder TEXT,
+            lease_until INTEGER,
+            PRIMARY KEY (collection, graph, id)
         ) WITHOUT ROWID;
         """;
 

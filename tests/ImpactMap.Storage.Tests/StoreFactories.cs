@@ -6,7 +6,8 @@ using ImpactMap.Tests.Shared;
 namespace ImpactMap.Storage.Tests;
 
 /// <summary>Every port of one store instance, over one database object, as the service registers them.</summary>
-public sealed record StoreSet(IStoreReadiness Database, IGraphStore Graphs, IIncidentStore Incidents, IEventStore Events, IIdempotencyStore Idempotency);
+public sealed record StoreSet(IStoreReadiness Database, IGraphStore Graphs, IIncidentStore Incidents, IEventStore Events, IIdempotencyStore Idempotency,
+    IRecordStore Records);
 
 /// <summary>Each store the contract runs against: a fresh SQLite file, or the test Neo4j.</summary>
 public static class StoreFactories
@@ -43,10 +44,12 @@ public static class StoreFactories
     }
 
     private static StoreSet Sqlite(SqliteDatabase database) => new(database,
-        new SqliteGraphStore(database), new SqliteIncidentStore(database), new SqliteEventStore(database), new SqliteIdempotencyStore(database));
+        new SqliteGraphStore(database), new SqliteIncidentStore(database), new SqliteEventStore(database), new SqliteIdempotencyStore(database),
+        new SqliteRecordStore(database));
 
     private static StoreSet Neo4j(Neo4jDatabase database) => new(database,
-        new Neo4jGraphStore(database), new Neo4jIncidentStore(database), new Neo4jEventStore(database), new Neo4jIdempotencyStore(database));
+        new Neo4jGraphStore(database), new Neo4jIncidentStore(database), new Neo4jEventStore(database), new Neo4jIdempotencyStore(database),
+        new Neo4jRecordStore(database));
 }
 
 /// <summary>A clock that stands still where a test puts it.</summary>

@@ -27,7 +27,7 @@ internal static class StoreSetup
                     var folder = Path.GetFullPath(options.DataDirectory, sp.GetRequiredService<IHostEnvironment>().ContentRootPath);
                     return new SqliteDatabase(Path.Combine(folder, "impactmap.db"), sp.GetRequiredService<TimeProvider>());
                 });
-                services.AddPorts<SqliteDatabase, SqliteGraphStore, SqliteIncidentStore, SqliteEventStore, SqliteIdempotencyStore>();
+                services.AddPorts<SqliteDatabase, SqliteGraphStore, SqliteIncidentStore, SqliteEventStore, SqliteIdempotencyStore, SqliteRecordStore>();
                 break;
             case "neo4j":
                 services.AddOptions<Neo4jStoreOptions>().Bind(configuration.GetSection(Neo4jStoreOptions.Section));
@@ -51,7 +51,7 @@ internal static class StoreSetup
                     return new Neo4jDatabase(clients.CreateClient(Neo4jReads), clients.CreateClient(Neo4jWrites),
                         sp.GetRequiredService<IOptions<Neo4jStoreOptions>>().Value, sp.GetRequiredService<TimeProvider>());
                 });
-                services.AddPorts<Neo4jDatabase, Neo4jGraphStore, Neo4jIncidentStore, Neo4jEventStore, Neo4jIdempotencyStore>();
+                services.AddPorts<Neo4jDatabase, Neo4jGraphStore, Neo4jIncidentStore, Neo4jEventStore, Neo4jIdempotencyStore, Neo4jRecordStore>();
                 break;
             default:
                 throw new InvalidOperationException($"ImpactMap:Store must be 'embedded' or 'neo4j', not '{store}'.");
@@ -66,18 +66,20 @@ internal static class StoreSetup
     }
 
     /// <summary>Each port of one store, every one over the store's single database object.</summary>
-    private static void AddPorts<TDatabase, TGraphs, TIncidents, TEvents, TIdempotency>(this IServiceCollection services)
+    private static void AddPorts<TDatabase, TGraphs, TIncidents, TEvents, TIdempotency, TRecords>(this IServiceCollection services)
         where TDatabase : class, IStoreReadiness
         where TGraphs : class, IGraphStore
         where TIncidents : class, IIncidentStore
         where TEvents : class, IEventStore
         where TIdempotency : class, IIdempotencyStore
+        where TRecords : class, IRecordStore
     {
         services.AddSingleton<IStoreReadiness>(sp => sp.GetRequiredService<TDatabase>());
         services.AddSingleton<IGraphStore, TGraphs>();
         services.AddSingleton<IIncidentStore, TIncidents>();
         services.AddSingleton<IEventStore, TEvents>();
         services.AddSingleton<IIdempotencyStore, TIdempotency>();
+        services.AddSingleton<IRecordStore, TRecords>();
     }
 
     /// <summary>
