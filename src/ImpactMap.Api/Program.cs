@@ -6,6 +6,7 @@ using ImpactMap.Api.Impact;
 using ImpactMap.Api.Imports;
 using ImpactMap.Api.Incidents;
 using ImpactMap.Api.Resilience;
+using ImpactMap.Api.Status;
 using ImpactMap.Api.WebConsole;
 using ImpactMap.Core.Catalog;
 using ImpactMap.Core.Documents;
@@ -64,6 +65,9 @@ try
     builder.Services.AddSingleton<IncidentService>();
     builder.Services.AddSingleton<IGraphFollower>(sp => sp.GetRequiredService<IncidentService>());
 
+    // Across organisations: our status page in the Statuspage format.
+    builder.Services.AddSingleton<StatusPageService>();
+
     // API keys, per-key rate limits and the audit trail.
     builder.Services.AddSingleton<ApiKeys>();
     builder.Services.AddSingleton<AuditLog>();
@@ -112,6 +116,7 @@ try
     app.MapImports();
     app.MapIncidents();
     app.MapEvents();
+    app.MapStatusPages();
     app.MapAccess();
 
     // The web console at /, its deep links and its files, all served from the service itself.

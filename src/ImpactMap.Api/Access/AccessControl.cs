@@ -67,7 +67,7 @@ public static class AccessControl
         app.Use(async (context, next) =>
         {
             var keys = context.RequestServices.GetRequiredService<ApiKeys>();
-            if (!keys.AreConfigured || IsPublic(context))
+            if (!keys.AreConfigured || IsPublic(context) || await Status.StatusPageEndpoints.IsPublicReadAsync(context))
             {
                 await next(context);
                 return;

@@ -13,7 +13,7 @@ namespace ImpactMap.Api.Incidents;
 /// stores the result and tells the event feed.
 /// </summary>
 public sealed class IncidentService(
-    GraphCatalog catalog, IIncidentStore store, IEventStore eventStore, IEventPublisher events, TimeProvider clock, IOptions<ImpactMapOptions> options,
+    GraphCatalog catalog, IIncidentStore store, IEventStore eventStore, IRecordStore records, IEventPublisher events, TimeProvider clock, IOptions<ImpactMapOptions> options,
     ILogger<IncidentService> logger) : IGraphFollower
 {
     private const int SaveAttempts = 5;
@@ -188,7 +188,8 @@ public sealed class IncidentService(
         ArgumentNullException.ThrowIfNull(snapshot);
         try
         {
-            foreach (var open in await store.ListOpenAsync(snapshot.Name, cancellationToken))
+            // A resolved incident's outages have ended: its impact is the record of what happened, not recomputed.
+            foreach (var open in (await store.ListOpenAsync(snapshot.Name, cancellationToken)).Where(i => i.Status != IncidentStatus.Resolved))
             {
                 var updated = await ChangeAsync(snapshot.Name, open.Id, (incident, now) =>
                 {
@@ -232,13 +233,14 @@ public sealed class IncidentService(
     }
 
     /// <summary>
-    /// A deleted graph's incidents and its events up to <paramref name="upToEventId"/> (all when null) go with it,
-    /// so that a new graph of the same name starts clean.
+    /// A deleted graph's incidents, its events up to <paramref name="upToEventId"/> (all when null), its status page,
+    /// watches and webhooks go with it, so that a new graph of the same name starts clean.
     /// </summary>
     public async Task ForgetGraphAsync(string graph, long? upToEventId, CancellationToken cancellationToken)
     {
         await store.DeleteAllAsync(graph, cancellationToken);
         await eventStore.DeleteAllAsync(graph, upToEventId, cancellationToken);
+        await records.DeleteAllAsync(graph, cancellationToken);
     }
 
     /// <summary>Applies a change the incident makes of itself, one at a time here and revision-checked in the store.</summary>

@@ -1,0 +1,136 @@
+using System.Globalization;
+using System.Text;
+using System.Xml;
+using ImpactMap.Core.Incidents;
+using ImpactMap.Core.Model;
+using ImpactMap.Core.Status;
+
+namespace ImpactMap.Api.Status;
+
+/// <summary>A status page view in the Statuspage public API's shapes, and as an Atom feed.</summary>
+public static class StatuspageDocuments
+{
+    /// <summary>Statuspage's component status for a state: at risk is still operational to the outside.</summary>
+    public static string ComponentStatus(NodeState state) => state switch
+    {
+        NodeState.Down => "major_outage",
+        NodeState.Degraded => "partial_outage",
+        _ => "operational",
+    };
+
+    public static StatuspagePage Page(StatusPageView view, string url) =>
+        new(view.Graph, view.Settings.Name, url, "Etc/UTC", view.Unresolved.Select(LastChange).DefaultIfEmpty().Max() is var at && at == default ? null : at);
+
+    public static StatuspageStatus Status(StatusPageView view)
+    {
+        var worst = view.Components.Select(c => c.State).DefaultIfEmpty(NodeState.Up).Max();
+        return worst switch
+        {
+            NodeState.Down => new("critical", "Major System Outage"),
+            NodeState.Degraded => new("major", "Partial System Outage"),
+            _ when view.Unresolved.Count > 0 => new("minor", "Minor Service Outage"),
+            _ => new("none", "All Systems Operational"),
+        };
+    }
+
+    public static IReadOnlyList<StatuspageComponent> Components(StatusPageView view) =>
+        view.Components.Select(c => Component(view, c, c.State, view.Unresolved)).ToList();
+
+    public static StatuspageIncident Incident(StatusPageView view, Incident incident, string consoleBase)
+    {
+        ArgumentNullException.ThrowIfNull(incident);
+        var published = view.Components.ToDictionary(c => c.Id, StringComparer.Ordinal);
+        var touched = StatusPage.Touched(incident, published.Keys).GroupBy(t => t.Id)
+            .Select(g => (Component: published[g.Key], State: g.Max(t => t.State))).OrderBy(t => t.Component.Position).ToList();
+        var live = StatusPage.IsUnresolved(incident);
+        var components = touched.Select(t => Component(view, t.Component, live ? t.State : NodeState.Up, [incident])).ToList();
+        var worst = touched.Select(t => t.State).DefaultIfEmpty(NodeState.Up).Max();
+        var updates = incident.Updates.Select(u => new StatuspageIncidentUpdate(
+                $"{incident.Id}-{u.Sequence}", UpdateStatus(u.Status, incident), u.Message, incident.Id, u.At, u.At, u.At))
+            .Prepend(new StatuspageIncidentUpdate($"{incident.Id}-0", "investigating", incident.Title, incident.Id, incident.OpenedAt, incident.OpenedAt,
+                incident.OpenedAt))
+            .Reverse()
+            .ToList();
+        return new StatuspageIncident(
+            incident.Id, incident.Title, StatusOf(incident),
+            worst switch { NodeState.Down => "critical", NodeState.Degraded => "major", NodeState.AtRisk => "minor", _ => "none" },
+            $"{consoleBase}/graphs/{Uri.EscapeDataString(incident.Graph)}/incidents/{Uri.EscapeDataString(incident.Id)}",
+            incident.OpenedAt, LastChange(incident), incident.StartedAt,
+            incident.Updates.FirstOrDefault(u => u.Status == IncidentStatus.Monitoring)?.At,
+            incident.Updates.FirstOrDefault(u => u.Status == IncidentStatus.Resolved)?.At,
+            view.Graph, updates, components,
+            incident.Review is { } review ? Postmortem(review) : null, incident.Review?.AcceptedAt);
+    }
+
+    /// <summary>The feed of the page's recent incidents, newest first, each with its updates and review as its content.</summary>
+    public static string Atom(StatusPageView view, IReadOnlyList<Incident> incidents, string selfUrl, string consoleBase)
+    {
+        ArgumentNullException.ThrowIfNull(incidents);
+        var text = new StringBuilder();
+        using (var xml = XmlWriter.Create(text, new XmlWriterSettings { Indent = true, OmitXmlDeclaration = false, Encoding = Encoding.UTF8 }))
+        {
+            const string ns = "http://www.w3.org/2005/Atom";
+            xml.WriteStartElement("feed", ns);
+            xml.WriteElementString("id", ns, $"urn:impactmap:{view.Graph}:status");
+            xml.WriteElementString("title", ns, $"{view.Settings.Name}: incident history");
+            xml.WriteElementString("updated", ns, Time(incidents.Select(LastChange).DefaultIfEmpty(DateTimeOffset.UnixEpoch).Max()));
+            xml.WriteStartElement("link", ns);
+            xml.WriteAttributeString("rel", "self");
+            xml.WriteAttributeString("href", selfUrl);
+            xml.WriteEndElement();
+            xml.WriteStartElement("author", ns);
+            xml.WriteElementString("name", ns, view.Settings.Name);
+            xml.WriteEndElement();
+            foreach (var incident in incidents)
+            {
+                var shown = Incident(view, incident, consoleBase);
+                xml.WriteStartElement("entry", ns);
+                xml.WriteElementString("id", ns, $"urn:impactmap:{view.Graph}:incident:{incident.Id}");
+                xml.WriteElementString("title", ns, $"{incident.Title} ({shown.Status})");
+                xml.WriteElementString("published", ns, Time(incident.OpenedAt));
+                xml.WriteElementString("updated", ns, Time(shown.UpdatedAt));
+                xml.WriteStartElement("link", ns);
+                xml.WriteAttributeString("rel", "alternate");
+                xml.WriteAttributeString("href", shown.Shortlink);
+                xml.WriteEndElement();
+                xml.WriteStartElement("content", ns);
+                xml.WriteAttributeString("type", "text");
+                var content = string.Join("\n\n", shown.IncidentUpdates.Select(u => $"{Time(u.CreatedAt)} {u.Status}: {u.Body}"));
+                xml.WriteString(shown.PostmortemBody is { } postmortem ? $"{content}\n\nPostmortem:\n{postmortem}" : content);
+                xml.WriteEndElement();
+                xml.WriteEndElement();
+            }
+
+            xml.WriteEndElement();
+        }
+
+        // StringBuilder makes the declaration say utf-16; the answer is sent as UTF-8.
+        return text.ToString().Replace("encoding=\"utf-16\"", "encoding=\"utf-8\"", StringComparison.Ordinal);
+    }
+
+    private static StatuspageComponent Component(StatusPageView view, ComponentState component, NodeState state, IEnumerable<Incident> incidents)
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal) { component.Id };
+        var changed = incidents.Where(i => StatusPage.Touched(i, ids).Count > 0).Select(LastChange).DefaultIfEmpty().Max();
+        return new StatuspageComponent(component.Id, component.Name, ComponentStatus(state), changed == default ? null : changed, component.Position,
+            view.Graph, false, false, true);
+    }
+
+    private static string StatusOf(Incident incident) => incident.Status switch
+    {
+        IncidentStatus.Closed => incident.Review is null ? "resolved" : "postmortem",
+        var status => status.ToWire(),
+    };
+
+    private static string UpdateStatus(IncidentStatus status, Incident incident) =>
+        status == IncidentStatus.Closed ? StatusOf(incident) : status.ToWire();
+
+    private static DateTimeOffset LastChange(Incident incident) =>
+        new[] { incident.OpenedAt, incident.LatestUpdate?.At ?? default, incident.Review?.AcceptedAt ?? default, incident.ClosedAt ?? default }.Max();
+
+    private static string Postmortem(IncidentReview review) =>
+        $"What happened: {review.WhatHappened}\n\nWhat we learned: {review.WhatWeLearned}\n\nSo that it does not happen again:\n" +
+        string.Join("\n", review.Prevention.Select(p => $"- {p.Action} ({p.Owner}, by {p.Due.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)})"));
+
+    private static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+}
