@@ -7,11 +7,13 @@ using ImpactMap.Api.Imports;
 using ImpactMap.Api.Incidents;
 using ImpactMap.Api.Resilience;
 using ImpactMap.Api.Status;
+using ImpactMap.Api.Watches;
 using ImpactMap.Api.WebConsole;
 using ImpactMap.Core.Catalog;
 using ImpactMap.Core.Documents;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 using Prometheus;
 using Scalar.AspNetCore;
 using Serilog;
@@ -67,6 +69,12 @@ try
 
     // Across organisations: our status page in the Statuspage format.
     builder.Services.AddSingleton<StatusPageService>();
+    // Suppliers' pages polled under a lease in the store; requests of our own only to allowed addresses, redirects by hand.
+    builder.Services.AddHttpClient(SupplierPageClient.ClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
+        .ConfigurePrimaryHttpMessageHandler(sp => OutboundTargets.Handler(sp.GetRequiredService<IOptions<ImpactMapOptions>>().Value.Watches.AllowPrivateTargets));
+    builder.Services.AddSingleton<SupplierPageClient>();
+    builder.Services.AddSingleton<WatchService>();
+    builder.Services.AddHostedService<WatchPoller>();
 
     // API keys, per-key rate limits and the audit trail.
     builder.Services.AddSingleton<ApiKeys>();
@@ -117,6 +125,7 @@ try
     app.MapIncidents();
     app.MapEvents();
     app.MapStatusPages();
+    app.MapWatches();
     app.MapAccess();
 
     // The web console at /, its deep links and its files, all served from the service itself.

@@ -42,6 +42,44 @@ public sealed class ImpactMapOptions
 
     /// <summary>How incident letters are signed and told: <c>ImpactMap:Notices</c>.</summary>
     public NoticeOptions Notices { get; set; } = new();
+
+    /// <summary>Following suppliers' status pages: <c>ImpactMap:Watches</c>.</summary>
+    public WatchOptions Watches { get; set; } = new();
+
+    /// <summary>Pushing notices: <c>ImpactMap:Webhooks</c>.</summary>
+    public WebhookOptions Webhooks { get; set; } = new();
+}
+
+/// <summary><c>ImpactMap:Watches</c>: how suppliers' status pages are polled.</summary>
+public sealed class WatchOptions
+{
+    /// <summary>The shortest interval a watch may ask for: a supplier's page is polled no more often.</summary>
+    public TimeSpan MinInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long one poll may take, redirects included.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The longest a failing watch waits between polls: the backoff doubles from its interval up to this.</summary>
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>The largest answer read from a supplier's page.</summary>
+    public int MaxBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Whether a watch may poll a private, loopback or link-local address (tests, and suppliers on the same network).</summary>
+    public bool AllowPrivateTargets { get; set; }
+}
+
+/// <summary><c>ImpactMap:Webhooks</c>: how notices are pushed.</summary>
+public sealed class WebhookOptions
+{
+    /// <summary>How long a delivery is retried before its subscription is marked failing.</summary>
+    public TimeSpan RetryFor { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>How long one delivery attempt may take.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Whether a webhook may target a private, loopback or link-local address.</summary>
+    public bool AllowPrivateTargets { get; set; }
 }
 
 /// <summary>

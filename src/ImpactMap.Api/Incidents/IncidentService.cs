@@ -35,12 +35,56 @@ public sealed class IncidentService(
         var advice = Advice(body.Advice, problems);
         ApiProblem.ThrowIfAny(problems);
 
+        var now = clock.GetUtcNow();
+        return await CreateAsync(graph, $"{now:yyyyMMdd}-{Guid.NewGuid().ToString("N")[..8]}", title!, body.StartedAt, expected, outages, advice, cancellationToken);
+    }
+
+    /// <summary>
+    /// Opens the incident a watch keeps for a supplier's outage, under an id the watch chose for it; when that
+    /// incident exists already (a poll cut short after opening it, on this instance or another), it is the one.
+    /// </summary>
+    public async Task<Incident> OpenForWatchAsync(
+        string graph, string id, string title, DateTimeOffset? startedAt, IReadOnlyList<IncidentOutage> outages, CancellationToken cancellationToken) =>
+        await store.GetRevisionAsync(graph, id, cancellationToken) is not null
+            ? await GetAsync(graph, id, cancellationToken)
+            : await CreateAsync(graph, id, title, startedAt, null, outages, null, cancellationToken);
+
+    /// <summary>
+    /// An update a watch carries from a supplier's page; one naming a supplier update the incident already
+    /// carries changes nothing, so that a page answering twice or a poll repeated never posts it twice.
+    /// </summary>
+    public async Task<Incident> UpdateFromWatchAsync(
+        string graph, string id, IncidentStatus status, string message, IReadOnlyList<IncidentOutage>? outages, string? source, CancellationToken cancellationToken)
+    {
+        var carried = false;
+        var updated = await ChangeAsync(graph, id, async (incident, now) =>
+        {
+            carried = source is not null && incident.Updates.Any(u => u.Source == source);
+            if (carried)
+            {
+                return incident;
+            }
+
+            var impact = outages is null ? null : Compute(await catalog.GetAsync(graph, cancellationToken), outages, incident.ExpectedDuration, now, cancellationToken);
+            return incident.WithUpdate(now, status, message, outages, null, impact, source);
+        }, cancellationToken);
+        if (!carried)
+        {
+            await PublishUpdateAsync(graph, updated, updated.LatestUpdate!.Change, cancellationToken);
+        }
+
+        return updated;
+    }
+
+    private async Task<Incident> CreateAsync(
+        string graph, string id, string title, DateTimeOffset? startedAt, TimeSpan? expected, IReadOnlyList<IncidentOutage> outages, string? advice,
+        CancellationToken cancellationToken)
+    {
         var snapshot = await catalog.GetAsync(graph, cancellationToken);
         var now = clock.GetUtcNow();
         var impact = Compute(snapshot, outages, expected, now, cancellationToken);
         var incident = new Incident(
-            $"{now:yyyyMMdd}-{Guid.NewGuid().ToString("N")[..8]}", graph, title!, IncidentStatus.Investigating,
-            body.StartedAt ?? now, expected, outages, impact, [], null, now, null, 1, Advice: advice);
+            id, graph, title, IncidentStatus.Investigating, startedAt ?? now, expected, outages, impact, [], null, now, null, 1, Advice: advice);
         await store.CreateAsync(incident, cancellationToken);
         await events.PublishAsync(graph, "incident.opened", new
         {
@@ -66,6 +110,19 @@ public sealed class IncidentService(
         var incident = await store.GetAsync(graph, id, cancellationToken) ?? throw new IncidentNotFoundException(graph, id);
         Remember(key, incident);
         return incident;
+    }
+
+    /// <summary>An incident as stored now, or null when there is none.</summary>
+    public async Task<Incident?> FindAsync(string graph, string id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await GetAsync(graph, id, cancellationToken);
+        }
+        catch (IncidentNotFoundException)
+        {
+            return null;
+        }
     }
 
     private void Remember(string key, Incident incident)

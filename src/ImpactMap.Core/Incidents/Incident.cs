@@ -170,13 +170,15 @@ public sealed record ImpactChange(
 }
 
 /// <summary>A timestamped status update; when it changed the outages, what that did.</summary>
+/// <param name="Source">For an update carried over from a supplier's status page: which supplier update it is, so it is carried once.</param>
 public sealed record IncidentUpdate(
     int Sequence,
     DateTimeOffset At,
     IncidentStatus Status,
     string Message,
     IReadOnlyList<IncidentOutage>? Outages,
-    ImpactChange? Change);
+    ImpactChange? Change,
+    string? Source = null);
 
 /// <summary>An action that keeps it from happening again.</summary>
 public sealed record PreventionAction(string Action, string Owner, DateOnly Due);
@@ -219,7 +221,7 @@ public sealed record Incident(
     /// <exception cref="ArgumentException">The status is closed: an incident closes only once reviewed, with <see cref="Close"/>.</exception>
     public Incident WithUpdate(
         DateTimeOffset at, IncidentStatus status, string message, IReadOnlyList<IncidentOutage>? outages, TimeSpan? expectedDuration,
-        IncidentImpact? impact)
+        IncidentImpact? impact, string? source = null)
     {
         RequireOpen();
         if (status == IncidentStatus.Closed)
@@ -234,7 +236,7 @@ public sealed record Incident(
             Outages = outages ?? Outages,
             ExpectedDuration = expectedDuration ?? ExpectedDuration,
             Impact = impact ?? Impact,
-            Updates = [.. Updates, new IncidentUpdate(Updates.Count + 1, at, status, message, outages, change)],
+            Updates = [.. Updates, new IncidentUpdate(Updates.Count + 1, at, status, message, outages, change, source)],
             Revision = Revision + 1,
         };
     }

@@ -1,0 +1,174 @@
+using System.Text.Json;
+using ImpactMap.Api.Hosting;
+using ImpactMap.Api.Incidents;
+using ImpactMap.Core.Catalog;
+using ImpactMap.Core.Incidents;
+using ImpactMap.Core.Storage;
+using ImpactMap.Core.Watches;
+using Microsoft.Extensions.Options;
+
+namespace ImpactMap.Api.Watches;
+
+/// <summary>
+/// Polls every due watch of every graph and carries what the supplier's page shows into the watch's incident.
+/// Each poll runs under the watch's lease in the store, so that of several instances on one store only one
+/// polls a watch at a time; what it did is kept in the watch's state, and every step is idempotent, so that a
+/// poll cut short anywhere is simply done again.
+/// </summary>
+public sealed class WatchPoller(
+    IRecordStore records, WatchService watches, IncidentService incidents, SupplierPageClient pages, GraphCatalog catalog, TimeProvider clock,
+    IOptions<ImpactMapOptions> options, ILogger<WatchPoller> logger) : BackgroundService
+{
+    private const int MaxWatches = 10_000, Parallel = 8;
+    private readonly string _holder = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}";
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var tick = TimeSpan.FromMilliseconds(Math.Clamp(options.Value.Watches.MinInterval.TotalMilliseconds / 4, 100, 1000));
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await PollDueAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is StoreUnavailableException or HttpRequestException or TimeoutException)
+            {
+                logger.LogWarning("Watches were not polled: {Reason}", e.Message);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+
+            await Task.Delay(tick, clock, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    private async Task PollDueAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var due = (await records.ListAsync(null, WatchService.StateCollection, "", MaxWatches, cancellationToken))
+            .Where(r => WatchService.ReadState(r).NextPollAt <= now).ToList();
+        await System.Threading.Tasks.Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = Parallel, CancellationToken = cancellationToken },
+            async (record, token) =>
+            {
+                // Short, so that a crashed holder's watches move on soon; a poll that outlives it is harmless, every step being idempotent.
+                var lease = now + options.Value.Watches.Timeout * 2 + TimeSpan.FromSeconds(5);
+                if (await records.TryLeaseAsync(record.Graph, WatchService.StateCollection, record.Id, _holder, lease, token))
+                {
+                    await PollAsync(record.Graph, record.Id, token);
+                }
+            });
+    }
+
+    /// <summary>One poll of one watch, under its lease.</summary>
+    private async Task PollAsync(string graph, string id, CancellationToken cancellationToken)
+    {
+        var watchRecord = await records.GetAsync(graph, WatchService.Collection, id, cancellationToken);
+        var stateRecord = await records.GetAsync(graph, WatchService.StateCollection, id, cancellationToken);
+        if (watchRecord is null || stateRecord is null)
+        {
+            return;
+        }
+
+        var watch = WatchService.Read(watchRecord);
+        var settings = watch.Settings;
+        var state = WatchService.ReadState(stateRecord);
+        var now = clock.GetUtcNow();
+        try
+        {
+            var answer = await pages.FetchAsync(settings.SummaryUrl, state.ETag, state.LastModified, cancellationToken);
+            var page = state.PageName;
+            if (answer.Body is { } body)
+            {
+                var supplier = SupplierPage.Parse(body);
+                page = supplier.Name;
+                state = await ApplyAsync(graph, id, watch, supplier, state, cancellationToken);
+            }
+
+            state = state with
+            {
+                LastPoll = now, LastSuccess = now, ConsecutiveFailures = 0, Problem = null, PageName = page,
+                NextPollAt = now + Max(settings.Interval, options.Value.Watches.MinInterval), ETag = answer.ETag, LastModified = answer.LastModified,
+            };
+        }
+        catch (Exception e) when (e is SupplierPageException or FormatException)
+        {
+            var failures = state.ConsecutiveFailures + 1;
+            logger.LogWarning("Watch {Watch} of graph {Graph} failed ({Failures} in a row): {Reason}", id, graph, failures, e.Message);
+            state = state with { LastPoll = now, ConsecutiveFailures = failures, Problem = e.Message, NextPollAt = now + Backoff(settings.Interval, failures, options.Value.Watches.MaxBackoff) };
+        }
+
+        var final = state;
+        if (!await watches.ChangeStateAsync(graph, id, _ => final, cancellationToken))
+        {
+            logger.LogInformation("Watch {Watch} of graph {Graph} changed while it was polled; its next poll carries on", id, graph);
+        }
+    }
+
+    /// <summary>Carries the page into the watch's incident: opens it, posts the supplier's words, changes its outages, resolves it.</summary>
+    private async Task<WatchState> ApplyAsync(string graph, string id, StoredWatch watch, SupplierPage page, WatchState state, CancellationToken cancellationToken)
+    {
+        var snapshot = await catalog.GetAsync(graph, cancellationToken);
+        if (watch.Components.FirstOrDefault(c => snapshot.Graph.FindNode(c.Node) is null) is { } gone)
+        {
+            throw new FormatException($"node '{gone.Node}', which component '{gone.Component}' is mapped to, is no longer in the graph");
+        }
+
+        var current = state.Incident is { } kept && await incidents.FindAsync(graph, kept, cancellationToken) is { } found
+                                                  && found.Status is not (IncidentStatus.Resolved or IncidentStatus.Closed)
+            ? found
+            : null;
+        var plan = WatchPlan.Make(watch.Settings, page, current);
+        if (plan.Resolves && current is not null)
+        {
+            plan = WatchPlan.Make(watch.Settings, page, current, await HistoryAsync(watch, cancellationToken));
+        }
+        if (plan.Open is { } open)
+        {
+            var episode = state.Episode + 1;
+            // The same id however often this is retried, so that a poll cut short after opening adopts what it opened.
+            var incidentId = $"w-{id}-{watch.Key}-{episode}";
+            current = await incidents.OpenForWatchAsync(graph, incidentId, open.Title, open.StartedAt, open.Outages, cancellationToken);
+            state = state with { Episode = episode, Incident = current.Id };
+            // Kept at once: the updates below may fail, and the next poll must carry on with this incident.
+            await watches.ChangeStateAsync(graph, id, s => s with { Episode = episode, Incident = incidentId }, cancellationToken);
+        }
+
+        foreach (var step in plan.Updates)
+        {
+            if (current is null)
+            {
+                break;
+            }
+
+            current = await incidents.UpdateFromWatchAsync(graph, current.Id, step.Status, step.Message, step.Outages, step.Source, cancellationToken);
+        }
+
+        return state;
+    }
+
+    /// <summary>The page's recent incidents, for the supplier's words on resolving; none when they cannot be read (the resolution stands).</summary>
+    private async Task<IReadOnlyList<SupplierIncident>> HistoryAsync(StoredWatch watch, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var answer = await pages.FetchAsync(new Uri(watch.Url + "/api/v2/incidents.json"), null, null, cancellationToken);
+            return answer.Body is { } body ? SupplierPage.ParseIncidents(body) : [];
+        }
+        catch (Exception e) when (e is SupplierPageException or FormatException)
+        {
+            logger.LogInformation("The recent incidents of {Url} were not read: {Reason}", watch.Url, e.Message);
+            return [];
+        }
+    }
+
+    /// <summary>Doubling from the interval up to the most, with jitter, so that watches failing together do not poll together.</summary>
+    private static TimeSpan Backoff(TimeSpan interval, int failures, TimeSpan most)
+    {
+        var delay = TimeSpan.FromTicks((long)Math.Min(interval.Ticks * Math.Pow(2, Math.Min(failures - 1, 20)), most.Ticks));
+        return delay * (0.75 + Random.Shared.NextDouble() * 0.5);
+    }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+}
