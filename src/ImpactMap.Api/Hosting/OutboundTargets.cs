@@ -32,6 +32,7 @@ public static class OutboundTargets
                 [10, ..] or [172, >= 16 and <= 31, ..] or [192, 168, ..] => "private",
                 [169, 254, ..] => "link-local",
                 [100, >= 64 and <= 127, ..] => "shared (carrier-grade NAT)",
+                [192, 0, 2, _] or [198, 51, 100, _] or [203, 0, 113, _] or [198, 18 or 19, ..] or [192, 0, 0, _] => "reserved",
                 [0, ..] or [>= 224, ..] => "not a unicast address",
                 _ => null,
             };
