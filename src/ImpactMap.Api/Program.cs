@@ -8,6 +8,7 @@ using ImpactMap.Api.Incidents;
 using ImpactMap.Api.Resilience;
 using ImpactMap.Api.Status;
 using ImpactMap.Api.Watches;
+using ImpactMap.Api.Webhooks;
 using ImpactMap.Api.WebConsole;
 using ImpactMap.Core.Catalog;
 using ImpactMap.Core.Documents;
@@ -75,6 +76,11 @@ try
     builder.Services.AddSingleton<SupplierPageClient>();
     builder.Services.AddSingleton<WatchService>();
     builder.Services.AddHostedService<WatchPoller>();
+    // Webhooks from an outbox in the store, at least once, signed as Standard Webhooks.
+    builder.Services.AddHttpClient(WebhookDispatcher.ClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
+        .ConfigurePrimaryHttpMessageHandler(sp => OutboundTargets.Handler(sp.GetRequiredService<IOptions<ImpactMapOptions>>().Value.Webhooks.AllowPrivateTargets));
+    builder.Services.AddSingleton<WebhookService>();
+    builder.Services.AddHostedService<WebhookDispatcher>();
 
     // API keys, per-key rate limits and the audit trail.
     builder.Services.AddSingleton<ApiKeys>();
@@ -126,6 +132,7 @@ try
     app.MapEvents();
     app.MapStatusPages();
     app.MapWatches();
+    app.MapWebhooks();
     app.MapAccess();
 
     // The web console at /, its deep links and its files, all served from the service itself.

@@ -51,6 +51,15 @@ public class WatchApiTests(string store)
         _data.Dispose();
     }
 
+    [TearDown]
+    public void ShowServiceOutputOnFailure()
+    {
+        if (TestContext.CurrentContext.Result.Outcome.Status == NUnit.Framework.Interfaces.TestStatus.Failed)
+        {
+            TestContext.Out.WriteLine(_server.Output[^Math.Min(_server.Output.Length, 4000)..]);
+        }
+    }
+
     [SetUp]
     public void ResetSupplier()
     {

@@ -32,15 +32,20 @@ public static class StatusPageEndpoints
             .WithMetadata(new StatusPageRead())
             .ProducesProblem(StatusCodes.Status404NotFound);
         page.MapGet("/api/v2/summary.json", Summary).WithName("StatusSummary")
-            .WithSummary("Statuspage summary: the page, its status, every component and the unresolved incidents");
-        page.MapGet("/api/v2/status.json", StatusOnly).WithName("StatusIndicator").WithSummary("Statuspage status: the page's overall indicator");
-        page.MapGet("/api/v2/components.json", ComponentList).WithName("StatusComponents").WithSummary("Statuspage components with their status");
+            .WithSummary("Statuspage summary: the page, its status, every component and the unresolved incidents")
+            .Produces<StatuspageSummary>().Produces(StatusCodes.Status304NotModified);
+        page.MapGet("/api/v2/status.json", StatusOnly).WithName("StatusIndicator").WithSummary("Statuspage status: the page's overall indicator")
+            .Produces<StatuspageStatusDocument>().Produces(StatusCodes.Status304NotModified);
+        page.MapGet("/api/v2/components.json", ComponentList).WithName("StatusComponents").WithSummary("Statuspage components with their status")
+            .Produces<StatuspageComponents>().Produces(StatusCodes.Status304NotModified);
         page.MapGet("/api/v2/incidents.json", RecentIncidents).WithName("StatusIncidents")
-            .WithSummary($"Statuspage incidents: the {StatusPageService.RecentIncidents} newest that reached a published component, with updates and postmortem");
+            .WithSummary($"Statuspage incidents: the {StatusPageService.RecentIncidents} newest that reached a published component, with updates and postmortem")
+            .Produces<StatuspageIncidents>().Produces(StatusCodes.Status304NotModified);
         page.MapGet("/api/v2/incidents/unresolved.json", UnresolvedIncidents).WithName("StatusUnresolvedIncidents")
-            .WithSummary("Statuspage unresolved incidents: investigating, identified or monitoring");
+            .WithSummary("Statuspage unresolved incidents: investigating, identified or monitoring")
+            .Produces<StatuspageIncidents>().Produces(StatusCodes.Status304NotModified);
         page.MapGet("/history.atom", History).WithName("StatusHistory").WithSummary("The page's incident history as an Atom feed")
-            .Produces<string>(StatusCodes.Status200OK, "application/atom+xml");
+            .Produces<string>(StatusCodes.Status200OK, "application/atom+xml").Produces(StatusCodes.Status304NotModified);
     }
 
     public static async Task<Ok<StatusPageResponse>> PutStatusPage(

@@ -54,9 +54,17 @@ public sealed class WatchPoller(
             {
                 // Short, so that a crashed holder's watches move on soon; a poll that outlives it is harmless, every step being idempotent.
                 var lease = now + options.Value.Watches.Timeout * 2 + TimeSpan.FromSeconds(5);
-                if (await records.TryLeaseAsync(record.Graph, WatchService.StateCollection, record.Id, _holder, lease, token))
+                try
                 {
-                    await PollAsync(record.Graph, record.Id, token);
+                    if (await records.TryLeaseAsync(record.Graph, WatchService.StateCollection, record.Id, _holder, lease, token))
+                    {
+                        await PollAsync(record.Graph, record.Id, token);
+                    }
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !token.IsCancellationRequested)
+                {
+                    // One watch's trouble (its graph deleted meanwhile, the store failing) must not stop the others, nor the service.
+                    logger.LogError(e, "Watch {Watch} of graph {Graph} was not polled", record.Id, record.Graph);
                 }
             });
     }
