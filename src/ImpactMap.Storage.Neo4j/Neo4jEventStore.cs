@@ -18,6 +18,13 @@ public sealed class Neo4jEventStore(Neo4jDatabase database) : IEventStore
         return results[0].Rows[0][0].GetInt64();
     }
 
+    /// <summary>The statements that append events inside another store's write, in its transaction.</summary>
+    internal static IEnumerable<Statement> Appends(Neo4jDatabase database, string graph, IReadOnlyList<NewEvent> events) =>
+        events.Select(e => new Statement(Cypher.AppendEvent, new Dictionary<string, object?>
+        {
+            ["graph"] = graph, ["type"] = e.Type, ["data"] = e.Data, ["at"] = StoredValues.Timestamp(database.Clock.GetUtcNow()),
+        }));
+
     /// <inheritdoc />
     public async Task<IReadOnlyList<StoredEvent>> ReadAsync(string graph, long afterId, int max, CancellationToken cancellationToken)
     {

@@ -7,10 +7,11 @@ namespace ImpactMap.Storage.Neo4j;
 public sealed class Neo4jIncidentStore(Neo4jDatabase database) : IIncidentStore
 {
     /// <inheritdoc />
-    public async Task CreateAsync(Incident incident, CancellationToken cancellationToken)
+    public async Task CreateAsync(Incident incident, IReadOnlyList<NewEvent> events, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(incident);
-        await database.WriteAsync([new Statement(Cypher.CreateIncident, Parameters(incident))], cancellationToken);
+        await database.WriteAsync([new Statement(Cypher.CreateIncident, Parameters(incident)), .. Neo4jEventStore.Appends(database, incident.Graph, events)],
+            cancellationToken);
     }
 
     /// <inheritdoc />
@@ -51,7 +52,7 @@ public sealed class Neo4jIncidentStore(Neo4jDatabase database) : IIncidentStore
     }
 
     /// <inheritdoc />
-    public async Task SaveAsync(Incident incident, long expectedRevision, CancellationToken cancellationToken)
+    public async Task SaveAsync(Incident incident, long expectedRevision, IReadOnlyList<NewEvent> events, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(incident);
         await database.InTransactionAsync([new Statement(Cypher.LockIncident, Key(incident.Graph, incident.Id))], async (transaction, results, token) =>
@@ -62,7 +63,7 @@ public sealed class Neo4jIncidentStore(Neo4jDatabase database) : IIncidentStore
                 throw new VersionConflictException($"{incident.Graph}/{incident.Id}", expectedRevision, stored);
             }
 
-            await transaction.CommitAsync([new Statement(Cypher.SaveIncident, Parameters(incident))], token);
+            await transaction.CommitAsync([new Statement(Cypher.SaveIncident, Parameters(incident)), .. Neo4jEventStore.Appends(database, incident.Graph, events)], token);
             return true;
         }, cancellationToken);
     }

@@ -1,4 +1,5 @@
 using ImpactMap.Core.Storage;
+using Microsoft.Data.Sqlite;
 using static ImpactMap.Storage.Sqlite.SqliteDatabase;
 
 namespace ImpactMap.Storage.Sqlite;
@@ -13,6 +14,17 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
         return await ScalarAsync(connection, null,
             "INSERT INTO events (graph, type, data, at) VALUES ($graph, $type, $data, $at) RETURNING id", cancellationToken,
             ("$graph", graph), ("$type", type), ("$data", data), ("$at", StoredValues.Timestamp(database.Clock.GetUtcNow())));
+    }
+
+    /// <summary>Appends events inside a write of another store, in its transaction.</summary>
+    internal static async Task AppendAsync(
+        SqliteConnection connection, SqliteTransaction transaction, TimeProvider clock, string graph, IReadOnlyList<NewEvent> events, CancellationToken cancellationToken)
+    {
+        foreach (var e in events)
+        {
+            await ExecuteAsync(connection, transaction, "INSERT INTO events (graph, type, data, at) VALUES ($graph, $type, $data, $at)", cancellationToken,
+                ("$graph", graph), ("$type", e.Type), ("$data", e.Data), ("$at", StoredValues.Timestamp(clock.GetUtcNow())));
+        }
     }
 
     /// <inheritdoc />

@@ -8,14 +8,17 @@ namespace ImpactMap.Storage.Sqlite;
 public sealed class SqliteIncidentStore(SqliteDatabase database) : IIncidentStore
 {
     /// <inheritdoc />
-    public async Task CreateAsync(Incident incident, CancellationToken cancellationToken)
+    public async Task CreateAsync(Incident incident, IReadOnlyList<NewEvent> events, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(incident);
         await using var connection = await database.OpenAsync(cancellationToken);
-        await ExecuteAsync(connection, null,
+        await using var transaction = await BeginWriteAsync(connection, cancellationToken);
+        await ExecuteAsync(connection, transaction,
             "INSERT INTO incidents (graph, id, status, opened_at, revision, document) VALUES ($graph, $id, $status, $opened, $revision, $document)",
             cancellationToken, ("$graph", incident.Graph), ("$id", incident.Id), ("$status", incident.Status.ToWire()),
             ("$opened", StoredValues.Timestamp(incident.OpenedAt)), ("$revision", incident.Revision), ("$document", IncidentJson.Write(incident)));
+        await SqliteEventStore.AppendAsync(connection, transaction, database.Clock, incident.Graph, events, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     /// <inheritdoc />
@@ -58,11 +61,12 @@ public sealed class SqliteIncidentStore(SqliteDatabase database) : IIncidentStor
     }
 
     /// <inheritdoc />
-    public async Task SaveAsync(Incident incident, long expectedRevision, CancellationToken cancellationToken)
+    public async Task SaveAsync(Incident incident, long expectedRevision, IReadOnlyList<NewEvent> events, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(incident);
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = Command(connection, null,
+        await using var transaction = await BeginWriteAsync(connection, cancellationToken);
+        await using var command = Command(connection, transaction,
             "UPDATE incidents SET status = $status, revision = $revision, document = $document WHERE graph = $graph AND id = $id AND revision = $expected",
             ("$graph", incident.Graph), ("$id", incident.Id), ("$status", incident.Status.ToWire()), ("$revision", incident.Revision),
             ("$document", IncidentJson.Write(incident)), ("$expected", expectedRevision));
@@ -70,6 +74,9 @@ public sealed class SqliteIncidentStore(SqliteDatabase database) : IIncidentStor
         {
             throw new VersionConflictException($"{incident.Graph}/{incident.Id}", expectedRevision, null);
         }
+
+        await SqliteEventStore.AppendAsync(connection, transaction, database.Clock, incident.Graph, events, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     private async Task<IReadOnlyList<Incident>> ReadAsync(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)

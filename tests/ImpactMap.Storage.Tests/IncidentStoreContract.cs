@@ -11,6 +11,7 @@ public class IncidentStoreContract(string kind)
 {
     private TempFolder _folder = null!;
     private IIncidentStore _store = null!;
+    private IEventStore _events = null!;
 
     [OneTimeSetUp]
     public async Task CreateStore()
@@ -19,6 +20,30 @@ public class IncidentStoreContract(string kind)
         var stores = (await StoreFactories.CreateAsync(kind, _folder))();
         await stores.Database.InitializeAsync(CancellationToken.None);
         _store = stores.Incidents;
+        _events = stores.Events;
+    }
+
+    [Test]
+    public async Task The_events_of_a_change_are_stored_with_it_and_not_without_it()
+    {
+        var graph = "g-" + Guid.NewGuid().ToString("N")[..8];
+        var incident = NewIncident(graph, DateTimeOffset.UtcNow);
+
+        await _store.CreateAsync(incident, [new NewEvent("incident.opened", "{\"n\":1}")], CancellationToken.None);
+        await _store.SaveAsync(incident with { Title = "updated", Revision = 2 }, 1,
+            [new NewEvent("incident.updated", "{\"n\":2}"), new NewEvent("incident.impact-changed", "{\"n\":3}")], CancellationToken.None);
+        Assert.ThrowsAsync<VersionConflictException>(() =>
+            _store.SaveAsync(incident with { Title = "stale", Revision = 2 }, 1, [new NewEvent("incident.updated", "{\"lost\":true}")], CancellationToken.None));
+        Assert.ThrowsAsync(Is.InstanceOf<Exception>(), () => _store.CreateAsync(incident, [new NewEvent("incident.opened", "{\"twice\":true}")], CancellationToken.None),
+            "the same id again");
+
+        var stored = await _events.ReadAsync(graph, 0, 100, CancellationToken.None);
+        Assert.That(stored.Select(e => (e.Type, e.Data)), Is.EqualTo(new[]
+        {
+            ("incident.opened", "{\"n\":1}"), ("incident.updated", "{\"n\":2}"), ("incident.impact-changed", "{\"n\":3}"),
+        }), "a refused change leaves no event");
+        Assert.That(stored.Select(e => e.Id), Is.Ordered.Ascending);
+        Assert.That((await _store.GetAsync(graph, incident.Id, CancellationToken.None))!.Title, Is.EqualTo("updated"));
     }
 
     [OneTimeTearDown]
@@ -38,7 +63,7 @@ public class IncidentStoreContract(string kind)
     {
         var incident = NewIncident("g-" + Guid.NewGuid().ToString("N")[..8], DateTimeOffset.UtcNow);
 
-        await _store.CreateAsync(incident, CancellationToken.None);
+        await _store.CreateAsync(incident, [], CancellationToken.None);
         var stored = await _store.GetAsync(incident.Graph, incident.Id, CancellationToken.None);
 
         Assert.That(IncidentJson.Write(stored!), Is.EqualTo(IncidentJson.Write(incident)));
@@ -54,7 +79,7 @@ public class IncidentStoreContract(string kind)
         var closed = NewIncident(graph, DateTimeOffset.UtcNow, IncidentStatus.Closed);
         foreach (var incident in new[] { older, newer, closed })
         {
-            await _store.CreateAsync(incident, CancellationToken.None);
+            await _store.CreateAsync(incident, [], CancellationToken.None);
         }
 
         var all = await _store.ListAsync(graph, null, CancellationToken.None);
@@ -72,12 +97,12 @@ public class IncidentStoreContract(string kind)
     public async Task A_save_from_a_stale_revision_is_refused()
     {
         var incident = NewIncident("g-" + Guid.NewGuid().ToString("N")[..8], DateTimeOffset.UtcNow);
-        await _store.CreateAsync(incident, CancellationToken.None);
+        await _store.CreateAsync(incident, [], CancellationToken.None);
         var updated = incident with { Status = IncidentStatus.Identified, Revision = 2 };
 
-        await _store.SaveAsync(updated, 1, CancellationToken.None);
+        await _store.SaveAsync(updated, 1, [], CancellationToken.None);
 
-        Assert.ThrowsAsync<VersionConflictException>(() => _store.SaveAsync(incident with { Title = "lost", Revision = 2 }, 1, CancellationToken.None));
+        Assert.ThrowsAsync<VersionConflictException>(() => _store.SaveAsync(incident with { Title = "lost", Revision = 2 }, 1, [], CancellationToken.None));
         var stored = await _store.GetAsync(incident.Graph, incident.Id, CancellationToken.None);
         Assert.That(stored!.Status, Is.EqualTo(IncidentStatus.Identified));
         Assert.That(stored.Title, Is.EqualTo(incident.Title));
@@ -88,10 +113,10 @@ public class IncidentStoreContract(string kind)
     {
         var graph = "g-" + Guid.NewGuid().ToString("N")[..8];
         var other = "g-" + Guid.NewGuid().ToString("N")[..8];
-        await _store.CreateAsync(NewIncident(graph, DateTimeOffset.UtcNow), CancellationToken.None);
-        await _store.CreateAsync(NewIncident(graph, DateTimeOffset.UtcNow, IncidentStatus.Closed), CancellationToken.None);
+        await _store.CreateAsync(NewIncident(graph, DateTimeOffset.UtcNow), [], CancellationToken.None);
+        await _store.CreateAsync(NewIncident(graph, DateTimeOffset.UtcNow, IncidentStatus.Closed), [], CancellationToken.None);
         var kept = NewIncident(other, DateTimeOffset.UtcNow);
-        await _store.CreateAsync(kept, CancellationToken.None);
+        await _store.CreateAsync(kept, [], CancellationToken.None);
 
         var deleted = await _store.DeleteAllAsync(graph, CancellationToken.None);
 
@@ -104,10 +129,10 @@ public class IncidentStoreContract(string kind)
     public async Task An_incidents_revision_is_read_alone_and_follows_its_saves()
     {
         var incident = NewIncident("g-" + Guid.NewGuid().ToString("N")[..8], DateTimeOffset.UtcNow);
-        await _store.CreateAsync(incident, CancellationToken.None);
+        await _store.CreateAsync(incident, [], CancellationToken.None);
 
         var first = await _store.GetRevisionAsync(incident.Graph, incident.Id, CancellationToken.None);
-        await _store.SaveAsync(incident with { Status = IncidentStatus.Identified, Revision = 2 }, 1, CancellationToken.None);
+        await _store.SaveAsync(incident with { Status = IncidentStatus.Identified, Revision = 2 }, 1, [], CancellationToken.None);
 
         Assert.That(first, Is.EqualTo(1));
         Assert.That(await _store.GetRevisionAsync(incident.Graph, incident.Id, CancellationToken.None), Is.EqualTo(2));

@@ -21,14 +21,21 @@ public sealed class EventFeed(IEventStore store, ILogger<EventFeed> logger) : IE
     {
         try
         {
-            await store.AppendAsync(graph, type, JsonSerializer.Serialize(payload, Json), cancellationToken);
-            Interlocked.Exchange(ref _published, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+            await store.AppendAsync(graph, type, Serialize(payload), cancellationToken);
+            Notify();
         }
         catch (StoreUnavailableException e)
         {
             logger.LogWarning("Event {Type} for graph {Graph} was not recorded: {Reason}", type, graph, e.Message);
         }
     }
+
+    /// <summary>An event's payload as the feed stores it.</summary>
+    public static string Serialize(object payload) => JsonSerializer.Serialize(payload, Json);
+
+    /// <summary>Wakes this instance's streams and senders: an event was stored here, by the feed or with the change it reports.</summary>
+    public void Notify() =>
+        Interlocked.Exchange(ref _published, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
 
     /// <summary>Waits until something is published here, or the timeout passes.</summary>
     public Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) =>

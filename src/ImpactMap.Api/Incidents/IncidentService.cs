@@ -1,3 +1,4 @@
+using ImpactMap.Api.Events;
 using ImpactMap.Api.Hosting;
 using ImpactMap.Api.Impact;
 using ImpactMap.Core.Catalog;
@@ -13,7 +14,7 @@ namespace ImpactMap.Api.Incidents;
 /// stores the result and tells the event feed.
 /// </summary>
 public sealed class IncidentService(
-    GraphCatalog catalog, IIncidentStore store, IEventStore eventStore, IRecordStore records, IEventPublisher events, TimeProvider clock, IOptions<ImpactMapOptions> options,
+    GraphCatalog catalog, IIncidentStore store, IEventStore eventStore, IRecordStore records, EventFeed feed, TimeProvider clock, IOptions<ImpactMapOptions> options,
     ILogger<IncidentService> logger) : IGraphFollower
 {
     private const int SaveAttempts = 5;
@@ -56,24 +57,16 @@ public sealed class IncidentService(
     public async Task<Incident> UpdateFromWatchAsync(
         string graph, string id, IncidentStatus status, string message, IReadOnlyList<IncidentOutage>? outages, string? source, CancellationToken cancellationToken)
     {
-        var carried = false;
-        var updated = await ChangeAsync(graph, id, async (incident, now) =>
+        return await ChangeAsync(graph, id, async (incident, now) =>
         {
-            carried = source is not null && incident.Updates.Any(u => u.Source == source);
-            if (carried)
+            if (source is not null && incident.Updates.Any(u => u.Source == source))
             {
                 return incident;
             }
 
             var impact = outages is null ? null : Compute(await catalog.GetAsync(graph, cancellationToken), outages, incident.ExpectedDuration, now, cancellationToken);
             return incident.WithUpdate(now, status, message, outages, null, impact, source);
-        }, cancellationToken);
-        if (!carried)
-        {
-            await PublishUpdateAsync(graph, updated, updated.LatestUpdate!.Change, cancellationToken);
-        }
-
-        return updated;
+        }, UpdateEvents, cancellationToken);
     }
 
     private async Task<Incident> CreateAsync(
@@ -85,11 +78,11 @@ public sealed class IncidentService(
         var impact = Compute(snapshot, outages, expected, now, cancellationToken);
         var incident = new Incident(
             id, graph, title, IncidentStatus.Investigating, startedAt ?? now, expected, outages, impact, [], null, now, null, 1, Advice: advice);
-        await store.CreateAsync(incident, cancellationToken);
-        await events.PublishAsync(graph, "incident.opened", new
+        await store.CreateAsync(incident, [Event("incident.opened", new
         {
             incident.Id, incident.Title, Status = incident.Status.ToWire(), impact.Total, Counts = IncidentEndpoints.CountsOf(incident),
-        }, cancellationToken);
+        })], cancellationToken);
+        feed.Notify();
         return incident;
     }
 
@@ -169,7 +162,7 @@ public sealed class IncidentService(
         var advice = Advice(body.Advice, problems);
         ApiProblem.ThrowIfAny(problems);
 
-        var updated = await ChangeAsync(graph, id, async (incident, now) =>
+        return await ChangeAsync(graph, id, async (incident, now) =>
         {
             IncidentImpact? impact = null;
             if (outages is not null || expected is not null)
@@ -179,27 +172,29 @@ public sealed class IncidentService(
             }
 
             return incident.WithUpdate(now, status, message!, outages, expected, impact) with { Advice = advice ?? incident.Advice };
-        }, cancellationToken);
-
-        await PublishUpdateAsync(graph, updated, updated.LatestUpdate!.Change, cancellationToken);
-        return updated;
+        }, UpdateEvents, cancellationToken);
     }
 
-    private async Task PublishUpdateAsync(string graph, Incident updated, ImpactChange? change, CancellationToken cancellationToken)
+    /// <summary>What an update tells the feed: the update, and the change of impact when it made one.</summary>
+    private static IReadOnlyList<NewEvent> UpdateEvents(Incident updated)
     {
         var update = updated.LatestUpdate!;
-        await events.PublishAsync(graph, "incident.updated", new
+        var events = new List<NewEvent>
         {
-            updated.Id, Status = update.Status.ToWire(), update.Message, updated.Impact.Total, Counts = IncidentEndpoints.CountsOf(updated),
-        }, cancellationToken);
-        if (change is not null)
+            Event("incident.updated", new { updated.Id, Status = update.Status.ToWire(), update.Message, updated.Impact.Total, Counts = IncidentEndpoints.CountsOf(updated) }),
+        };
+        if (update.Change is { } change)
         {
-            await events.PublishAsync(graph, "incident.impact-changed", new
+            events.Add(Event("incident.impact-changed", new
             {
                 updated.Id, updated.Impact.Total, Counts = IncidentEndpoints.CountsOf(updated), change.BecameAffected, change.Recovered, change.Worsened, change.Improved,
-            }, cancellationToken);
+            }));
         }
+
+        return events;
     }
+
+    private static NewEvent Event(string type, object payload) => new(type, EventFeed.Serialize(payload));
 
     public async Task<Incident> ReviewAsync(string graph, string id, ReviewRequest body, string author, CancellationToken cancellationToken)
     {
@@ -212,12 +207,11 @@ public sealed class IncidentService(
                 new Dictionary<string, object?> { ["problems"] = problems.Select(p => new { p.Path, p.Message }).ToList() });
         }
 
-        var reviewed = await ChangeAsync(graph, id, (incident, now) => Task.FromResult(incident.WithReview(
+        return await ChangeAsync(graph, id, (incident, now) => Task.FromResult(incident.WithReview(
             new IncidentReview(body.WhatHappened!.Trim(), body.WhatWeLearned!.Trim(),
                 body.Prevention!.Select(p => new PreventionAction(p.Action!.Trim(), p.Owner!.Trim(), DateOnly.Parse(p.Due!, System.Globalization.CultureInfo.InvariantCulture))).ToList(),
-                now, author))), cancellationToken);
-        await events.PublishAsync(graph, "incident.reviewed", new { reviewed.Id, reviewed.Impact.Total, Counts = IncidentEndpoints.CountsOf(reviewed) }, cancellationToken);
-        return reviewed;
+                now, author))),
+            reviewed => [Event("incident.reviewed", new { reviewed.Id, reviewed.Impact.Total, Counts = IncidentEndpoints.CountsOf(reviewed) })], cancellationToken);
     }
 
     public async Task<Incident> CloseAsync(string graph, string id, CancellationToken cancellationToken)
@@ -228,12 +222,9 @@ public sealed class IncidentService(
             return current;
         }
 
-        var closed = await ChangeAsync(graph, id, (incident, now) => Task.FromResult(incident.Close(now)), cancellationToken);
-        await events.PublishAsync(graph, "incident.closed", new
-        {
-            closed.Id, closed.Review!.WhatHappened, closed.Impact.Total, Counts = IncidentEndpoints.CountsOf(closed),
-        }, cancellationToken);
-        return closed;
+        return await ChangeAsync(graph, id, (incident, now) => Task.FromResult(incident.Close(now)),
+            closed => [Event("incident.closed", new { closed.Id, closed.Review!.WhatHappened, closed.Impact.Total, Counts = IncidentEndpoints.CountsOf(closed) })],
+            cancellationToken);
     }
 
     /// <summary>
@@ -248,7 +239,7 @@ public sealed class IncidentService(
             // A resolved incident's outages have ended: its impact is the record of what happened, not recomputed.
             foreach (var open in (await store.ListOpenAsync(snapshot.Name, cancellationToken)).Where(i => i.Status != IncidentStatus.Resolved))
             {
-                var updated = await ChangeAsync(snapshot.Name, open.Id, (incident, now) =>
+                await ChangeAsync(snapshot.Name, open.Id, (incident, now) =>
                 {
                     // Outages of nodes the change removed no longer fail anything.
                     var outages = incident.Outages.Where(o => snapshot.Graph.FindNode(o.Node) is not null).ToList();
@@ -257,11 +248,7 @@ public sealed class IncidentService(
                         ? incident
                         : incident.WithUpdate(now, incident.Status,
                             $"The dependency graph changed (version {snapshot.Version}); the impact was computed again on it.", null, null, impact));
-                }, cancellationToken);
-                if (updated.Revision != open.Revision && updated.LatestUpdate?.Change is { } change)
-                {
-                    await PublishUpdateAsync(snapshot.Name, updated, change, cancellationToken);
-                }
+                }, UpdateEvents, cancellationToken);
             }
         }
         catch (Exception e) when (e is StoreUnavailableException or VersionConflictException)
@@ -284,8 +271,9 @@ public sealed class IncidentService(
 
         foreach (var incident in open)
         {
-            var closed = await ChangeAsync(graph, incident.Id, (current, now) => Task.FromResult(current.Abandon(now, reason)), cancellationToken);
-            await events.PublishAsync(graph, "incident.closed", new { closed.Id, Reason = reason, closed.Impact.Total, Counts = IncidentEndpoints.CountsOf(closed) }, cancellationToken);
+            await ChangeAsync(graph, incident.Id, (current, now) => Task.FromResult(current.Abandon(now, reason)),
+                closed => [Event("incident.closed", new { closed.Id, Reason = reason, closed.Impact.Total, Counts = IncidentEndpoints.CountsOf(closed) })],
+                cancellationToken);
         }
     }
 
@@ -300,9 +288,13 @@ public sealed class IncidentService(
         await records.DeleteAllAsync(graph, cancellationToken);
     }
 
-    /// <summary>Applies a change the incident makes of itself, one at a time here and revision-checked in the store.</summary>
+    /// <summary>
+    /// Applies a change the incident makes of itself, one at a time here and revision-checked in the store, with
+    /// the events it causes stored in the same transaction.
+    /// </summary>
     private async Task<Incident> ChangeAsync(
-        string graph, string id, Func<Incident, DateTimeOffset, Task<Incident>> change, CancellationToken cancellationToken)
+        string graph, string id, Func<Incident, DateTimeOffset, Task<Incident>> change, Func<Incident, IReadOnlyList<NewEvent>> eventsOf,
+        CancellationToken cancellationToken)
     {
         using (await _gates.EnterAsync($"{graph}/{id}", cancellationToken))
         {
@@ -317,8 +309,9 @@ public sealed class IncidentService(
 
                 try
                 {
-                    await store.SaveAsync(changed, incident.Revision, cancellationToken);
+                    await store.SaveAsync(changed, incident.Revision, eventsOf(changed), cancellationToken);
                     Remember($"{graph}/{id}", changed);
+                    feed.Notify();
                     return changed;
                 }
                 catch (VersionConflictException) when (attempt < SaveAttempts)

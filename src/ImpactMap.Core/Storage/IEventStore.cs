@@ -5,6 +5,9 @@ namespace ImpactMap.Core.Storage;
 /// <param name="Data">The event's JSON payload.</param>
 public sealed record StoredEvent(long Id, string Graph, string Type, string Data, DateTimeOffset At);
 
+/// <summary>An event to append with the change it reports: its type and JSON payload.</summary>
+public sealed record NewEvent(string Type, string Data);
+
 /// <summary>
 /// The event feed, beside the graphs: graph changes and incidents append to it, event streams read it, so
 /// that a stream on one service instance delivers what another recorded and a client can resume.

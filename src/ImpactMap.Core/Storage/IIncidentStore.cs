@@ -8,8 +8,12 @@ namespace ImpactMap.Core.Storage;
 /// </summary>
 public interface IIncidentStore
 {
-    /// <summary>Adds a new incident; its id must be new.</summary>
-    Task CreateAsync(Incident incident, CancellationToken cancellationToken);
+    /// <summary>
+    /// Adds a new incident (its id must be new) and appends <paramref name="events"/> to the graph's event feed in
+    /// the same transaction: the change and the news of it are stored together or not at all, so that what is
+    /// sent from the feed (event streams, webhooks) never misses a change.
+    /// </summary>
+    Task CreateAsync(Incident incident, IReadOnlyList<NewEvent> events, CancellationToken cancellationToken);
 
     /// <summary>An incident of a graph, or null.</summary>
     Task<Incident?> GetAsync(string graph, string id, CancellationToken cancellationToken);
@@ -26,6 +30,10 @@ public interface IIncidentStore
     /// <summary>Deletes every incident of a graph, as the graph itself is deleted; returns how many there were.</summary>
     Task<int> DeleteAllAsync(string graph, CancellationToken cancellationToken);
 
-    /// <summary>Replaces an incident whose stored revision is <paramref name="expectedRevision"/>; <see cref="VersionConflictException"/> otherwise.</summary>
-    Task SaveAsync(Incident incident, long expectedRevision, CancellationToken cancellationToken);
+    /// <summary>
+    /// Replaces an incident whose stored revision is <paramref name="expectedRevision"/>, appending
+    /// <paramref name="events"/> in the same transaction; <see cref="VersionConflictException"/> otherwise, and then
+    /// neither is stored.
+    /// </summary>
+    Task SaveAsync(Incident incident, long expectedRevision, IReadOnlyList<NewEvent> events, CancellationToken cancellationToken);
 }
