@@ -115,6 +115,44 @@ public class IncidentApiTests(string store) : ApiTestBase(store)
     }
 
     [Test]
+    public async Task Notices_are_in_the_partys_language_unless_the_reader_asks_for_another()
+    {
+        var graph = await CreateGraphAsync("""
+            nodes:
+              - {id: region, kind: supplier, name: Regio West}
+              - {id: winkel, kind: customer, name: Winkel, attributes: {language: nl}}
+              - {id: shop, kind: customer, name: Shop}
+            dependencies:
+              - {from: winkel, to: region}
+              - {from: shop, to: region}
+            """);
+        var id = (await OpenAsync(graph, """{"title": "Regio West down", "outages": [{"node": "region"}]}""")).GetProperty("id").GetString();
+        async Task<Dictionary<string, string>> Messages(string query, string? acceptLanguage = null)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"/v1/graphs/{graph}/incidents/{id}/notices{query}");
+            if (acceptLanguage is not null)
+            {
+                request.Headers.AcceptLanguage.ParseAdd(acceptLanguage);
+            }
+
+            var notices = await (await Client.SendAsync(request)).Content.ReadFromJsonAsync<JsonElement>();
+            return notices.EnumerateArray().ToDictionary(n => n.GetProperty("node").GetString()!, n => n.GetProperty("subject").GetString()!);
+        }
+
+        Assert.That(await Messages(""), Is.EqualTo(new Dictionary<string, string>
+        {
+            ["winkel"] = "Storing met gevolgen voor u: Regio West down", ["shop"] = "Service disruption affecting you: Regio West down",
+        }), "each party in its own language");
+        Assert.That((await Messages("?lang=en")).Values, Has.All.StartWith("Service disruption"));
+        Assert.That((await Messages("", "nl-NL, en;q=0.5")).Values, Has.All.StartWith("Storing met gevolgen"));
+        Assert.That((await Messages("?lang=en", "nl")).Values, Has.All.StartWith("Service disruption"), "lang wins over Accept-Language");
+        Assert.That((await Messages("", "fr")).Values, Has.Some.StartWith("Storing").And.Some.StartWith("Service"), "a language we do not write leaves each its own");
+        var text = await (await Client.GetAsync($"/v1/graphs/{graph}/incidents/{id}/notices?format=text&lang=nl")).Content.ReadAsStringAsync();
+        Assert.That(text, Does.Contain("Beste Shop,").And.Contain("Met vriendelijke groet,"));
+        await ProblemOf(await Client.GetAsync($"/v1/graphs/{graph}/incidents/{id}/notices?lang=de"), HttpStatusCode.BadRequest);
+    }
+
+    [Test]
     public async Task A_customer_two_hops_down_is_told_the_chain_in_plain_words_as_json_text_and_markdown()
     {
         var id = (await OpenAsync("cloud-region", """{"title": "AWS eu-west-1 outage", "outages": [{"node": "aws-eu-west-1"}]}""")).GetProperty("id").GetString();

@@ -106,11 +106,17 @@ public static class IncidentEndpoints
     /// further page is named by a Link header with rel="next".
     /// </summary>
     public static async Task<IResult> GetNotices(
-        string graph, string id, string? format, string? cursor, int? limit, string? node,
+        string graph, string id, string? format, string? cursor, int? limit, string? node, string? lang,
         [FromQuery(Name = "state")] string[]? states, [FromQuery(Name = "kind")] string[]? kinds,
         HttpContext context, IncidentService incidents, IOptions<ImpactMapOptions> options, CancellationToken cancellationToken)
     {
-        var (filter, size) = PageRequest(limit, states, kinds, node, options.Value, _ => { }, maxLimit: IncidentPages.DefaultLimit);
+        var (filter, size) = PageRequest(limit, states, kinds, node, options.Value, problems =>
+        {
+            if (lang is not null && !Notices.Languages.Contains(lang))
+            {
+                problems.Add($"lang: must be {string.Join(" or ", Notices.Languages)}, not '{GraphValidator.Shorten(lang)}'");
+            }
+        }, maxLimit: IncidentPages.DefaultLimit);
         var incident = await incidents.GetAsync(graph, id, cancellationToken);
         var page = IncidentPages.Take(incident.Impact, filter, IncidentPages.After(cursor, incident), size);
         if (page.Next is { } next)
@@ -121,7 +127,7 @@ public static class IncidentEndpoints
             context.Response.Headers.Link = $"<{context.Request.Path}{query}>; rel=\"next\"";
         }
 
-        var notices = Notices.For(incident, page.Parties, options.Value.Notices.For(graph));
+        var notices = Notices.For(incident, page.Parties, options.Value.Notices.For(graph), lang ?? PreferredLanguage(context.Request));
         var wanted = format ?? PreferredType(context.Request);
         return wanted switch
         {
@@ -149,6 +155,11 @@ public static class IncidentEndpoints
         ApiProblem.ThrowIfAny(problems);
         return (IncidentPages.Filter(stateSet, kindSet, node), limit ?? IncidentPages.DefaultLimit);
     }
+
+    /// <summary>The reader's language from Accept-Language, when it names one letters are written in; null leaves each party's own.</summary>
+    private static string? PreferredLanguage(HttpRequest request) =>
+        request.GetTypedHeaders().AcceptLanguage.OrderByDescending(l => l.Quality ?? 1)
+            .Select(l => l.Value.Value?.Split('-')[0].ToLowerInvariant()).FirstOrDefault(l => l is not null && Notices.Languages.Contains(l));
 
     private static string PreferredType(HttpRequest request) =>
         request.GetTypedHeaders().Accept.OrderByDescending(a => a.Quality ?? 1)

@@ -71,14 +71,15 @@ public sealed record AffectedParty(
 }
 
 /// <summary>The attributes of a party that its letters use.</summary>
-public sealed record PartyLetter(string? Contact, string? TimeZone, string? Advice, string? Audience)
+/// <param name="Language">The language its letters are written in: <c>nl</c> or <c>en</c> (the default).</param>
+public sealed record PartyLetter(string? Contact, string? TimeZone, string? Advice, string? Audience, string? Language = null)
 {
-    /// <summary>From a node's attributes: <c>contact</c>, <c>timeZone</c>, <c>advice</c>, <c>audience</c>; null when it has none of them.</summary>
+    /// <summary>From a node's attributes: <c>contact</c>, <c>timeZone</c>, <c>advice</c>, <c>audience</c>, <c>language</c>; null when it has none of them.</summary>
     public static PartyLetter? Of(Node node)
     {
         ArgumentNullException.ThrowIfNull(node);
         string? Get(string key) => node.Attributes.TryGetValue(key, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
-        var letter = new PartyLetter(Get("contact"), Get("timeZone"), Get("advice"), Get("audience"));
+        var letter = new PartyLetter(Get("contact"), Get("timeZone"), Get("advice"), Get("audience"), Get("language")?.ToLowerInvariant());
         return letter == new PartyLetter(null, null, null, null) ? null : letter;
     }
 }

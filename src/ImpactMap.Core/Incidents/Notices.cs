@@ -30,12 +30,18 @@ public sealed record LetterSettings(string? From = null, bool FullChains = false
 /// </summary>
 public static class Notices
 {
+    /// <summary>The languages letters are written in: English and Dutch.</summary>
+    public static readonly IReadOnlyList<string> Languages = ["en", "nl"];
+
     /// <summary>One notice per affected party, in the order of the incident's impact (depth, then id).</summary>
     public static IReadOnlyList<Notice> For(Incident incident, LetterSettings? settings = null) =>
         For(incident, incident?.Impact.Affected ?? [], settings);
 
-    /// <summary>A notice for each of <paramref name="parties"/> (of the incident's impact), in their order.</summary>
-    public static IReadOnlyList<Notice> For(Incident incident, IEnumerable<AffectedParty> parties, LetterSettings? settings = null)
+    /// <summary>
+    /// A notice for each of <paramref name="parties"/> (of the incident's impact), in their order, each in its
+    /// party's language (its <c>language</c> attribute, English by default), or all in <paramref name="language"/> when given.
+    /// </summary>
+    public static IReadOnlyList<Notice> For(Incident incident, IEnumerable<AffectedParty> parties, LetterSettings? settings = null, string? language = null)
     {
         ArgumentNullException.ThrowIfNull(incident);
         ArgumentNullException.ThrowIfNull(parties);
@@ -46,12 +52,13 @@ public static class Notices
         {
             var path = incident.Impact.PathOf(party);
             var originState = origins.TryGetValue(path[0].Id, out var origin) ? origin.State : NodeState.Down;
+            var dutch = (language ?? party.Letter?.Language) == "nl";
             return new Notice(
                 party.Id, party.Name, party.Kind, party.State, party.ImpactAt, path.Select(p => p.Id).ToList(),
-                Letter(incident, party, path, originState, phase, settings),
+                dutch ? DutchLetters.Letter(incident, party, path, originState, phase, settings) : Letter(incident, party, path, originState, phase, settings),
                 party.Letter?.Contact is { } contact ? $"{party.Name} <{contact}>" : $"{party.Name} ({party.Id})",
                 settings.From,
-                Subject(incident, phase),
+                dutch ? DutchLetters.Subject(incident, phase) : Subject(incident, phase),
                 phase,
                 incident.StartedAt + party.ImpactAt);
         }).ToList();
@@ -217,11 +224,11 @@ public static class Notices
     }
 
     /// <summary>When service came back: the latest update that resolved the incident, else its closing.</summary>
-    private static DateTimeOffset? RestoredAt(Incident incident) =>
+    internal static DateTimeOffset? RestoredAt(Incident incident) =>
         incident.Updates.LastOrDefault(u => u.Status == IncidentStatus.Resolved)?.At ?? incident.ClosedAt;
 
-    private static string SenderName(string? from) =>
-        from is null ? "The incident team" : from.Contains('<', StringComparison.Ordinal) ? from[..from.IndexOf('<', StringComparison.Ordinal)].Trim() : from;
+    internal static string SenderName(string? from, string unsigned = "The incident team") =>
+        from is null ? unsigned : from.Contains('<', StringComparison.Ordinal) ? from[..from.IndexOf('<', StringComparison.Ordinal)].Trim() : from;
 
     private static string Together(LostAlternatives lost, string whose) =>
         $"{Names(lost.Names)} ({Share(lost)} of {whose} alternatives for {lost.Group}, hit together)";
@@ -234,7 +241,7 @@ public static class Notices
             ? lost.GroupSize == 2 ? "both" : $"all {lost.GroupSize}"
             : $"{lost.Names.Count} of the {lost.GroupSize}";
 
-    private static TimeZoneInfo? Zone(string? id)
+    internal static TimeZoneInfo? Zone(string? id)
     {
         if (id is null)
         {
@@ -253,7 +260,7 @@ public static class Notices
     }
 
     /// <summary>"2026-11-30 05:10 UTC", and "(06:10 in Europe/Amsterdam)" when the party has a time zone.</summary>
-    private static string At(DateTimeOffset time, TimeZoneInfo? zone)
+    internal static string At(DateTimeOffset time, TimeZoneInfo? zone)
     {
         var utc = Utc(time);
         if (zone is null)
@@ -285,6 +292,9 @@ public static class Notices
         NodeState.AtRisk => "at risk (running on its last fallback)",
         _ => "up",
     };
+
+    /// <summary>How durations are written in a language: <see cref="Span"/> in English, "1 uur en 30 minuten" in Dutch.</summary>
+    public static Func<TimeSpan, string> SpanIn(string language) => language == "nl" ? DutchLetters.Span : Span;
 
     /// <summary>A duration in words: "4 hours", "1 hour 30 minutes", "45 seconds".</summary>
     public static string Span(TimeSpan span)
