@@ -34,6 +34,7 @@ public sealed class AccessibilityTests : SampleServiceTestBase
         yield return ("node", "/graphs/cloud-region/nodes/acme-shoppers");
         yield return ("incidents", "/graphs/cloud-region/incidents");
         yield return ("incident", $"/graphs/cloud-region/incidents/{_incident}");
+        yield return ("status", "/graphs/cloud-region/status");
     }
 
     [Test]

@@ -22,6 +22,7 @@ public static class ConsoleEndpoints
         "/graphs/{graph}/nodes/{id}",
         "/graphs/{graph}/incidents",
         "/graphs/{graph}/incidents/{id}",
+        "/graphs/{graph}/status",
     ];
 
     // Nothing from elsewhere, no inline script or style: what the console runs is exactly what the service ships.

@@ -9,6 +9,7 @@ import { graphPage } from './pages/graph.js';
 import { impactPage } from './pages/impact.js';
 import { nodePage } from './pages/node.js';
 import { incidentsPage, incidentPage } from './pages/incidents.js';
+import { statusPage } from './pages/status.js';
 
 const routes = [
   [/^\/$/, graphsPage],
@@ -17,6 +18,7 @@ const routes = [
   [/^\/graphs\/([^/]+)\/nodes\/([^/]+)$/, nodePage],
   [/^\/graphs\/([^/]+)\/incidents$/, incidentsPage],
   [/^\/graphs\/([^/]+)\/incidents\/([^/]+)$/, incidentPage],
+  [/^\/graphs\/([^/]+)\/status$/, statusPage],
 ];
 
 const main = document.getElementById('main');
@@ -35,7 +37,8 @@ function crumbs(graph, here) {
   clear(nav,
     link(`/graphs/${enc(graph)}`, graph, 'graph'),
     link(`/graphs/${enc(graph)}/impact`, 'Blast radius', 'impact'),
-    link(`/graphs/${enc(graph)}/incidents`, 'Incidents', 'incidents'));
+    link(`/graphs/${enc(graph)}/incidents`, 'Incidents', 'incidents'),
+    link(`/graphs/${enc(graph)}/status`, 'Status across organisations', 'status'));
 }
 
 function whoView() {
@@ -99,7 +102,7 @@ async function render({ focus = false } = {}) {
     const match = pattern.exec(path);
     if (!match) continue;
     const [graph, id] = match.slice(1).map(decodeURIComponent);
-    crumbs(graph, page === graphPage ? 'graph' : page === impactPage ? 'impact' : page === incidentsPage ? 'incidents' : null);
+    crumbs(graph, page === graphPage ? 'graph' : page === impactPage ? 'impact' : page === incidentsPage ? 'incidents' : page === statusPage ? 'status' : null);
     const context = { main, graph, id, query: new URLSearchParams(location.search), signal: controller.signal, navigate };
     try {
       current.cleanup = await page(context);
