@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -36,21 +35,7 @@ public class FederationTests
         return list.GetArrayLength() == 0 ? null : await client.GetFromJsonAsync<JsonElement>($"/v1/graphs/{graph}/incidents/{list[0].GetProperty("id").GetString()}");
     }
 
-    private static async Task<TimeSpan> Until(Func<Task<bool>> condition, string what, TimeSpan within)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            if (clock.Elapsed > within)
-            {
-                Assert.Fail($"not within {within.TotalSeconds} s: {what}");
-            }
-
-            await Task.Delay(50);
-        }
-
-        return clock.Elapsed;
-    }
+    private static Task<TimeSpan> Until(Func<Task<bool>> condition, string what, TimeSpan within) => Poll.UntilAsync(condition, what, within);
 
     [Test]
     public async Task An_outage_at_the_cloud_reaches_the_banks_customers_through_the_vendor_and_its_resolution_follows()

@@ -93,19 +93,8 @@ public class WatchApiTests(string store)
     private async Task<JsonElement[]> Incidents(string graph) =>
         (await Client.GetFromJsonAsync<JsonElement>($"/v1/graphs/{graph}/incidents")).EnumerateArray().ToArray();
 
-    private static async Task Eventually(Func<Task<bool>> condition, string what, int seconds = 20)
-    {
-        var until = DateTime.UtcNow.AddSeconds(seconds);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > until)
-            {
-                Assert.Fail($"not within {seconds} s: {what}");
-            }
-
-            await Task.Delay(100);
-        }
-    }
+    private static Task Eventually(Func<Task<bool>> condition, string what, int seconds = 20) =>
+        Poll.UntilAsync(condition, what, TimeSpan.FromSeconds(seconds));
 
     private async Task<JsonElement> IncidentOf(string graph) =>
         await Client.GetFromJsonAsync<JsonElement>($"/v1/graphs/{graph}/incidents/{(await Incidents(graph)).Single().GetProperty("id").GetString()}");

@@ -75,19 +75,8 @@ public class WebhookApiTests(string store)
         return (await opened.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
     }
 
-    private static async Task Eventually(Func<Task<bool>> condition, string what, int seconds = 20)
-    {
-        var until = DateTime.UtcNow.AddSeconds(seconds);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > until)
-            {
-                Assert.Fail($"not within {seconds} s: {what}");
-            }
-
-            await Task.Delay(100);
-        }
-    }
+    private static Task Eventually(Func<Task<bool>> condition, string what, int seconds = 20) =>
+        Poll.UntilAsync(condition, what, TimeSpan.FromSeconds(seconds));
 
     [Test]
     public async Task Events_arrive_signed_as_the_stream_carries_them_and_the_log_says_so()
