@@ -69,6 +69,10 @@ public class DutchLetterTests
         Assert.That(degraded.Message, Does.Contain("Gevolgen voor u: verminderde dienstverlening, sinds 2026-11-30 05:00 UTC (vanaf het begin van de storing)."));
         Assert.That(atRisk.Message, Does.Contain("Gevolgen voor u: verhoogd risico, want u draait op uw laatste reserve, sinds 2026-11-30 05:00 UTC"));
         Assert.That(For(incident, "shop").Message, Does.StartWith("Dear English shop,"), "English stays the default");
+        var markdown = Notices.ToMarkdown(incident, [down, For(incident, "shop")]);
+        Assert.That(markdown, Does.Contain("- **Aan:** Webwinkel Jansen <info@jansen.example>\n- **Onderwerp:** Storing met gevolgen voor u"));
+        Assert.That(markdown, Does.Contain("- **Getroffen vanaf:** 2026-11-30 05:00 UTC, vanaf het begin van de storing\n- **Keten:** `cloud` → `betalen` → `winkel`"));
+        Assert.That(markdown, Does.Contain("- **To:** English shop (shop)"), "each party's section in its own language");
     }
 
     [Test]

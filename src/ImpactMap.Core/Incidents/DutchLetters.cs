@@ -180,7 +180,7 @@ internal static class DutchLetters
         _ => "aanbieder",
     };
 
-    private static string Relative(TimeSpan impactAt) =>
+    public static string Relative(TimeSpan impactAt) =>
         impactAt == TimeSpan.Zero ? "vanaf het begin van de storing" : $"{Span(impactAt)} na het begin van de storing";
 
     private static string Names(IReadOnlyList<string> names) =>

@@ -10,9 +10,10 @@ namespace ImpactMap.Core.Incidents;
 /// <param name="From">Who sends it and where to reply, when configured.</param>
 /// <param name="Phase">ongoing, restored or reviewed: which letter this is.</param>
 /// <param name="ImpactFrom">When the impact reached the party: the incident's start plus <paramref name="ImpactAt"/>.</param>
+/// <param name="Language">The language it is written in: en or nl.</param>
 public sealed record Notice(
     string Node, string Name, string Kind, NodeState State, TimeSpan ImpactAt, IReadOnlyList<string> Path, string Message,
-    string To, string? From, string Subject, string Phase, DateTimeOffset ImpactFrom);
+    string To, string? From, string Subject, string Phase, DateTimeOffset ImpactFrom, string Language = "en");
 
 /// <summary>How letters are signed and how much of a chain they tell.</summary>
 /// <param name="From">The sender, e.g. "Bank incident desk &lt;incidents@bank.example&gt;"; replies go there.</param>
@@ -60,7 +61,8 @@ public static class Notices
                 settings.From,
                 dutch ? DutchLetters.Subject(incident, phase) : Subject(incident, phase),
                 phase,
-                incident.StartedAt + party.ImpactAt);
+                incident.StartedAt + party.ImpactAt,
+                dutch ? "nl" : "en");
         }).ToList();
     }
 
@@ -140,12 +142,14 @@ public static class Notices
         text.Append("# ").AppendLine(incident.Title).AppendLine();
         foreach (var notice in notices)
         {
+            var dutch = notice.Language == "nl";
             text.Append("## ").Append(notice.Name).Append(" (`").Append(notice.Node).AppendLine("`)").AppendLine();
-            text.Append("- **To:** ").AppendLine(notice.To);
-            text.Append("- **Subject:** ").AppendLine(notice.Subject);
-            text.Append("- **State:** ").AppendLine(notice.State.ToWire());
-            text.Append("- **Affected from:** ").Append(Utc(notice.ImpactFrom)).Append(", ").AppendLine(Relative(notice.ImpactAt));
-            text.Append("- **Chain:** ").AppendLine(string.Join(" → ", notice.Path.Select(p => $"`{p}`"))).AppendLine();
+            text.Append(dutch ? "- **Aan:** " : "- **To:** ").AppendLine(notice.To);
+            text.Append(dutch ? "- **Onderwerp:** " : "- **Subject:** ").AppendLine(notice.Subject);
+            text.Append(dutch ? "- **Toestand:** " : "- **State:** ").AppendLine(notice.State.ToWire());
+            text.Append(dutch ? "- **Getroffen vanaf:** " : "- **Affected from:** ").Append(Utc(notice.ImpactFrom)).Append(", ")
+                .AppendLine(dutch ? DutchLetters.Relative(notice.ImpactAt) : Relative(notice.ImpactAt));
+            text.Append(dutch ? "- **Keten:** " : "- **Chain:** ").AppendLine(string.Join(" → ", notice.Path.Select(p => $"`{p}`"))).AppendLine();
             text.AppendLine(notice.Message).AppendLine();
         }
 
