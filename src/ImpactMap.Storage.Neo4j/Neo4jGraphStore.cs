@@ -70,7 +70,8 @@ public sealed class Neo4jGraphStore(Neo4jDatabase database) : IGraphStore
     }
 
     /// <inheritdoc />
-    public async Task<ReplaceResult> ReplaceAsync(string name, DependencyGraph graph, long? expectedVersion, CancellationToken cancellationToken)
+    public async Task<ReplaceResult> ReplaceAsync(
+        string name, DependencyGraph graph, long? expectedVersion, Func<ReplaceResult, NewEvent>? changed, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(graph);
         return await InTransactionAsync(name, expectedVersion, async (transaction, version, current) =>
@@ -84,18 +85,19 @@ public sealed class Neo4jGraphStore(Neo4jDatabase database) : IGraphStore
                 await transaction.RunAsync(chunk, cancellationToken);
             }
 
+            var result = new ReplaceResult(version, current is null);
             await transaction.CommitAsync([new Statement(Cypher.SaveGraph, new Dictionary<string, object?>
             {
                 ["graph"] = name,
                 ["version"] = version,
                 ["next"] = Math.Max(graph.Nodes.Count, graph.Dependencies.Count),
-            })], cancellationToken);
-            return new ReplaceResult(version, current is null);
+            }), .. Neo4jEventStore.Appends(database, name, changed is null ? [] : [changed(result)])], cancellationToken);
+            return result;
         }, cancellationToken);
     }
 
     /// <inheritdoc />
-    public async Task<long> ApplyAsync(string name, GraphChange change, long expectedVersion, CancellationToken cancellationToken)
+    public async Task<long> ApplyAsync(string name, GraphChange change, long expectedVersion, Func<long, NewEvent>? changed, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(change);
         return await InTransactionAsync(name, expectedVersion, async (transaction, version, _) =>
@@ -113,13 +115,13 @@ public sealed class Neo4jGraphStore(Neo4jDatabase database) : IGraphStore
                     new Dictionary<string, object?> { ["graph"] = name, ["from"] = remove.From, ["to"] = remove.To }),
                 _ => throw new ArgumentOutOfRangeException(nameof(change), change.GetType().Name),
             };
-            await transaction.CommitAsync([statement], cancellationToken);
+            await transaction.CommitAsync([statement, .. Neo4jEventStore.Appends(database, name, changed is null ? [] : [changed(version)])], cancellationToken);
             return version;
         }, cancellationToken);
     }
 
     /// <inheritdoc />
-    public async Task<bool> DeleteAsync(string name, long? expectedVersion, CancellationToken cancellationToken)
+    public async Task<bool> DeleteAsync(string name, long? expectedVersion, NewEvent? changed, CancellationToken cancellationToken)
     {
         try
         {
@@ -131,7 +133,8 @@ public sealed class Neo4jGraphStore(Neo4jDatabase database) : IGraphStore
                     return false;
                 }
 
-                await transaction.CommitAsync([new Statement(Cypher.DeleteContent, Graph(name)), new Statement(Cypher.DeleteGraph, Graph(name))], cancellationToken);
+                await transaction.CommitAsync([new Statement(Cypher.DeleteContent, Graph(name)), new Statement(Cypher.DeleteGraph, Graph(name)),
+                    .. Neo4jEventStore.Appends(database, name, changed is null ? [] : [changed])], cancellationToken);
                 return true;
             }, cancellationToken, allowMissing: true);
         }

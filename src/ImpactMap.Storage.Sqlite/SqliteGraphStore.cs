@@ -80,7 +80,8 @@ public sealed class SqliteGraphStore(SqliteDatabase database) : IGraphStore
     }
 
     /// <inheritdoc />
-    public async Task<ReplaceResult> ReplaceAsync(string name, DependencyGraph graph, long? expectedVersion, CancellationToken cancellationToken)
+    public async Task<ReplaceResult> ReplaceAsync(
+        string name, DependencyGraph graph, long? expectedVersion, Func<ReplaceResult, NewEvent>? changed, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(graph);
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -113,12 +114,14 @@ public sealed class SqliteGraphStore(SqliteDatabase database) : IGraphStore
         await ExecuteAsync(connection, transaction,
             "INSERT INTO graphs (name, version, next_position) VALUES ($name, $version, $next) ON CONFLICT (name) DO UPDATE SET version = $version, next_position = $next",
             cancellationToken, ("$name", name), ("$version", version), ("$next", Math.Max(graph.Nodes.Count, graph.Dependencies.Count)));
+        var result = new ReplaceResult(version, current is null);
+        await SqliteEventStore.AppendAsync(connection, transaction, database.Clock, name, changed is null ? [] : [changed(result)], cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return new ReplaceResult(version, current is null);
+        return result;
     }
 
     /// <inheritdoc />
-    public async Task<long> ApplyAsync(string name, GraphChange change, long expectedVersion, CancellationToken cancellationToken)
+    public async Task<long> ApplyAsync(string name, GraphChange change, long expectedVersion, Func<long, NewEvent>? changed, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(change);
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -162,12 +165,13 @@ public sealed class SqliteGraphStore(SqliteDatabase database) : IGraphStore
         var version = await NextVersionAsync(connection, transaction, cancellationToken);
         await ExecuteAsync(connection, transaction, "UPDATE graphs SET version = $version WHERE name = $graph",
             cancellationToken, ("$graph", name), ("$version", version));
+        await SqliteEventStore.AppendAsync(connection, transaction, database.Clock, name, changed is null ? [] : [changed(version)], cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return version;
     }
 
     /// <inheritdoc />
-    public async Task<bool> DeleteAsync(string name, long? expectedVersion, CancellationToken cancellationToken)
+    public async Task<bool> DeleteAsync(string name, long? expectedVersion, NewEvent? changed, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await SqliteDatabase.BeginWriteAsync(connection, cancellationToken);
@@ -181,6 +185,7 @@ public sealed class SqliteGraphStore(SqliteDatabase database) : IGraphStore
         await DeleteContentAsync(connection, transaction, name, cancellationToken);
         await ExecuteAsync(connection, transaction, "DELETE FROM graphs WHERE name = $graph", cancellationToken, ("$graph", name));
         await NextVersionAsync(connection, transaction, cancellationToken);
+        await SqliteEventStore.AppendAsync(connection, transaction, database.Clock, name, changed is null ? [] : [changed], cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return true;
     }

@@ -45,6 +45,27 @@ public class GraphStoreContract(string kind)
     ]);
 
     [Test]
+    public async Task The_event_of_a_write_is_stored_with_it_and_not_without_it()
+    {
+        var name = NewName();
+        var created = await _store.ReplaceAsync(name, Sample(), 0, r => new NewEvent("graph.changed", $"{{\"version\":{r.Version},\"created\":{(r.Created ? "true" : "false")}}}"),
+            CancellationToken.None);
+        var applied = await _store.ApplyAsync(name, new GraphChange.RemoveNode("shop"), created.Version, v => new NewEvent("graph.changed", $"{{\"version\":{v}}}"),
+            CancellationToken.None);
+        Assert.ThrowsAsync<VersionConflictException>(() =>
+            _store.ApplyAsync(name, new GraphChange.RemoveNode("app"), created.Version, v => new NewEvent("graph.changed", "{\"lost\":true}"), CancellationToken.None));
+        Assert.ThrowsAsync<VersionConflictException>(() =>
+            _store.DeleteAsync(name, created.Version, new NewEvent("graph.changed", "{\"lost\":true}"), CancellationToken.None));
+        Assert.That(await _store.DeleteAsync(name, applied, new NewEvent("graph.changed", "{\"deleted\":true}"), CancellationToken.None), Is.True);
+
+        var events = await _stores.Events.ReadAsync(name, 0, 100, CancellationToken.None);
+        Assert.That(events.Select(e => e.Data), Is.EqualTo(new[]
+        {
+            $"{{\"version\":{created.Version},\"created\":true}}", $"{{\"version\":{applied}}}", "{\"deleted\":true}",
+        }), "refused writes leave no event");
+    }
+
+    [Test]
     public async Task Initialising_again_is_harmless()
     {
         await _stores.Database.InitializeAsync(CancellationToken.None);
@@ -58,7 +79,7 @@ public class GraphStoreContract(string kind)
     {
         var name = NewName();
 
-        var result = await _store.ReplaceAsync(name, Sample(), null, CancellationToken.None);
+        var result = await _store.ReplaceAsync(name, Sample(), null, null, CancellationToken.None);
         var stored = await _store.GetAsync(name, CancellationToken.None);
 
         Assert.That(result.Created, Is.True);
@@ -72,9 +93,9 @@ public class GraphStoreContract(string kind)
     public async Task Replacing_again_moves_the_version_up_and_says_it_was_not_created()
     {
         var name = NewName();
-        var first = await _store.ReplaceAsync(name, Sample(), null, CancellationToken.None);
+        var first = await _store.ReplaceAsync(name, Sample(), null, null, CancellationToken.None);
 
-        var second = await _store.ReplaceAsync(name, Sample().WithoutNode("shop"), first.Version, CancellationToken.None);
+        var second = await _store.ReplaceAsync(name, Sample().WithoutNode("shop"), first.Version, null, CancellationToken.None);
 
         Assert.That(second.Created, Is.False);
         Assert.That(second.Version, Is.GreaterThan(first.Version));
@@ -85,13 +106,13 @@ public class GraphStoreContract(string kind)
     public async Task A_write_expecting_another_version_is_refused_and_changes_nothing()
     {
         var name = NewName();
-        var first = await _store.ReplaceAsync(name, Sample(), 0, CancellationToken.None);
+        var first = await _store.ReplaceAsync(name, Sample(), 0, null, CancellationToken.None);
 
-        Assert.ThrowsAsync<VersionConflictException>(() => _store.ReplaceAsync(name, DependencyGraph.Empty, 0, CancellationToken.None));
-        Assert.ThrowsAsync<VersionConflictException>(() => _store.ReplaceAsync(name, DependencyGraph.Empty, first.Version + 1000, CancellationToken.None));
+        Assert.ThrowsAsync<VersionConflictException>(() => _store.ReplaceAsync(name, DependencyGraph.Empty, 0, null, CancellationToken.None));
+        Assert.ThrowsAsync<VersionConflictException>(() => _store.ReplaceAsync(name, DependencyGraph.Empty, first.Version + 1000, null, CancellationToken.None));
         Assert.ThrowsAsync<VersionConflictException>(() =>
-            _store.ApplyAsync(name, new GraphChange.RemoveNode("shop"), first.Version - 1, CancellationToken.None));
-        Assert.ThrowsAsync<VersionConflictException>(() => _store.DeleteAsync(name, first.Version + 1000, CancellationToken.None));
+            _store.ApplyAsync(name, new GraphChange.RemoveNode("shop"), first.Version - 1, null, CancellationToken.None));
+        Assert.ThrowsAsync<VersionConflictException>(() => _store.DeleteAsync(name, first.Version + 1000, null, CancellationToken.None));
 
         var stored = await _store.GetAsync(name, CancellationToken.None);
         Assert.That(stored!.Version, Is.EqualTo(first.Version));
@@ -102,7 +123,7 @@ public class GraphStoreContract(string kind)
     public async Task Each_kind_of_change_applies_and_moves_the_version_up()
     {
         var name = NewName();
-        var version = (await _store.ReplaceAsync(name, Sample(), null, CancellationToken.None)).Version;
+        var version = (await _store.ReplaceAsync(name, Sample(), null, null, CancellationToken.None)).Version;
         var graph = Sample();
         GraphChange[] changes =
         [
@@ -117,7 +138,7 @@ public class GraphStoreContract(string kind)
         foreach (var change in changes)
         {
             graph = change.ApplyTo(graph);
-            var next = await _store.ApplyAsync(name, change, version, CancellationToken.None);
+            var next = await _store.ApplyAsync(name, change, version, null, CancellationToken.None);
             Assert.That(next, Is.GreaterThan(version));
             version = next;
         }
@@ -135,13 +156,13 @@ public class GraphStoreContract(string kind)
     public async Task Deleted_graphs_are_gone_and_their_versions_never_come_back()
     {
         var name = NewName();
-        var first = await _store.ReplaceAsync(name, Sample(), null, CancellationToken.None);
+        var first = await _store.ReplaceAsync(name, Sample(), null, null, CancellationToken.None);
 
-        Assert.That(await _store.DeleteAsync(name, first.Version, CancellationToken.None), Is.True);
-        Assert.That(await _store.DeleteAsync(name, null, CancellationToken.None), Is.False);
+        Assert.That(await _store.DeleteAsync(name, first.Version, null, CancellationToken.None), Is.True);
+        Assert.That(await _store.DeleteAsync(name, null, null, CancellationToken.None), Is.False);
         Assert.That(await _store.GetAsync(name, CancellationToken.None), Is.Null);
         Assert.That(await _store.GetVersionAsync(name, CancellationToken.None), Is.Null);
-        var again = await _store.ReplaceAsync(name, Sample(), 0, CancellationToken.None);
+        var again = await _store.ReplaceAsync(name, Sample(), 0, null, CancellationToken.None);
         Assert.That(again.Created, Is.True);
         Assert.That(again.Version, Is.GreaterThan(first.Version));
     }
@@ -150,7 +171,7 @@ public class GraphStoreContract(string kind)
     public async Task Graphs_are_listed_by_name_with_their_sizes()
     {
         var name = "aaa-" + NewName();
-        var version = (await _store.ReplaceAsync(name, Sample(), null, CancellationToken.None)).Version;
+        var version = (await _store.ReplaceAsync(name, Sample(), null, null, CancellationToken.None)).Version;
 
         var graphs = await _store.ListAsync(CancellationToken.None);
 
@@ -170,7 +191,7 @@ public class GraphStoreContract(string kind)
         ],
         [Dependency.Create("z", "a:b@c+d~e_f.g-h")]);
 
-        await _store.ReplaceAsync(name, graph, null, CancellationToken.None);
+        await _store.ReplaceAsync(name, graph, null, null, CancellationToken.None);
         var stored = await _store.GetAsync(name, CancellationToken.None);
 
         Assert.That(stored!.Graph.Nodes, Is.EqualTo(graph.Nodes));
@@ -185,7 +206,7 @@ public class GraphStoreContract(string kind)
         var dependencies = Enumerable.Range(1, 2999).SelectMany(i => new[] { i - 1, i / 2 }.Distinct().Select(p => Dependency.Create($"n{i}", $"n{p}"))).ToList();
         var graph = DependencyGraph.Create(nodes, dependencies);
 
-        await _store.ReplaceAsync(name, graph, null, CancellationToken.None);
+        await _store.ReplaceAsync(name, graph, null, null, CancellationToken.None);
         var stored = await _store.GetAsync(name, CancellationToken.None);
 
         Assert.That(stored!.Graph.Nodes, Is.EqualTo(graph.Nodes));
@@ -196,7 +217,7 @@ public class GraphStoreContract(string kind)
     public async Task Writers_on_separate_instances_never_lose_a_change()
     {
         var name = NewName();
-        await _store.ReplaceAsync(name, Sample(), null, CancellationToken.None);
+        await _store.ReplaceAsync(name, Sample(), null, null, CancellationToken.None);
         var writers = Enumerable.Range(0, 4).Select(w => Task.Run(async () =>
         {
             var store = _newStores().Graphs;
@@ -207,7 +228,7 @@ public class GraphStoreContract(string kind)
                     var current = await store.GetAsync(name, CancellationToken.None);
                     try
                     {
-                        await store.ApplyAsync(name, new GraphChange.PutNode(Node.Create($"w{w}-{i}", "service")), current!.Version, CancellationToken.None);
+                        await store.ApplyAsync(name, new GraphChange.PutNode(Node.Create($"w{w}-{i}", "service")), current!.Version, null, CancellationToken.None);
                         break;
                     }
                     catch (VersionConflictException)

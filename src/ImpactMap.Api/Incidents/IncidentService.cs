@@ -82,7 +82,7 @@ public sealed class IncidentService(
         {
             incident.Id, incident.Title, Status = incident.Status.ToWire(), impact.Total, Counts = IncidentEndpoints.CountsOf(incident),
         })], cancellationToken);
-        feed.Notify();
+        feed.Stored();
         return incident;
     }
 
@@ -194,7 +194,7 @@ public sealed class IncidentService(
         return events;
     }
 
-    private static NewEvent Event(string type, object payload) => new(type, EventFeed.Serialize(payload));
+    private static NewEvent Event(string type, object payload) => NewEvent.Of(type, payload);
 
     public async Task<Incident> ReviewAsync(string graph, string id, ReviewRequest body, string author, CancellationToken cancellationToken)
     {
@@ -311,7 +311,7 @@ public sealed class IncidentService(
                 {
                     await store.SaveAsync(changed, incident.Revision, eventsOf(changed), cancellationToken);
                     Remember($"{graph}/{id}", changed);
-                    feed.Notify();
+                    feed.Stored();
                     return changed;
                 }
                 catch (VersionConflictException) when (attempt < SaveAttempts)

@@ -114,13 +114,13 @@ public sealed class GraphCatalog(
         bool created;
         using (await _writeGates.EnterAsync(name, cancellationToken))
         {
-            var result = await store.ReplaceAsync(name, graph, ifMatch, cancellationToken);
-            await events.PublishAsync(name, "graph.changed", new
+            var result = await store.ReplaceAsync(name, graph, ifMatch, written => NewEvent.Of("graph.changed", new
             {
                 Graph = name,
-                result.Version,
-                Change = new { Kind = result.Created ? "created" : "replaced", Nodes = graph.Nodes.Count, Dependencies = graph.Dependencies.Count },
-            }, cancellationToken);
+                written.Version,
+                Change = new { Kind = written.Created ? "created" : "replaced", Nodes = graph.Nodes.Count, Dependencies = graph.Dependencies.Count },
+            }), cancellationToken);
+            events.Stored();
             (snapshot, created) = (Remember(new GraphSnapshot(name, graph, result.Version)), result.Created);
         }
 
@@ -157,8 +157,9 @@ public sealed class GraphCatalog(
                 var graph = change.ApplyTo(snapshot.Graph);
                 try
                 {
-                    var version = await store.ApplyAsync(name, change, snapshot.Version, cancellationToken);
-                    await events.PublishAsync(name, "graph.changed", new { Graph = name, Version = version, Change = Describe(change) }, cancellationToken);
+                    var version = await store.ApplyAsync(name, change, snapshot.Version,
+                        made => NewEvent.Of("graph.changed", new { Graph = name, Version = made, Change = Describe(change) }), cancellationToken);
+                    events.Stored();
                     return Remember(new GraphSnapshot(name, graph, version));
                 }
                 catch (VersionConflictException) when (ifMatch is null)
@@ -180,12 +181,13 @@ public sealed class GraphCatalog(
     public async Task<bool> DeleteAsync(string name, long? ifMatch, CancellationToken cancellationToken)
     {
         var version = Identifier.IsValid(name) ? await store.GetVersionAsync(name, cancellationToken) : null;
-        var deleted = version is not null && await store.DeleteAsync(name, ifMatch, cancellationToken);
+        var deleted = version is not null && await store.DeleteAsync(name, ifMatch,
+            NewEvent.Of("graph.changed", new { Graph = name, Version = version, Change = new { Kind = "deleted" } }), cancellationToken);
         _snapshots.TryRemove(name, out _);
         _checkedAt.TryRemove(name, out _);
         if (deleted)
         {
-            await events.PublishAsync(name, "graph.changed", new { Graph = name, Version = version, Change = new { Kind = "deleted" } }, cancellationToken);
+            events.Stored();
         }
 
         return deleted;

@@ -1,11 +1,8 @@
 namespace ImpactMap.Core.Catalog;
 
-/// <summary>Where the catalog and the incident service report what changed, for event streams and dashboards.</summary>
+/// <summary>Where the catalog and the incident service say that events were stored with a change, so that this instance's streams and senders wake at once.</summary>
 public interface IEventPublisher
 {
-    /// <summary>
-    /// Records an event after the change it reports was stored. Never throws for an unavailable store: the
-    /// change stands, and its caller was already owed a success.
-    /// </summary>
-    Task PublishAsync(string graph, string type, object payload, CancellationToken cancellationToken);
+    /// <summary>Events of a change were stored (in the change's own transaction); wake whoever reads them.</summary>
+    void Stored();
 }

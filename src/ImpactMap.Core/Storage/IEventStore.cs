@@ -6,7 +6,13 @@ namespace ImpactMap.Core.Storage;
 public sealed record StoredEvent(long Id, string Graph, string Type, string Data, DateTimeOffset At);
 
 /// <summary>An event to append with the change it reports: its type and JSON payload.</summary>
-public sealed record NewEvent(string Type, string Data);
+public sealed record NewEvent(string Type, string Data)
+{
+    private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web);
+
+    /// <summary>An event whose payload is <paramref name="payload"/> as JSON (camelCase), as every event is written.</summary>
+    public static NewEvent Of(string type, object payload) => new(type, System.Text.Json.JsonSerializer.Serialize(payload, Json));
+}
 
 /// <summary>
 /// The event feed, beside the graphs: graph changes and incidents append to it, event streams read it, so

@@ -61,11 +61,16 @@ public interface IGraphStore
     /// Replaces a whole graph, or creates it. With <paramref name="expectedVersion"/>, only from that version
     /// (0 meaning "must not exist"). All or nothing.
     /// </summary>
-    Task<ReplaceResult> ReplaceAsync(string name, DependencyGraph graph, long? expectedVersion, CancellationToken cancellationToken);
+    /// <remarks><paramref name="changed"/> gives the event reporting the write, appended in its transaction.</remarks>
+    Task<ReplaceResult> ReplaceAsync(
+        string name, DependencyGraph graph, long? expectedVersion, Func<ReplaceResult, NewEvent>? changed, CancellationToken cancellationToken);
 
-    /// <summary>Applies one change, already validated against the graph at <paramref name="expectedVersion"/>.</summary>
-    Task<long> ApplyAsync(string name, GraphChange change, long expectedVersion, CancellationToken cancellationToken);
+    /// <summary>
+    /// Applies one change, already validated against the graph at <paramref name="expectedVersion"/>;
+    /// <paramref name="changed"/> gives the event reporting it from the version it made, appended in its transaction.
+    /// </summary>
+    Task<long> ApplyAsync(string name, GraphChange change, long expectedVersion, Func<long, NewEvent>? changed, CancellationToken cancellationToken);
 
-    /// <summary>Deletes a graph; false when it did not exist. With a version, only from that version.</summary>
-    Task<bool> DeleteAsync(string name, long? expectedVersion, CancellationToken cancellationToken);
+    /// <summary>Deletes a graph, appending <paramref name="changed"/> in the same transaction; false when it did not exist. With a version, only from that version.</summary>
+    Task<bool> DeleteAsync(string name, long? expectedVersion, NewEvent? changed, CancellationToken cancellationToken);
 }
