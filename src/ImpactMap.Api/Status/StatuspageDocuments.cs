@@ -19,7 +19,7 @@ public static class StatuspageDocuments
     };
 
     public static StatuspagePage Page(StatusPageView view, string url) =>
-        new(view.Graph, view.Settings.Name, url, "Etc/UTC", view.Unresolved.Select(LastChange).DefaultIfEmpty().Max() is var at && at == default ? null : at);
+        new(view.Graph, view.Settings.Name, url, "Etc/UTC", view.Unresolved.Select(StatusPage.LastChange).DefaultIfEmpty().Max() is var at && at == default ? null : at);
 
     public static StatuspageStatus Status(StatusPageView view)
     {
@@ -34,7 +34,7 @@ public static class StatuspageDocuments
     }
 
     public static IReadOnlyList<StatuspageComponent> Components(StatusPageView view) =>
-        view.Components.Select(c => Component(view, c, c.State, view.Unresolved)).ToList();
+        view.Components.Select(c => Component(view, c, c.State, c.ChangedAt)).ToList();
 
     public static StatuspageIncident Incident(StatusPageView view, Incident incident, string consoleBase)
     {
@@ -43,7 +43,7 @@ public static class StatuspageDocuments
         var touched = StatusPage.Touched(incident, published.Keys).GroupBy(t => t.Id)
             .Select(g => (Component: published[g.Key], State: g.Max(t => t.State))).OrderBy(t => t.Component.Position).ToList();
         var live = StatusPage.IsUnresolved(incident);
-        var components = touched.Select(t => Component(view, t.Component, live ? t.State : NodeState.Up, [incident])).ToList();
+        var components = touched.Select(t => Component(view, t.Component, live ? t.State : NodeState.Up, StatusPage.LastChange(incident))).ToList();
         var worst = touched.Select(t => t.State).DefaultIfEmpty(NodeState.Up).Max();
         var updates = incident.Updates.Select(u => new StatuspageIncidentUpdate(
                 $"{incident.Id}-{u.Sequence}", UpdateStatus(u.Status, incident), u.Message, incident.Id, u.At, u.At, u.At))
@@ -55,7 +55,7 @@ public static class StatuspageDocuments
             incident.Id, incident.Title, StatusOf(incident),
             worst switch { NodeState.Down => "critical", NodeState.Degraded => "major", NodeState.AtRisk => "minor", _ => "none" },
             $"{consoleBase}/graphs/{Uri.EscapeDataString(incident.Graph)}/incidents/{Uri.EscapeDataString(incident.Id)}",
-            incident.OpenedAt, LastChange(incident), incident.StartedAt,
+            incident.OpenedAt, StatusPage.LastChange(incident), incident.StartedAt,
             incident.Updates.FirstOrDefault(u => u.Status == IncidentStatus.Monitoring)?.At,
             incident.Updates.FirstOrDefault(u => u.Status == IncidentStatus.Resolved)?.At,
             view.Graph, updates, components,
@@ -73,7 +73,7 @@ public static class StatuspageDocuments
             xml.WriteStartElement("feed", ns);
             xml.WriteElementString("id", ns, $"urn:impactmap:{view.Graph}:status");
             xml.WriteElementString("title", ns, $"{view.Settings.Name}: incident history");
-            xml.WriteElementString("updated", ns, Time(incidents.Select(LastChange).DefaultIfEmpty(DateTimeOffset.UnixEpoch).Max()));
+            xml.WriteElementString("updated", ns, Time(incidents.Select(StatusPage.LastChange).DefaultIfEmpty(DateTimeOffset.UnixEpoch).Max()));
             xml.WriteStartElement("link", ns);
             xml.WriteAttributeString("rel", "self");
             xml.WriteAttributeString("href", selfUrl);
@@ -108,13 +108,8 @@ public static class StatuspageDocuments
         return text.ToString().Replace("encoding=\"utf-16\"", "encoding=\"utf-8\"", StringComparison.Ordinal);
     }
 
-    private static StatuspageComponent Component(StatusPageView view, ComponentState component, NodeState state, IEnumerable<Incident> incidents)
-    {
-        var ids = new HashSet<string>(StringComparer.Ordinal) { component.Id };
-        var changed = incidents.Where(i => StatusPage.Touched(i, ids).Count > 0).Select(LastChange).DefaultIfEmpty().Max();
-        return new StatuspageComponent(component.Id, component.Name, ComponentStatus(state), changed == default ? null : changed, component.Position,
-            view.Graph, false, false, true);
-    }
+    private static StatuspageComponent Component(StatusPageView view, ComponentState component, NodeState state, DateTimeOffset? changedAt) =>
+        new(component.Id, component.Name, ComponentStatus(state), changedAt, component.Position, view.Graph, false, false, true);
 
     private static string StatusOf(Incident incident) => incident.Status switch
     {
@@ -124,9 +119,6 @@ public static class StatuspageDocuments
 
     private static string UpdateStatus(IncidentStatus status, Incident incident) =>
         status == IncidentStatus.Closed ? StatusOf(incident) : status.ToWire();
-
-    private static DateTimeOffset LastChange(Incident incident) =>
-        new[] { incident.OpenedAt, incident.LatestUpdate?.At ?? default, incident.Review?.AcceptedAt ?? default, incident.ClosedAt ?? default }.Max();
 
     private static string Postmortem(IncidentReview review) =>
         $"What happened: {review.WhatHappened}\n\nWhat we learned: {review.WhatWeLearned}\n\nSo that it does not happen again:\n" +

@@ -6,8 +6,8 @@ namespace ImpactMap.Core.Status;
 /// <summary>What a graph publishes as its status page: a name, the nodes shown as components (or every node of a kind), and whether anyone may read it.</summary>
 public sealed record StatusPageSettings(string Name, IReadOnlyList<string>? Components, string? Kind, bool Public);
 
-/// <summary>A published component and the worst state the unresolved incidents leave it in.</summary>
-public sealed record ComponentState(string Id, string Name, int Position, NodeState State);
+/// <summary>A published component, the worst state the unresolved incidents leave it in, and when the latest of them changed (null when none reaches it).</summary>
+public sealed record ComponentState(string Id, string Name, int Position, NodeState State, DateTimeOffset? ChangedAt);
 
 /// <summary>
 /// A graph's status as a status page shows it. Only unresolved incidents count (investigating, identified,
@@ -24,16 +24,29 @@ public static class StatusPage
                 ? ids.Select(graph.FindNode).OfType<Node>()
                 : graph.Nodes.Where(n => n.Kind == settings.Kind).OrderBy(n => n.Id, StringComparer.Ordinal))
             .ToList();
-        var worst = new Dictionary<string, NodeState>(StringComparer.Ordinal);
+        // One pass over each incident's parties, however many components the page shows.
+        var worst = new Dictionary<string, (NodeState State, DateTimeOffset ChangedAt)>(StringComparer.Ordinal);
         foreach (var incident in incidents.Where(IsUnresolved))
         {
+            var changedAt = LastChange(incident);
             foreach (var (id, state) in StatesOf(incident))
             {
-                worst[id] = worst.TryGetValue(id, out var known) ? NodeStates.Worst(known, state) : state;
+                worst[id] = worst.TryGetValue(id, out var known)
+                    ? (NodeStates.Worst(known.State, state), changedAt > known.ChangedAt ? changedAt : known.ChangedAt)
+                    : (state, changedAt);
             }
         }
 
-        return nodes.Select((n, i) => new ComponentState(n.Id, n.Name, i + 1, worst.GetValueOrDefault(n.Id, NodeState.Up))).ToList();
+        return nodes.Select((n, i) => worst.TryGetValue(n.Id, out var hit)
+            ? new ComponentState(n.Id, n.Name, i + 1, hit.State, hit.ChangedAt)
+            : new ComponentState(n.Id, n.Name, i + 1, NodeState.Up, null)).ToList();
+    }
+
+    /// <summary>When an incident last changed: opened, updated, reviewed or closed.</summary>
+    public static DateTimeOffset LastChange(Incident incident)
+    {
+        ArgumentNullException.ThrowIfNull(incident);
+        return new[] { incident.OpenedAt, incident.LatestUpdate?.At ?? default, incident.Review?.AcceptedAt ?? default, incident.ClosedAt ?? default }.Max();
     }
 
     /// <summary>Whether an incident still counts: investigating, identified or monitoring.</summary>
