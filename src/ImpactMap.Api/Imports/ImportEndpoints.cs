@@ -182,20 +182,7 @@ public static class ImportEndpoints
         }
     }
 
-    private static async Task<byte[]> BytesAsync(Stream body, long maxBytes, CancellationToken cancellationToken)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        for (int read; (read = await body.ReadAsync(chunk, cancellationToken)) > 0;)
-        {
-            if (buffer.Length + read > maxBytes)
-            {
-                throw new ApiProblem(StatusCodes.Status413PayloadTooLarge, "Request body too large", $"An import may be at most {maxBytes} bytes.");
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
-    }
+    private static Task<byte[]> BytesAsync(Stream body, long maxBytes, CancellationToken cancellationToken) =>
+        BoundedRead.BytesAsync(body, maxBytes,
+            () => new ApiProblem(StatusCodes.Status413PayloadTooLarge, "Request body too large", $"An import may be at most {maxBytes} bytes."), cancellationToken);
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using ImpactMap.Api.Hosting;
 using ImpactMap.Core.Catalog;
 using ImpactMap.Core.Incidents;
@@ -22,21 +21,20 @@ public sealed class StatusPageService(GraphCatalog catalog, IRecordStore records
     /// <summary>The most incidents incidents.json and the feed list.</summary>
     public const int RecentIncidents = 50;
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>The graph's settings, or null when it publishes no page; 404 for an unknown graph.</summary>
     public async Task<StatusPageSettings?> FindAsync(string graph, CancellationToken cancellationToken)
     {
         await catalog.GetAsync(graph, cancellationToken);
         return await records.GetAsync(graph, Collection, RecordId, cancellationToken) is { } record
-            ? JsonSerializer.Deserialize<StatusPageSettings>(record.Data, Json)
+            ? StoredJson.Read<StatusPageSettings>(record)
             : null;
     }
 
     /// <summary>Whether anyone may read the graph's page without a key; false when there is no page or no graph.</summary>
     public async Task<bool> IsPublicAsync(string graph, CancellationToken cancellationToken) =>
         await records.GetAsync(graph, Collection, RecordId, cancellationToken) is { } record
-        && JsonSerializer.Deserialize<StatusPageSettings>(record.Data, Json)!.Public;
+        && StoredJson.Read<StatusPageSettings>(record).Public;
 
     public async Task<StatusPageSettings> PutAsync(string graph, StatusPageRequest body, CancellationToken cancellationToken)
     {
@@ -79,7 +77,7 @@ public sealed class StatusPageService(GraphCatalog catalog, IRecordStore records
 
         ApiProblem.ThrowIfAny(problems);
         var settings = new StatusPageSettings(name!, body.Components, body.Kind, body.Public ?? false);
-        await records.PutAsync(graph, Collection, RecordId, JsonSerializer.Serialize(settings, Json), null, cancellationToken);
+        await records.PutAsync(graph, Collection, RecordId, StoredJson.Write(settings), null, cancellationToken);
         return settings;
     }
 

@@ -79,7 +79,9 @@ public sealed class SupplierPageClient(IHttpClientFactory clients, IOptions<Impa
                     throw new SupplierPageException($"the answer is {response.Content.Headers.ContentLength:N0} bytes, over the limit of {watches.MaxBodyBytes:N0}");
                 }
 
-                var body = await ReadBoundedAsync(await response.Content.ReadAsStreamAsync(timeout.Token), watches.MaxBodyBytes, timeout.Token);
+                await using var stream = await response.Content.ReadAsStreamAsync(timeout.Token);
+                var body = await BoundedRead.BytesAsync(stream, watches.MaxBodyBytes,
+                    () => new SupplierPageException($"the answer passed the limit of {watches.MaxBodyBytes:N0} bytes"), timeout.Token);
                 return new SupplierAnswer(body, response.Headers.ETag?.ToString(), response.Content.Headers.LastModified?.ToString("R"));
             }
         }
@@ -90,27 +92,6 @@ public sealed class SupplierPageClient(IHttpClientFactory clients, IOptions<Impa
         catch (HttpRequestException e)
         {
             throw new SupplierPageException($"could not be reached: {e.Message}");
-        }
-    }
-
-    private static async Task<byte[]> ReadBoundedAsync(Stream stream, int limit, CancellationToken cancellationToken)
-    {
-        await using (stream)
-        {
-            using var buffer = new MemoryStream();
-            var chunk = new byte[16 * 1024];
-            int read;
-            while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
-            {
-                if (buffer.Length + read > limit)
-                {
-                    throw new SupplierPageException($"the answer passed the limit of {limit:N0} bytes");
-                }
-
-                buffer.Write(chunk, 0, read);
-            }
-
-            return buffer.ToArray();
         }
     }
 }

@@ -20,7 +20,6 @@ public sealed class WatchPoller(
     IOptions<ImpactMapOptions> options, ILogger<WatchPoller> logger) : BackgroundService
 {
     private const int MaxWatches = 10_000, Parallel = 8;
-    private readonly string _holder = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -56,7 +55,7 @@ public sealed class WatchPoller(
                 var lease = now + options.Value.Watches.Timeout * 2 + TimeSpan.FromSeconds(5);
                 try
                 {
-                    if (await records.TryLeaseAsync(record.Graph, WatchService.StateCollection, record.Id, _holder, lease, token))
+                    if (await records.TryLeaseAsync(record.Graph, WatchService.StateCollection, record.Id, BackgroundWork.LeaseHolder, lease, token))
                     {
                         await PollAsync(record.Graph, record.Id, token);
                     }
@@ -104,7 +103,7 @@ public sealed class WatchPoller(
         {
             var failures = state.ConsecutiveFailures + 1;
             logger.LogWarning("Watch {Watch} of graph {Graph} failed ({Failures} in a row): {Reason}", id, graph, failures, e.Message);
-            state = state with { LastPoll = now, ConsecutiveFailures = failures, Problem = e.Message, NextPollAt = now + Backoff(settings.Interval, failures, options.Value.Watches.MaxBackoff) };
+            state = state with { LastPoll = now, ConsecutiveFailures = failures, Problem = e.Message, NextPollAt = now + BackgroundWork.Backoff(settings.Interval, failures, options.Value.Watches.MaxBackoff) };
         }
 
         var final = state;
@@ -169,13 +168,6 @@ public sealed class WatchPoller(
             logger.LogInformation("The recent incidents of {Url} were not read: {Reason}", watch.Url, e.Message);
             return [];
         }
-    }
-
-    /// <summary>Doubling from the interval up to the most, with jitter, so that watches failing together do not poll together.</summary>
-    private static TimeSpan Backoff(TimeSpan interval, int failures, TimeSpan most)
-    {
-        var delay = TimeSpan.FromTicks((long)Math.Min(interval.Ticks * Math.Pow(2, Math.Min(failures - 1, 20)), most.Ticks));
-        return delay * (0.75 + Random.Shared.NextDouble() * 0.5);
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using ImpactMap.Api.Hosting;
 using ImpactMap.Api.Impact;
 using ImpactMap.Core.Catalog;
@@ -21,7 +20,6 @@ public sealed class WatchService(GraphCatalog catalog, IRecordStore records, Tim
 {
     internal const string Collection = "watches", StateCollection = "watch-state";
     private const int MaxComponents = 100, MaxWatches = 1000;
-    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public async Task<(WatchResponse Watch, bool Created)> PutAsync(string graph, string id, WatchRequest body, CancellationToken cancellationToken)
     {
@@ -81,10 +79,10 @@ public sealed class WatchService(GraphCatalog catalog, IRecordStore records, Tim
         var stored = new StoredWatch(body.Url!.TrimEnd('/'), Durations.Format(interval!.Value),
             body.Components!.Select(c => new WatchedComponent(c.Component!, c.Node!)).ToList(),
             new Dictionary<string, string>(body.States ?? new Dictionary<string, string>(), StringComparer.Ordinal), key);
-        await records.PutAsync(graph, Collection, id, JsonSerializer.Serialize(stored, Json), existing?.Revision ?? 0, cancellationToken);
+        await records.PutAsync(graph, Collection, id, StoredJson.Write(stored), existing?.Revision ?? 0, cancellationToken);
         if (existing is null)
         {
-            await records.PutAsync(graph, StateCollection, id, JsonSerializer.Serialize(WatchState.New(clock.GetUtcNow()), Json), null, cancellationToken);
+            await records.PutAsync(graph, StateCollection, id, StoredJson.Write(WatchState.New(clock.GetUtcNow())), null, cancellationToken);
         }
         else
         {
@@ -133,7 +131,7 @@ public sealed class WatchService(GraphCatalog catalog, IRecordStore records, Tim
 
         try
         {
-            await records.PutAsync(graph, StateCollection, id, JsonSerializer.Serialize(change(ReadState(record)), Json), record.Revision, cancellationToken);
+            await records.PutAsync(graph, StateCollection, id, StoredJson.Write(change(ReadState(record))), record.Revision, cancellationToken);
             return true;
         }
         catch (VersionConflictException)
@@ -142,9 +140,9 @@ public sealed class WatchService(GraphCatalog catalog, IRecordStore records, Tim
         }
     }
 
-    internal static StoredWatch Read(StoredRecord record) => JsonSerializer.Deserialize<StoredWatch>(record.Data, Json)!;
+    internal static StoredWatch Read(StoredRecord record) => StoredJson.Read<StoredWatch>(record);
 
-    internal static WatchState ReadState(StoredRecord record) => JsonSerializer.Deserialize<WatchState>(record.Data, Json)!;
+    internal static WatchState ReadState(StoredRecord record) => StoredJson.Read<WatchState>(record);
 
     private WatchResponse Response(StoredRecord record, StoredRecord? stateRecord)
     {

@@ -33,8 +33,6 @@ public sealed class WebhookDispatcher(
 
     private const int Batch = 500, Parallel = 16;
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromHours(1);
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-    private readonly string _holder = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -70,10 +68,12 @@ public sealed class WebhookDispatcher(
             var until = clock.GetUtcNow() + options.Value.Webhooks.Timeout * 3 + TimeSpan.FromSeconds(5);
             try
             {
-                if (await records.TryLeaseAsync(subscription.Graph, WebhookService.Collection, subscription.Id, _holder, until, cancellationToken))
+                // Read again once leased: the listing may be older than another instance's last round.
+                if (await records.TryLeaseAsync(subscription.Graph, WebhookService.Collection, subscription.Id, BackgroundWork.LeaseHolder, until, cancellationToken)
+                    && await records.GetAsync(subscription.Graph, WebhookService.Collection, subscription.Id, cancellationToken) is { } record)
                 {
-                    busy |= await QueueAsync(subscription.Graph, subscription.Id, cancellationToken);
-                    busy |= await DeliverAsync(subscription.Graph, subscription.Id, cancellationToken);
+                    busy |= await QueueAsync(record, cancellationToken);
+                    busy |= await DeliverAsync(record.Graph, record.Id, WebhookService.Read(record), cancellationToken);
                 }
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -87,22 +87,12 @@ public sealed class WebhookDispatcher(
     }
 
     /// <summary>Queues the events after the subscription's cursor that it asked for, then moves the cursor past them.</summary>
-    private async Task<bool> QueueAsync(string graph, string id, CancellationToken cancellationToken)
+    private async Task<bool> QueueAsync(StoredRecord record, CancellationToken cancellationToken)
     {
-        var record = await records.GetAsync(graph, WebhookService.Collection, id, cancellationToken);
-        if (record is null)
-        {
-            return false;
-        }
-
-        var webhook = WebhookService.Read(record);
-        if ((await records.ListAsync(graph, WebhookService.Outbox(id), "", MaxPending, cancellationToken)).Count >= MaxPending)
-        {
-            return false;
-        }
-
+        var (graph, id, webhook) = (record.Graph, record.Id, WebhookService.Read(record));
         var batch = await events.ReadAsync(graph, webhook.Cursor, Batch, cancellationToken);
-        if (batch.Count == 0)
+        // The outbox is counted only when there is something to queue, not on every idle round.
+        if (batch.Count == 0 || (await records.ListAsync(graph, WebhookService.Outbox(id), "", MaxPending, cancellationToken)).Count >= MaxPending)
         {
             return false;
         }
@@ -115,7 +105,7 @@ public sealed class WebhookDispatcher(
                 var delivery = new StoredDelivery($"{id}-{key}", e.Id, e.Type, node, body, now, 0, null, null, null, now, null, false);
                 try
                 {
-                    await records.PutAsync(graph, WebhookService.Outbox(id), key, JsonSerializer.Serialize(delivery, Json), 0, cancellationToken);
+                    await records.PutAsync(graph, WebhookService.Outbox(id), key, StoredJson.Write(delivery), 0, cancellationToken);
                 }
                 catch (VersionConflictException)
                 {
@@ -124,7 +114,7 @@ public sealed class WebhookDispatcher(
             }
         }
 
-        await records.PutAsync(graph, WebhookService.Collection, id, JsonSerializer.Serialize(webhook with { Cursor = batch[^1].Id }, Json), record.Revision,
+        await records.PutAsync(graph, WebhookService.Collection, id, StoredJson.Write(webhook with { Cursor = batch[^1].Id }), record.Revision,
             cancellationToken);
         return true;
     }
@@ -161,19 +151,13 @@ public sealed class WebhookDispatcher(
             ["at"] = e.At,
             ["incident"] = incident.Id,
             ["notice"] = JsonSerializer.SerializeToNode(new NoticeResponse(n.Node, n.Name, n.Kind, n.State.ToWire(), Durations.Format(n.ImpactAt), n.Path,
-                n.Message, n.To, n.From, n.Subject, n.Phase, n.ImpactFrom), Json),
+                n.Message, n.To, n.From, n.Subject, n.Phase, n.ImpactFrom), StoredJson.Options),
         }.ToJsonString())).ToList();
     }
 
     /// <summary>Tries every due delivery of the outbox once.</summary>
-    private async Task<bool> DeliverAsync(string graph, string id, CancellationToken cancellationToken)
+    private async Task<bool> DeliverAsync(string graph, string id, StoredWebhook webhook, CancellationToken cancellationToken)
     {
-        if (await records.GetAsync(graph, WebhookService.Collection, id, cancellationToken) is not { } record)
-        {
-            return false;
-        }
-
-        var webhook = WebhookService.Read(record);
         var now = clock.GetUtcNow();
         var due = (await records.ListAsync(graph, WebhookService.Outbox(id), "", Batch, cancellationToken))
             .Select(r => (Record: r, Delivery: WebhookService.ReadDelivery(r))).Where(d => d.Delivery.NextAttemptAt <= now).ToList();
@@ -248,11 +232,10 @@ public sealed class WebhookDispatcher(
             return Outcome.GaveUp;
         }
 
-        var delay = TimeSpan.FromTicks((long)Math.Min(TimeSpan.FromSeconds(1).Ticks * Math.Pow(2, Math.Min(attempts - 1, 20)), MaxBackoff.Ticks));
-        var next = failed with { NextAttemptAt = clock.GetUtcNow() + delay * (0.75 + Random.Shared.NextDouble() * 0.5) };
+        var next = failed with { NextAttemptAt = clock.GetUtcNow() + BackgroundWork.Backoff(TimeSpan.FromSeconds(1), attempts, MaxBackoff) };
         try
         {
-            await records.PutAsync(graph, WebhookService.Outbox(id), record.Id, JsonSerializer.Serialize(next, Json), record.Revision, cancellationToken);
+            await records.PutAsync(graph, WebhookService.Outbox(id), record.Id, StoredJson.Write(next), record.Revision, cancellationToken);
         }
         catch (VersionConflictException)
         {
@@ -272,7 +255,7 @@ public sealed class WebhookDispatcher(
     /// <summary>Written to the log first, then out of the outbox: a crash between sends it again, which receivers de-duplicate.</summary>
     private async Task MoveToLogAsync(string graph, string id, StoredRecord record, StoredDelivery delivery, CancellationToken cancellationToken)
     {
-        await records.PutAsync(graph, WebhookService.Log(id), record.Id, JsonSerializer.Serialize(delivery, Json), null, cancellationToken);
+        await records.PutAsync(graph, WebhookService.Log(id), record.Id, StoredJson.Write(delivery), null, cancellationToken);
         await records.DeleteAsync(graph, WebhookService.Outbox(id), record.Id, cancellationToken);
     }
 
@@ -287,7 +270,7 @@ public sealed class WebhookDispatcher(
         var marked = webhook with { Failing = failing, FailingSince = failing ? webhook.FailingSince ?? clock.GetUtcNow() : null };
         try
         {
-            await records.PutAsync(graph, WebhookService.Collection, id, JsonSerializer.Serialize(marked, Json), record.Revision, cancellationToken);
+            await records.PutAsync(graph, WebhookService.Collection, id, StoredJson.Write(marked), record.Revision, cancellationToken);
         }
         catch (VersionConflictException)
         {

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using ImpactMap.Api.Hosting;
 using ImpactMap.Core.Catalog;
 using ImpactMap.Core.Model;
@@ -12,7 +11,6 @@ public sealed class WebhookService(GraphCatalog catalog, IRecordStore records, I
 {
     internal const string Collection = "webhooks";
     private const int MaxWebhooks = 100, MaxNodes = 1000;
-    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>The events a subscription may ask for: those the event stream carries.</summary>
     public static readonly IReadOnlyList<string> EventTypes =
@@ -72,7 +70,7 @@ public sealed class WebhookService(GraphCatalog catalog, IRecordStore records, I
         // From the newest event on: a new subscription is told what happens from now.
         var stored = new StoredWebhook(body.Url!, body.Events!.Distinct().ToList(), body.Nodes?.Distinct().ToList(), body.Secret ?? WebhookSignature.NewSecret(),
             clock.GetUtcNow(), await events.LastIdAsync(cancellationToken), false, null);
-        await records.PutAsync(graph, Collection, id, JsonSerializer.Serialize(stored, Json), 0, cancellationToken);
+        await records.PutAsync(graph, Collection, id, StoredJson.Write(stored), 0, cancellationToken);
         return Response(graph, id, stored) with { Secret = stored.Secret };
     }
 
@@ -126,9 +124,9 @@ public sealed class WebhookService(GraphCatalog catalog, IRecordStore records, I
             .Select(r => Delivery(id, ReadDelivery(r))).ToList());
     }
 
-    internal static StoredWebhook Read(StoredRecord record) => JsonSerializer.Deserialize<StoredWebhook>(record.Data, Json)!;
+    internal static StoredWebhook Read(StoredRecord record) => StoredJson.Read<StoredWebhook>(record);
 
-    internal static StoredDelivery ReadDelivery(StoredRecord record) => JsonSerializer.Deserialize<StoredDelivery>(record.Data, Json)!;
+    internal static StoredDelivery ReadDelivery(StoredRecord record) => StoredJson.Read<StoredDelivery>(record);
 
     private static DeliveryResponse Delivery(string webhook, StoredDelivery d) =>
         new(d.MessageId, d.Event, d.Type, d.Node, d.Status, d.Attempts, d.LastStatus, d.LastError, d.CreatedAt, d.LastAttemptAt,

@@ -8,10 +8,8 @@ public sealed record StoredEvent(long Id, string Graph, string Type, string Data
 /// <summary>An event to append with the change it reports: its type and JSON payload.</summary>
 public sealed record NewEvent(string Type, string Data)
 {
-    private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web);
-
-    /// <summary>An event whose payload is <paramref name="payload"/> as JSON (camelCase), as every event is written.</summary>
-    public static NewEvent Of(string type, object payload) => new(type, System.Text.Json.JsonSerializer.Serialize(payload, Json));
+    /// <summary>An event whose payload is <paramref name="payload"/> as JSON, as every event is written.</summary>
+    public static NewEvent Of(string type, object payload) => new(type, StoredJson.Write(payload));
 }
 
 /// <summary>

@@ -1,5 +1,20 @@
 namespace ImpactMap.Core.Storage;
 
+/// <summary>The one JSON form of what features keep in records and events carry: the web's (camelCase), as the API writes it.</summary>
+public static class StoredJson
+{
+    /// <summary>The options: camelCase names, numbers as numbers.</summary>
+    public static readonly System.Text.Json.JsonSerializerOptions Options = new(System.Text.Json.JsonSerializerDefaults.Web);
+
+    /// <summary>A value as stored.</summary>
+    public static string Write<T>(T value) => System.Text.Json.JsonSerializer.Serialize(value, Options);
+
+    /// <summary>A record's value read back.</summary>
+    public static T Read<T>(StoredRecord record) =>
+        System.Text.Json.JsonSerializer.Deserialize<T>((record ?? throw new ArgumentNullException(nameof(record))).Data, Options)
+        ?? throw new InvalidDataException($"record {record.Collection}/{record.Graph}/{record.Id} holds null");
+}
+
 /// <summary>A small JSON record a feature keeps beside a graph: a watch, a status page, a webhook, a delivery.</summary>
 /// <param name="Revision">Moves up with every write; a write naming the revision it read fails if another came first.</param>
 public sealed record StoredRecord(string Graph, string Collection, string Id, long Revision, string Data);
