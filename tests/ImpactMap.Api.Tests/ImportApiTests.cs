@@ -174,6 +174,38 @@ public class ImportApiTests(string store) : ApiTestBase(store)
         Assert.That((await ProblemOf(misplaced, HttpStatusCode.BadRequest)).GetProperty("detail").GetString(), Does.Contain("components: only for format=cyclonedx"));
     }
 
+    [Test]
+    public async Task A_cmdb_export_imports_its_dependencies_and_a_cluster_needing_one_of_its_members()
+    {
+        var graph = NewGraphName();
+        var response = await Client.PostAsync($"/v1/graphs/{graph}/imports?format=servicenow", Multipart(
+            ("cmdb_ci.csv", """
+                sys_id,name,sys_class_name
+                s1,Online banking,cmdb_ci_service_auto
+                s2,Core banking DB,cmdb_ci_db_ora_instance
+                s3,DB cluster,cmdb_ci_cluster
+                s4,db-a,cmdb_ci_linux_server
+                s5,db-b,cmdb_ci_linux_server
+                """),
+            ("cmdb_rel_ci.csv", """
+                parent,type,child
+                Online banking,Depends on::Used by,Core banking DB
+                s2,Hosted on::Hosts,s3
+                s3,Members::Member of,s4
+                s3,Members::Member of,s5
+                s3,Contains::Contained by,s4
+                """)));
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
+        var report = await JsonOf(response);
+        Assert.That((report.GetProperty("format").GetString(), report.GetProperty("nodes").GetProperty("added").GetInt32(), report.GetProperty("dependencies").GetProperty("added").GetInt32()),
+            Is.EqualTo(("servicenow", 5, 4)));
+        Assert.That(report.GetProperty("skipped").GetProperty("Contains::Contained by").GetInt32(), Is.EqualTo(1));
+        var impact = await JsonOf(await Client.PostAsync($"/v1/graphs/{graph}/impact", ApiServer.Json("""{"outages": [{"node": "s4"}, {"node": "s5"}]}""")));
+        Assert.That(impact.GetProperty("affected").EnumerateArray().Select(a => (a.GetProperty("id").GetString(), a.GetProperty("state").GetString())),
+            Is.EqualTo(new[] { ("s3", "down"), ("s2", "down"), ("s1", "down") }));
+    }
+
     private static MultipartFormDataContent Multipart(params (string Name, string Text)[] files)
     {
         var form = new MultipartFormDataContent();

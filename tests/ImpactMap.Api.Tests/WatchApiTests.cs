@@ -56,7 +56,7 @@ public class WatchApiTests(string store)
     {
         if (TestContext.CurrentContext.Result.Outcome.Status == NUnit.Framework.Interfaces.TestStatus.Failed)
         {
-            TestContext.Out.WriteLine(_server.Output[^Math.Min(_server.Output.Length, 4000)..]);
+            TestContext.Out.WriteLine(_server.Diagnosis);
         }
     }
 

@@ -46,7 +46,7 @@ public class WebhookApiTests(string store)
     {
         if (TestContext.CurrentContext.Result.Outcome.Status == NUnit.Framework.Interfaces.TestStatus.Failed)
         {
-            TestContext.Out.WriteLine(_server.Output[^Math.Min(_server.Output.Length, 4000)..]);
+            TestContext.Out.WriteLine(_server.Diagnosis);
         }
     }
 
@@ -205,7 +205,7 @@ public class WebhookApiTests(string store)
                         return;
                     }
 
-                    Assert.That((int)response.StatusCode, Is.EqualTo(503), await response.Content.ReadAsStringAsync());
+                    Assert.That((int)response.StatusCode, Is.EqualTo(503), $"{await response.Content.ReadAsStringAsync()}\n{current.Diagnosis}");
                 }
                 catch (HttpRequestException)
                 {

@@ -37,6 +37,30 @@ public sealed partial class ApiServer : IAsyncDisposable
         }
     }
 
+    /// <summary>What to show when a test fails: every error the service logged, with its stack, then the last of its output.</summary>
+    public string Diagnosis
+    {
+        get
+        {
+            var lines = Output.Split('\n');
+            var errors = new StringBuilder();
+            var inError = false;
+            foreach (var line in lines)
+            {
+                // Serilog's console lines start with "[HH:mm:ss LVL]"; an error's stack follows on lines without that prefix.
+                var logLine = line.StartsWith('[') && line.Length > 13 && line[9] == ' ';
+                inError = logLine ? line.AsSpan(10, 3) is "ERR" or "FTL" : inError;
+                if (inError && errors.Length < 16_000)
+                {
+                    errors.AppendLine(line);
+                }
+            }
+
+            var output = Output;
+            return $"errors logged:\n{errors}\nlast output:\n{output[^Math.Min(output.Length, 4000)..]}";
+        }
+    }
+
     /// <summary>Starts the service with these settings (e.g. "ImpactMap:DataDirectory" = a temp folder).</summary>
     public static async Task<ApiServer> StartAsync(IReadOnlyDictionary<string, string> settings, string urls = "http://127.0.0.1:0")
     {
