@@ -165,7 +165,7 @@ public static class Commands
 
     private static Command Import(Func<ParseResult, ServerClient> client)
     {
-        var format = new Argument<string>("format") { Description = "csv, jaeger, backstage, cyclonedx or servicenow" };
+        var format = new Argument<string>("format") { Description = "csv, jaeger, backstage, cyclonedx, servicenow or dora" };
         var paths = new Argument<string[]>("files") { Description = "Files, or folders of them", Arity = ArgumentArity.OneOrMore };
         var graph = new Option<string>("--graph") { Description = "The graph to import into", Required = true };
         var merge = new Option<bool>("--merge") { Description = "Add and update by id, delete nothing (the default when the graph exists)" };

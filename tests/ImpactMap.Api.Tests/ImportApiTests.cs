@@ -206,6 +206,38 @@ public class ImportApiTests(string store) : ApiTestBase(store)
             Is.EqualTo(new[] { ("s3", "down"), ("s2", "down"), ("s1", "down") }));
     }
 
+    [Test]
+    public async Task A_dora_report_package_imports_as_a_zip_and_reaches_down_the_supply_chain()
+    {
+        const string Bank = "529900T8BM49AURSDO55";
+        var package = new MemoryStream();
+        using (var zip = new ZipArchive(package, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var (name, text) in new[]
+                     {
+                         ("META-INF/reportPackage.json", """{"documentInfo": {"documentType": "https://xbrl.org/report-package/2023"}}"""),
+                         ("reports/b_01.02.csv", $"c0010,c0020\n{Bank},Example Bank N.V.\n"),
+                         ("reports/b_05.01.csv", "c0010,c0050\nSAAS0000000000000001,Payments SaaS\nIAAS0000000000000002,Cloud\n"),
+                         ("reports/b_02.02.csv", $"c0010,c0020,c0030,c0050,c0060,c0180\nARR-1,{Bank},SAAS0000000000000001,F1,eba_TA:S19,eba_ZZ:x796\n"),
+                         ("reports/b_05.02.csv", "c0010,c0020,c0030,c0050,c0060\nARR-1,eba_TA:S19,IAAS0000000000000002,2,SAAS0000000000000001\n"),
+                     })
+            {
+                await using var entry = zip.CreateEntry($"register/{name}").Open();
+                await entry.WriteAsync(Encoding.UTF8.GetBytes(text));
+            }
+        }
+
+        var graph = NewGraphName();
+        var response = await Client.PostAsync($"/v1/graphs/{graph}/imports?format=dora", new ByteArrayContent(package.ToArray()) { Headers = { ContentType = new("application/zip") } });
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
+        var report = await JsonOf(response);
+        Assert.That(report.GetProperty("warnings").GetArrayLength(), Is.EqualTo(1), "function F1 is not in this register: its dependency dangles");
+        var impact = await JsonOf(await Client.GetAsync($"/v1/graphs/{graph}/nodes/IAAS0000000000000002/impact"));
+        Assert.That(impact.GetProperty("affected").EnumerateArray().Select(a => (a.GetProperty("id").GetString(), a.GetProperty("state").GetString())),
+            Is.EqualTo(new[] { ("SAAS0000000000000001", "down"), ("ict:ARR-1:eba_TA:S19", "down"), ($"entity:{Bank}", "degraded") }));
+    }
+
     private static MultipartFormDataContent Multipart(params (string Name, string Text)[] files)
     {
         var form = new MultipartFormDataContent();

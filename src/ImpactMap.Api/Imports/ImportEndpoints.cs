@@ -21,7 +21,7 @@ public static class ImportEndpoints
 {
     public const int MaxZipEntries = 10_000;
     public const int MaxExpansion = 16;
-    private static readonly string[] Formats = ["csv", "jaeger", "backstage", "cyclonedx", "servicenow"];
+    private static readonly string[] Formats = ["csv", "jaeger", "backstage", "cyclonedx", "servicenow", "dora"];
 
     public static RouteHandlerBuilder MapImports(this IEndpointRouteBuilder app) =>
         app.MapPost("/v1/graphs/{graph}/imports", Import).WithTags("Imports").WithName("Import")
@@ -66,6 +66,7 @@ public static class ImportEndpoints
             "backstage" => BackstageImport.Read(files),
             "cyclonedx" => CycloneDxImport.Read(files, components == true),
             "servicenow" => ServiceNowImport.Read(files),
+            "dora" => DoraImport.Read(files),
             _ => CsvImport.Read(files),
         };
         for (var attempt = 1; ; attempt++)
