@@ -179,21 +179,49 @@ public static class Commands
                 throw new UsageException($"No such file: {missing}");
             }
 
-            using var form = new MultipartFormDataContent();
+            var form = new MultipartFormDataContent();
             foreach (var file in files)
             {
-                form.Add(new ByteArrayContent(await File.ReadAllBytesAsync(file, token)) { Headers = { ContentType = new MediaTypeHeaderValue("application/octet-stream") } }, "file", Path.GetFileName(file));
+                // Streamed from disk as it is sent, not read into memory first.
+                form.Add(new StreamContent(File.OpenRead(file)) { Headers = { ContentType = new MediaTypeHeaderValue("application/octet-stream") } }, "file", Path.GetFileName(file));
             }
 
             var query = $"format={Uri.EscapeDataString(parse.GetValue(format)!)}{(parse.GetValue(merge) ? "&mode=merge" : "")}{(parse.GetValue(dryRun) ? "&dryRun=true" : "")}";
             using var server = client(parse);
-            string text = "";
-            await AnsiConsole.Progress().StartAsync(async progress =>
+            // The whole body, boundaries and part headers included: what the progress counts.
+            var total = form.Headers.ContentLength ?? files.Sum(f => new FileInfo(f).Length);
+            var path = $"/v1/graphs/{Uri.EscapeDataString(parse.GetValue(graph)!)}/imports?{query}";
+            long sent = 0;
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            string text;
+            if (AnsiConsole.Profile.Capabilities.Interactive)
             {
-                var upload = progress.AddTask($"Uploading {files.Count} file(s)", maxValue: 1);
-                text = await server.SendTextAsync(HttpMethod.Post, $"/v1/graphs/{Uri.EscapeDataString(parse.GetValue(graph)!)}/imports?{query}", form, "application/json", token);
-                upload.Increment(1);
-            });
+                text = "";
+                await AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new DownloadedColumn(), new TransferSpeedColumn())
+                    .StartAsync(async progress =>
+                    {
+                        var upload = progress.AddTask($"Uploading {files.Count} file(s)", maxValue: Math.Max(total, 1));
+                        using var body = new ProgressContent(form, bytes =>
+                        {
+                            sent = bytes;
+                            upload.Value = Math.Min(bytes, upload.MaxValue);
+                            if (bytes >= total)
+                            {
+                                // All sent: what is left is the server's reading and storing.
+                                upload.Description = $"Uploaded {files.Count} file(s), importing";
+                            }
+                        });
+                        text = await server.SendTextAsync(HttpMethod.Post, path, body, "application/json", token);
+                    });
+            }
+            else
+            {
+                // Not a terminal (a pipe, a CI log): no bar to redraw, the figures below say what went.
+                using var body = new ProgressContent(form, bytes => sent = bytes);
+                text = await server.SendTextAsync(HttpMethod.Post, path, body, "application/json", token);
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Uploaded {files.Count} file(s), {sent:N0} bytes; answered in {clock.Elapsed.TotalSeconds:0.0} s."));
             var report = JsonDocument.Parse(text).RootElement;
             var table = new Table().AddColumns("", "Added", "Updated", "Removed", "Unchanged");
             foreach (var part in new[] { "nodes", "dependencies" })

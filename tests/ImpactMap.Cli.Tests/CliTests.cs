@@ -79,8 +79,40 @@ public sealed class CliTests
         Assert.That(dryReport, Does.Contain("Dry run: nothing was stored."));
         Assert.That(imported, Is.Zero, report);
         Assert.That(report, Does.Contain("Graph copy-of-cloud-region is at version"));
+        var sent = System.Text.RegularExpressions.Regex.Match(report, @"Uploaded 2 file\(s\), ([\d,]+) bytes");
+        Assert.That(sent.Success, Is.True, report);
+        var bytes = Directory.GetFiles(Path.Combine(folder, "files")).Sum(f => new FileInfo(f).Length);
+        Assert.That(long.Parse(sent.Groups[1].Value, System.Globalization.NumberStyles.AllowThousands, System.Globalization.CultureInfo.InvariantCulture),
+            Is.InRange(bytes, bytes + 1000), "the files' bytes went out streamed and counted, with the multipart boundaries and part headers around them");
         var copy = await _server.Client.GetFromJsonAsync<System.Text.Json.JsonElement>("/v1/graphs/copy-of-cloud-region");
         Assert.That(copy.GetProperty("nodes").GetArrayLength(), Is.EqualTo(13));
+    }
+
+    [Test]
+    public async Task In_a_terminal_the_upload_draws_a_progress_bar_that_reaches_the_whole_body()
+    {
+        var folder = Path.Combine(_data.Path, "terminal");
+        Directory.CreateDirectory(folder);
+        // Big enough that the bar is drawn while it fills: 20,000 nodes.
+        await File.WriteAllTextAsync(Path.Combine(folder, "nodes.csv"), "id,name,kind\n" + string.Concat(Enumerable.Range(0, 20_000).Select(i => $"n{i},Node {i},service\n")));
+
+        // script(1) gives the tool a pseudo-terminal, so it draws as it would for a person.
+        var info = new ProcessStartInfo("script") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { "-qec", $"dotnet {Tool} import csv {folder} --graph from-a-terminal --url {_server.Address}", "/dev/null" })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        info.Environment["COLUMNS"] = "160";
+        info.Environment["TERM"] = "xterm-256color";
+        using var process = Process.Start(info)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        Assert.That(process.ExitCode, Is.Zero, output);
+        Assert.That(output, Does.Contain("Uploading 1 file(s)").And.Contain("100%").And.Contain("importing"), output);
+        Assert.That(output, Does.Contain("\u001b["), "drawn with terminal control codes, not printed as lines");
+        Assert.That(output, Does.Contain("Graph from-a-terminal is at version"));
     }
 
     [Test]
