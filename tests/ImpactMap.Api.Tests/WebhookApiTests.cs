@@ -244,6 +244,14 @@ public class WebhookApiTests(string store)
 
         TestContext.Out.WriteLine($"{expected.Count} events acknowledged, {receiver.Received} deliveries received, {receiver.Unique.Count} unique webhook-ids");
         Assert.That(expected, Has.Count.EqualTo(1000));
+        foreach (var incident in incidents)
+        {
+            var stored = await server.Client.GetFromJsonAsync<JsonElement>($"/v1/graphs/{graph}/incidents/{incident}");
+            var messages = stored.GetProperty("updates").EnumerateArray().Select(u => u.GetProperty("message").GetString()).ToList();
+            Assert.That(messages, Has.Count.EqualTo(100).And.Unique,
+                $"{incident}: a retry after a kill between storing an update and keeping its answer finds the update and does not post it again");
+        }
+
         Assert.That(receiver.BadSignatures, Is.Zero);
         Assert.That(receiver.Unique.Values.Select(b => b.GetProperty("id").GetInt64()), Is.Unique, "one webhook-id per event");
     }

@@ -13,6 +13,13 @@ namespace ImpactMap.Api.Access;
 public static class Idempotency
 {
     public const string Header = "Idempotency-Key";
+
+    /// <summary>
+    /// Where the request's identity (caller, route and key, hashed) is left for the endpoint, so that a change can
+    /// carry it in its own transaction: a retry after a crash between storing the change and keeping its answer
+    /// then finds the change and does not make it twice.
+    /// </summary>
+    public const string RequestItem = "ImpactMap.IdempotentRequest";
     private static readonly StripedGates InFlight = new();
 
     public static IApplicationBuilder UseIdempotencyKeys(this IApplicationBuilder app) =>
@@ -35,6 +42,8 @@ public static class Idempotency
             context.Request.EnableBuffering();
             var hash = Convert.ToHexStringLower(await SHA256.HashDataAsync(context.Request.Body, context.RequestAborted));
             context.Request.Body.Position = 0;
+
+            context.Items[RequestItem] = "request:" + Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)))[..32];
 
             // One at a time per key here; the store keeps the first answer for retries reaching other instances.
             using (await InFlight.EnterAsync(key, context.RequestAborted))

@@ -88,8 +88,10 @@ public static class IncidentEndpoints
     }
 
     public static async Task<Ok<IncidentResponse>> PostUpdate(
-        string graph, string id, IncidentUpdateRequest body, IncidentService incidents, IOptions<ImpactMapOptions> options, CancellationToken cancellationToken) =>
-        TypedResults.Ok(ToResponse(await incidents.UpdateAsync(graph, id, body, cancellationToken), options.Value));
+        string graph, string id, IncidentUpdateRequest body, HttpContext context, IncidentService incidents, IOptions<ImpactMapOptions> options,
+        CancellationToken cancellationToken) =>
+        TypedResults.Ok(ToResponse(
+            await incidents.UpdateAsync(graph, id, body, context.Items[Access.Idempotency.RequestItem] as string, cancellationToken), options.Value));
 
     public static async Task<Ok<IncidentResponse>> PutReview(
         string graph, string id, ReviewRequest body, HttpContext context, IncidentService incidents, IOptions<ImpactMapOptions> options,

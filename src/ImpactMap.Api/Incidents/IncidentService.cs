@@ -143,7 +143,11 @@ public sealed class IncidentService(
         return await store.ListAsync(graph, filter, cancellationToken);
     }
 
-    public async Task<Incident> UpdateAsync(string graph, string id, IncidentUpdateRequest body, CancellationToken cancellationToken)
+    /// <summary>
+    /// An update; one sent with an Idempotency-Key (<paramref name="request"/>) that the incident already carries
+    /// changes nothing, so that a retry after a crash never posts it twice.
+    /// </summary>
+    public async Task<Incident> UpdateAsync(string graph, string id, IncidentUpdateRequest body, string? request, CancellationToken cancellationToken)
     {
         var problems = new List<string>();
         if (!IncidentStatuses.TryParse(body.Status, out var status) || status == IncidentStatus.Closed)
@@ -164,6 +168,11 @@ public sealed class IncidentService(
 
         return await ChangeAsync(graph, id, async (incident, now) =>
         {
+            if (request is not null && incident.Updates.Any(u => u.Source == request))
+            {
+                return incident;
+            }
+
             IncidentImpact? impact = null;
             if (outages is not null || expected is not null)
             {
@@ -171,7 +180,7 @@ public sealed class IncidentService(
                 impact = Compute(snapshot, outages ?? incident.Outages, expected ?? incident.ExpectedDuration, now, cancellationToken);
             }
 
-            return incident.WithUpdate(now, status, message!, outages, expected, impact) with { Advice = advice ?? incident.Advice };
+            return incident.WithUpdate(now, status, message!, outages, expected, impact, request) with { Advice = advice ?? incident.Advice };
         }, UpdateEvents, cancellationToken);
     }
 

@@ -171,7 +171,7 @@ public sealed record ImpactChange(
 }
 
 /// <summary>A timestamped status update; when it changed the outages, what that did.</summary>
-/// <param name="Source">For an update carried over from a supplier's status page: which supplier update it is, so it is carried once.</param>
+/// <param name="Source">Where the update came from, so that it is made once: a supplier's update carried over from its status page, or a request sent with an Idempotency-Key.</param>
 public sealed record IncidentUpdate(
     int Sequence,
     DateTimeOffset At,
