@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using ImpactMap.Tests.Shared;
 
 namespace ImpactMap.Api.Tests;
 
@@ -55,6 +56,19 @@ public class PlatformTests(string store) : ApiTestBase(store)
 
         Assert.That(lint.ExitCode, Is.Zero, await output + await errors);
         Assert.That(await output + await errors, Does.Contain("Your API description is valid"));
+    }
+
+    [Test]
+    public async Task The_OpenAPI_document_names_every_import_format_and_an_unknown_one_is_refused_naming_them()
+    {
+        var document = await Client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var import = document.GetProperty("paths").GetProperty("/v1/graphs/{graph}/imports").GetProperty("post").GetProperty("description").GetString();
+        var refused = await Client.PostAsync("/v1/graphs/never-made/imports?format=visio", ApiServer.Json("{}"));
+
+        Assert.That(import, Is.EqualTo("format is one of csv, jaeger, backstage, cyclonedx, servicenow, dora; the README's Imports row says how each is read."));
+        Assert.That((await ProblemOf(refused, HttpStatusCode.BadRequest)).GetProperty("detail").GetString(),
+            Does.Contain("is not one of csv, jaeger, backstage, cyclonedx, servicenow, dora"));
+        Assert.That((await Client.GetAsync("/v1/graphs/never-made")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound), "a refused import changes nothing");
     }
 
     [Test]

@@ -26,6 +26,7 @@ public static class ImportEndpoints
     public static RouteHandlerBuilder MapImports(this IEndpointRouteBuilder app) =>
         app.MapPost("/v1/graphs/{graph}/imports", Import).WithTags("Imports").WithName("Import")
             .WithSummary("Import files (one file, a zip, or multipart/form-data) into a graph: replace or merge, dryRun, strict; answers what changed and what was left out")
+            .WithDescription($"format is one of {string.Join(", ", Formats)}; the README's Imports row says how each is read.")
             .Accepts<string>("text/csv", "application/json", "application/yaml", "application/zip", "multipart/form-data")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
