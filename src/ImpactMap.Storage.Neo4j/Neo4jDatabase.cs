@@ -23,6 +23,20 @@ public sealed class Neo4jDatabase : IStoreReadiness
         })
         .Build();
 
+    // Schema statements of several instances starting at once take Neo4j's schema lock in turn and may deadlock
+    // each other for longer than a data write would: more patience, the whole is still bounded (about 15 s).
+    private static readonly ResiliencePipeline SchemaRetry = new ResiliencePipelineBuilder()
+        .AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<TransientNeo4jException>(),
+            MaxRetryAttempts = 12,
+            Delay = TimeSpan.FromMilliseconds(100),
+            MaxDelay = TimeSpan.FromSeconds(2),
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+        })
+        .Build();
+
     private readonly Neo4jHttp _http;
     private readonly SemaphoreSlim _setup = new(1, 1);
     private volatile bool _initialized;
@@ -59,7 +73,7 @@ public sealed class Neo4jDatabase : IStoreReadiness
             await _http.DiscoverAsync(cancellationToken);
             foreach (var ddl in Cypher.Schema(_http.MajorVersion).Append(Cypher.EnsureSequence).Append(Cypher.EnsureEventSequence))
             {
-                await Transient(token => _http.CommitAsync([new Statement(ddl)], isRead: false, token), cancellationToken);
+                await Transient(token => _http.CommitAsync([new Statement(ddl)], isRead: false, token), cancellationToken, SchemaRetry);
             }
 
             _initialized = true;
@@ -127,11 +141,11 @@ public sealed class Neo4jDatabase : IStoreReadiness
         }, cancellationToken);
     }
 
-    private static async Task<T> Transient<T>(Func<CancellationToken, Task<T>> action, CancellationToken cancellationToken)
+    private static async Task<T> Transient<T>(Func<CancellationToken, Task<T>> action, CancellationToken cancellationToken, ResiliencePipeline? retry = null)
     {
         try
         {
-            return await TransientRetry.ExecuteAsync(async token => await action(token), cancellationToken);
+            return await (retry ?? TransientRetry).ExecuteAsync(async token => await action(token), cancellationToken);
         }
         catch (TransientNeo4jException e)
         {
