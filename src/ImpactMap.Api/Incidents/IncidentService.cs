@@ -59,7 +59,7 @@ public sealed class IncidentService(
     {
         return await ChangeAsync(graph, id, async (incident, now) =>
         {
-            if (source is not null && incident.Updates.Any(u => u.Source == source))
+            if (incident.Carries(source))
             {
                 return incident;
             }
@@ -168,7 +168,7 @@ public sealed class IncidentService(
 
         return await ChangeAsync(graph, id, async (incident, now) =>
         {
-            if (request is not null && incident.Updates.Any(u => u.Source == request))
+            if (incident.Carries(request))
             {
                 return incident;
             }

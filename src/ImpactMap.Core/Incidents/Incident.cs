@@ -214,6 +214,9 @@ public sealed record Incident(
     /// <summary>The latest update, if any.</summary>
     public IncidentUpdate? LatestUpdate => Updates.Count == 0 ? null : Updates[^1];
 
+    /// <summary>Whether an update from <paramref name="source"/> (a supplier's update, a request) is carried already.</summary>
+    public bool Carries(string? source) => source is not null && Updates.Any(u => u.Source == source);
+
     /// <summary>
     /// The incident after a status update; with <paramref name="outages"/> or <paramref name="expectedDuration"/>
     /// the update carries <paramref name="impact"/>, computed for them, and what changed.
