@@ -70,24 +70,31 @@ internal static class Cypher
         """;
 
     public const string SetGraphVersion =
-        "MATCH (g:ImpactMapGraph {name: $graph}) SET g.version = $version, g.nextPosition = g.nextPosition + 1 RETURN g.nextPosition";
+        "MATCH (g:ImpactMapGraph {name: $graph}) SET g.version = $version, g.nextPosition = g.nextPosition + $count RETURN g.nextPosition";
 
-    public const string PutNode = """
-        MERGE (n:ImpactMapNode {key: $graph + '/' + $id})
-        ON CREATE SET n.graph = $graph, n.id = $id, n.position = $position
-        SET n.name = $name, n.kind = $kind, n.attributes = $attributes, n.groups = $groups, n.availability = $availability
+    public const string PutNodes = """
+        UNWIND $rows AS row
+        MERGE (n:ImpactMapNode {key: $graph + '/' + row.id})
+        ON CREATE SET n.graph = $graph, n.id = row.id, n.position = row.position
+        SET n.name = row.name, n.kind = row.kind, n.attributes = row.attributes, n.groups = row.groups, n.availability = row.availability
         """;
 
-    public const string RemoveNode =
-        "MATCH (n:ImpactMapNode {key: $graph + '/' + $id}) DETACH DELETE n";
-
-    public const string AddDependency = """
-        MATCH (a:ImpactMapNode {key: $graph + '/' + $from}), (b:ImpactMapNode {key: $graph + '/' + $to})
-        CREATE (a)-[:DEPENDS_ON {group: $group, effect: $effect, toleranceSeconds: $tolerance, position: $position}]->(b)
+    public const string RemoveNodes = """
+        UNWIND $rows AS row
+        MATCH (n:ImpactMapNode {key: $graph + '/' + row.id}) DETACH DELETE n
         """;
 
-    public const string RemoveDependency = """
-        MATCH (:ImpactMapNode {key: $graph + '/' + $from})-[r:DEPENDS_ON]->(:ImpactMapNode {key: $graph + '/' + $to})
+    public const string PutDependencies = """
+        UNWIND $rows AS row
+        MATCH (a:ImpactMapNode {key: $graph + '/' + row.from}), (b:ImpactMapNode {key: $graph + '/' + row.to})
+        MERGE (a)-[r:DEPENDS_ON]->(b)
+        ON CREATE SET r.position = row.position
+        SET r.group = row.group, r.effect = row.effect, r.toleranceSeconds = row.tolerance
+        """;
+
+    public const string RemoveDependencies = """
+        UNWIND $rows AS row
+        MATCH (:ImpactMapNode {key: $graph + '/' + row.from})-[r:DEPENDS_ON]->(:ImpactMapNode {key: $graph + '/' + row.to})
         DELETE r
         """;
 

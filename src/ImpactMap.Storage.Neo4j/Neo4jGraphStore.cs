@@ -97,28 +97,72 @@ public sealed class Neo4jGraphStore(Neo4jDatabase database) : IGraphStore
     }
 
     /// <inheritdoc />
-    public async Task<long> ApplyAsync(string name, GraphChange change, long expectedVersion, Func<long, NewEvent>? changed, CancellationToken cancellationToken)
+    public async Task<long> ApplyAsync(
+        string name, IReadOnlyList<GraphChange> changes, long expectedVersion, Func<long, NewEvent>? changed, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(change);
+        ArgumentNullException.ThrowIfNull(changes);
         return await InTransactionAsync(name, expectedVersion, async (transaction, version, _) =>
         {
             var saved = await transaction.RunAsync(
-                [new Statement(Cypher.SetGraphVersion, new Dictionary<string, object?> { ["graph"] = name, ["version"] = version })],
+                [new Statement(Cypher.SetGraphVersion, new Dictionary<string, object?> { ["graph"] = name, ["version"] = version, ["count"] = changes.Count })],
                 cancellationToken);
-            var position = saved[0].Rows[0][0].GetInt64();
-            var statement = change switch
+            var position = saved[0].Rows[0][0].GetInt64() - changes.Count;
+            // Runs of one kind of change go as one UNWIND statement each, in their order.
+            var statements = new List<Statement>();
+            foreach (var run in Runs(changes))
             {
-                GraphChange.PutNode put => new Statement(Cypher.PutNode, With(NodeRow(put.Node, position), name)),
-                GraphChange.RemoveNode remove => new Statement(Cypher.RemoveNode, new Dictionary<string, object?> { ["graph"] = name, ["id"] = remove.Id }),
-                GraphChange.AddDependency add => new Statement(Cypher.AddDependency, With(DependencyRow(add.Dependency, position), name)),
-                GraphChange.RemoveDependency remove => new Statement(Cypher.RemoveDependency,
-                    new Dictionary<string, object?> { ["graph"] = name, ["from"] = remove.From, ["to"] = remove.To }),
-                _ => throw new ArgumentOutOfRangeException(nameof(change), change.GetType().Name),
-            };
-            await transaction.CommitAsync([statement, .. Neo4jEventStore.Appends(database, name, changed is null ? [] : [changed(version)])], cancellationToken);
+                var cypher = run[0] switch
+                {
+                    GraphChange.PutNode => Cypher.PutNodes,
+                    GraphChange.RemoveNode => Cypher.RemoveNodes,
+                    GraphChange.PutDependency => Cypher.PutDependencies,
+                    GraphChange.RemoveDependency => Cypher.RemoveDependencies,
+                    var other => throw new ArgumentOutOfRangeException(nameof(changes), other.GetType().Name),
+                };
+                statements.AddRange(Batches(name, cypher, run.Select(change => Row(change, ++position))));
+            }
+
+            // The last few go with the commit, so a single change costs no extra round trip.
+            var chunks = statements.Chunk(4).ToList();
+            foreach (var chunk in chunks.SkipLast(1))
+            {
+                await transaction.RunAsync(chunk, cancellationToken);
+            }
+
+            await transaction.CommitAsync(
+                [.. chunks.LastOrDefault() ?? [], .. Neo4jEventStore.Appends(database, name, changed is null ? [] : [changed(version)])], cancellationToken);
             return version;
         }, cancellationToken);
     }
+
+    private static IEnumerable<List<GraphChange>> Runs(IReadOnlyList<GraphChange> changes)
+    {
+        var run = new List<GraphChange>();
+        foreach (var change in changes)
+        {
+            if (run.Count > 0 && run[0].GetType() != change.GetType())
+            {
+                yield return run;
+                run = [];
+            }
+
+            run.Add(change);
+        }
+
+        if (run.Count > 0)
+        {
+            yield return run;
+        }
+    }
+
+    private static Dictionary<string, object?> Row(GraphChange change, long position) => change switch
+    {
+        GraphChange.PutNode put => NodeRow(put.Node, position),
+        GraphChange.RemoveNode remove => new() { ["id"] = remove.Id },
+        GraphChange.PutDependency put => DependencyRow(put.Dependency, position),
+        GraphChange.RemoveDependency remove => new() { ["from"] = remove.From, ["to"] = remove.To },
+        _ => throw new ArgumentOutOfRangeException(nameof(change), change.GetType().Name),
+    };
 
     /// <inheritdoc />
     public async Task<bool> DeleteAsync(string name, long? expectedVersion, NewEvent? changed, CancellationToken cancellationToken)

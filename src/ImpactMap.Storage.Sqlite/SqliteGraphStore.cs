@@ -100,7 +100,7 @@ public sealed class SqliteGraphStore(SqliteDatabase database) : IGraphStore
             }
         }
 
-        await using (var insert = DependencyCommand(connection, transaction, name))
+        await using (var insert = DependencyCommand(connection, transaction, InsertDependency, name))
         {
             insert.Prepare();
             for (var i = 0; i < graph.Dependencies.Count; i++)
@@ -121,45 +121,51 @@ public sealed class SqliteGraphStore(SqliteDatabase database) : IGraphStore
     }
 
     /// <inheritdoc />
-    public async Task<long> ApplyAsync(string name, GraphChange change, long expectedVersion, Func<long, NewEvent>? changed, CancellationToken cancellationToken)
+    public async Task<long> ApplyAsync(
+        string name, IReadOnlyList<GraphChange> changes, long expectedVersion, Func<long, NewEvent>? changed, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(change);
+        ArgumentNullException.ThrowIfNull(changes);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await SqliteDatabase.BeginWriteAsync(connection, cancellationToken);
         StoredValues.CheckVersion(name, expectedVersion, await VersionOfAsync(connection, transaction, name, cancellationToken));
+        // Places for whatever the changes add, taken together: the first is just after the graph's last.
         var position = await ScalarAsync(connection, transaction,
-            "UPDATE graphs SET next_position = next_position + 1 WHERE name = $graph RETURNING next_position", cancellationToken, ("$graph", name));
-        switch (change)
+            "UPDATE graphs SET next_position = next_position + $count WHERE name = $graph RETURNING next_position",
+            cancellationToken, ("$graph", name), ("$count", changes.Count)) - changes.Count;
+        await using var putNode = NodeCommand(connection, transaction,
+            InsertNode + " ON CONFLICT (graph, id) DO UPDATE SET name = $name, kind = $kind, attributes = $attributes, groups = $groups, availability = $availability", name);
+        await using var removeNode = Command(connection, transaction,
+            "DELETE FROM dependencies WHERE graph = $graph AND (from_id = $id OR to_id = $id); DELETE FROM nodes WHERE graph = $graph AND id = $id",
+            ("$graph", name), ("$id", ""));
+        await using var putDependency = DependencyCommand(connection, transaction,
+            InsertDependency + " ON CONFLICT (graph, from_id, to_id) DO UPDATE SET group_name = $group, effect = $effect, tolerance_seconds = $tolerance", name);
+        await using var removeDependency = Command(connection, transaction,
+            "DELETE FROM dependencies WHERE graph = $graph AND from_id = $from AND to_id = $to", ("$graph", name), ("$from", ""), ("$to", ""));
+        foreach (var change in changes)
         {
-            case GraphChange.PutNode put:
-                await using (var upsert = NodeCommand(connection, transaction,
-                    InsertNode + " ON CONFLICT (graph, id) DO UPDATE SET name = $name, kind = $kind, attributes = $attributes, groups = $groups, availability = $availability", name))
-                {
-                    BindNode(upsert, put.Node, position);
-                    await upsert.ExecuteNonQueryAsync(cancellationToken);
-                }
-
-                break;
-            case GraphChange.RemoveNode remove:
-                await ExecuteAsync(connection, transaction,
-                    "DELETE FROM dependencies WHERE graph = $graph AND (from_id = $id OR to_id = $id); DELETE FROM nodes WHERE graph = $graph AND id = $id",
-                    cancellationToken, ("$graph", name), ("$id", remove.Id));
-                break;
-            case GraphChange.AddDependency add:
-                await using (var insert = DependencyCommand(connection, transaction, name))
-                {
-                    BindDependency(insert, add.Dependency, position);
-                    await insert.ExecuteNonQueryAsync(cancellationToken);
-                }
-
-                break;
-            case GraphChange.RemoveDependency remove:
-                await ExecuteAsync(connection, transaction,
-                    "DELETE FROM dependencies WHERE graph = $graph AND from_id = $from AND to_id = $to",
-                    cancellationToken, ("$graph", name), ("$from", remove.From), ("$to", remove.To));
-                break;
-            default:
-                throw new ArgumentOutOfRangeException(nameof(change), change.GetType().Name);
+            position++;
+            switch (change)
+            {
+                case GraphChange.PutNode put:
+                    BindNode(putNode, put.Node, position);
+                    await putNode.ExecuteNonQueryAsync(cancellationToken);
+                    break;
+                case GraphChange.RemoveNode remove:
+                    removeNode.Parameters["$id"].Value = remove.Id;
+                    await removeNode.ExecuteNonQueryAsync(cancellationToken);
+                    break;
+                case GraphChange.PutDependency put:
+                    BindDependency(putDependency, put.Dependency, position);
+                    await putDependency.ExecuteNonQueryAsync(cancellationToken);
+                    break;
+                case GraphChange.RemoveDependency remove:
+                    removeDependency.Parameters["$from"].Value = remove.From;
+                    removeDependency.Parameters["$to"].Value = remove.To;
+                    await removeDependency.ExecuteNonQueryAsync(cancellationToken);
+                    break;
+                default:
+                    throw new ArgumentOutOfRangeException(nameof(changes), change.GetType().Name);
+            }
         }
 
         var version = await NextVersionAsync(connection, transaction, cancellationToken);
@@ -211,10 +217,12 @@ public sealed class SqliteGraphStore(SqliteDatabase database) : IGraphStore
         Command(connection, transaction, sql,
             ("$graph", graph), ("$id", ""), ("$position", 0), ("$name", ""), ("$kind", ""), ("$attributes", DBNull.Value), ("$groups", DBNull.Value), ("$availability", DBNull.Value));
 
-    /// <summary>A dependency insert with its parameters in place, for <see cref="BindDependency"/> to fill.</summary>
-    private static SqliteCommand DependencyCommand(SqliteConnection connection, SqliteTransaction transaction, string graph) =>
-        Command(connection, transaction,
-            "INSERT INTO dependencies (graph, from_id, to_id, position, group_name, effect, tolerance_seconds) VALUES ($graph, $from, $to, $position, $group, $effect, $tolerance)",
+    private const string InsertDependency =
+        "INSERT INTO dependencies (graph, from_id, to_id, position, group_name, effect, tolerance_seconds) VALUES ($graph, $from, $to, $position, $group, $effect, $tolerance)";
+
+    /// <summary>A dependency insert (or upsert) with its parameters in place, for <see cref="BindDependency"/> to fill.</summary>
+    private static SqliteCommand DependencyCommand(SqliteConnection connection, SqliteTransaction transaction, string sql, string graph) =>
+        Command(connection, transaction, sql,
             ("$graph", graph), ("$from", ""), ("$to", ""), ("$position", 0), ("$group", DBNull.Value), ("$effect", ""), ("$tolerance", 0));
 
     private static void BindNode(SqliteCommand command, Node node, long position)

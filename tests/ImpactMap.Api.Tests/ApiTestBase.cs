@@ -32,6 +32,10 @@ public abstract class ApiTestBase(string store)
         _data?.Dispose();
     }
 
+    /// <summary>Another instance on the same store, which knows a graph only as the store holds it.</summary>
+    protected async Task<ApiServer> StartAnotherInstanceAsync() =>
+        await ApiServer.StartAsync(await ApiStores.SettingsAsync(store, _data!.Path, samples: false));
+
     /// <summary>A graph name no other test uses.</summary>
     protected static string NewGraphName() => "t-" + Guid.NewGuid().ToString("N")[..12];
 

@@ -66,6 +66,46 @@ public class ImportApiTests(string store) : ApiTestBase(store)
     }
 
     [Test]
+    public async Task A_merge_stores_what_it_changed_as_one_version_in_place_and_a_merge_that_changes_nothing_stores_nothing()
+    {
+        var graph = await CreateGraphAsync("""
+            nodes:
+              - {id: app, name: App, kind: service}
+              - {id: db, kind: resource}
+              - {id: cache, kind: resource}
+            dependencies:
+              - {from: app, to: db}
+              - {from: app, to: cache}
+            """);
+        var created = (await Client.GetAsync($"/v1/graphs/{graph}")).Headers.ETag!.Tag;
+        using var events = await EventStream.OpenAsync(Client, $"/v1/graphs/{graph}/events", null);
+        static MultipartFormDataContent Source() => Multipart(("nodes.csv", "id,name,kind\napp,The app,\nqueue,,resource\n"), ("dependencies.csv", "from,to,effect\napp,db,degraded\napp,queue,\n"));
+
+        var merged = await Client.PostAsync($"/v1/graphs/{graph}/imports?format=csv&mode=merge", Source());
+        var again = await Client.PostAsync($"/v1/graphs/{graph}/imports?format=csv&mode=merge", Source());
+
+        Assert.That(merged.StatusCode, Is.EqualTo(HttpStatusCode.OK), await merged.Content.ReadAsStringAsync());
+        Assert.That(merged.Headers.ETag!.Tag, Is.Not.EqualTo(created));
+        var change = JsonDocument.Parse((await events.NextAsync()).Data).RootElement.GetProperty("change");
+        Assert.That((change.GetProperty("kind").GetString(), change.GetProperty("nodes").GetInt32(), change.GetProperty("dependencies").GetInt32(), change.GetProperty("changes").GetInt32()),
+            Is.EqualTo(("merged", 4, 3, 4)), "one event: app renamed, queue added, app->db changed, app->queue added");
+        var report = await JsonOf(again);
+        Assert.That((report.GetProperty("version").GetInt64(), again.Headers.ETag!.Tag), Is.EqualTo((long.Parse(merged.Headers.ETag.Tag.Trim('"')), merged.Headers.ETag.Tag)),
+            "nothing changed, so no new version");
+        Assert.That(report.GetProperty("nodes").GetProperty("unchanged").GetInt32(), Is.EqualTo(4));
+
+        // The store holds what this instance answers, in the same order: another instance reads it from there.
+        await using var other = await StartAnotherInstanceAsync();
+        var here = await Client.GetStringAsync($"/v1/graphs/{graph}");
+        var there = await other.Client.GetStringAsync($"/v1/graphs/{graph}");
+        Assert.That(there, Is.EqualTo(here));
+        var document = JsonDocument.Parse(there).RootElement;
+        Assert.That(document.GetProperty("nodes").EnumerateArray().Select(n => n.GetProperty("id").GetString()), Is.EqualTo(new[] { "app", "db", "cache", "queue" }));
+        Assert.That(document.GetProperty("dependencies").EnumerateArray().Select(d => $"{d.GetProperty("to").GetString()}:{(d.TryGetProperty("effect", out var effect) ? effect.GetString() : "")}"),
+            Is.EqualTo(new[] { "db:degraded", "cache:", "queue:" }), "app->db changed in its place; down, the default, is not written");
+    }
+
+    [Test]
     public async Task Warnings_name_file_and_line_strict_refuses_them_and_a_dry_run_stores_nothing()
     {
         var graph = await CreateGraphAsync("nodes:\n  - {id: app, kind: service}\n");

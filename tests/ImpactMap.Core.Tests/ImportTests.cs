@@ -29,6 +29,77 @@ public class ImportTests
             Assert.That(result.Graph.Dependencies, Is.EqualTo(graph.Dependencies));
         });
 
+    [FsCheck.NUnit.Property(MaxTest = 300)]
+    public Property A_merge_changes_are_what_it_makes_of_the_graph_in_order_and_as_counted() =>
+        Prop.ForAll(Arb.From(RandomGraphs.Scenarios(withTime: true)), Arb.From(RandomGraphs.Scenarios(withTime: true)), Arb.From(Gen.Elements(true, false)),
+            (before, source, prune) =>
+            {
+                // Another random graph over the same ids, renamed, is the source: some nodes change, some are new, some dependencies move.
+                var renamed = DependencyGraph.Create(source.Graph.Nodes.Select((n, i) => i % 2 == 0 ? n with { Name = n.Name + " (renamed)" } : n).ToList(), source.Graph.Dependencies);
+                var imported = CsvImport.Read([("nodes.csv", GraphExports.NodesCsv(renamed)), ("dependencies.csv", GraphExports.DependenciesCsv(renamed))]);
+                ImportResult result;
+                try
+                {
+                    result = ImportPlan.Apply(before.Graph, imported, merge: true, prune);
+                }
+                catch (InvalidGraphException)
+                {
+                    return true.Label("the merged graph breaks a rule (a group need), refused as a whole (about half the cases)");
+                }
+
+                var (replayedNodes, replayedDependencies) = Replay(before.Graph, result.Changes);
+                var (nodes, dependencies) = (result.Nodes, result.Dependencies);
+                return (replayedNodes.SequenceEqual(result.Graph.Nodes) && replayedDependencies.SequenceEqual(result.Graph.Dependencies)).Label("the changes replay to the graph, in order")
+                    .And((nodes.Added + nodes.Updated + nodes.Unchanged == result.Graph.Nodes.Count && nodes.Removed == 0).Label("node counts add up"))
+                    .And((dependencies.Added + dependencies.Updated + dependencies.Unchanged == result.Graph.Dependencies.Count
+                          && dependencies.Removed == before.Graph.Dependencies.Count - dependencies.Updated - dependencies.Unchanged).Label("dependency counts add up"))
+                    .And((result.Changes.Count == nodes.Added + nodes.Updated + dependencies.Added + dependencies.Updated + dependencies.Removed).Label("one change for each counted change"))
+                    .And((prune || dependencies.Removed == 0).Label("without prune nothing is removed"));
+            });
+
+    /// <summary>
+    /// Changes as a store applies them (replaced items keep their place, new ones go last), without validating
+    /// the steps between: a node may need a group before the dependencies that fill it arrive.
+    /// </summary>
+    private static (List<Node> Nodes, List<Dependency> Dependencies) Replay(DependencyGraph graph, IEnumerable<Storage.GraphChange> changes)
+    {
+        var (nodes, dependencies) = (graph.Nodes.ToList(), graph.Dependencies.ToList());
+        foreach (var change in changes)
+        {
+            switch (change)
+            {
+                case Storage.GraphChange.PutNode put:
+                    Put(nodes, put.Node, n => n.Id == put.Node.Id);
+                    break;
+                case Storage.GraphChange.RemoveNode remove:
+                    nodes.RemoveAll(n => n.Id == remove.Id);
+                    dependencies.RemoveAll(d => d.From == remove.Id || d.To == remove.Id);
+                    break;
+                case Storage.GraphChange.PutDependency put:
+                    Put(dependencies, put.Dependency, d => (d.From, d.To) == (put.Dependency.From, put.Dependency.To));
+                    break;
+                case Storage.GraphChange.RemoveDependency remove:
+                    dependencies.RemoveAll(d => (d.From, d.To) == (remove.From, remove.To));
+                    break;
+            }
+        }
+
+        return (nodes, dependencies);
+
+        static void Put<T>(List<T> list, T item, Predicate<T> same)
+        {
+            var i = list.FindIndex(same);
+            if (i >= 0)
+            {
+                list[i] = item;
+            }
+            else
+            {
+                list.Add(item);
+            }
+        }
+    }
+
     [Test]
     public void Semicolons_a_bom_and_unstated_fields_read_as_the_format_says()
     {

@@ -50,10 +50,10 @@ public class GraphStoreContract(string kind)
         var name = NewName();
         var created = await _store.ReplaceAsync(name, Sample(), 0, r => new NewEvent("graph.changed", $"{{\"version\":{r.Version},\"created\":{(r.Created ? "true" : "false")}}}"),
             CancellationToken.None);
-        var applied = await _store.ApplyAsync(name, new GraphChange.RemoveNode("shop"), created.Version, v => new NewEvent("graph.changed", $"{{\"version\":{v}}}"),
+        var applied = await _store.ApplyAsync(name, [new GraphChange.RemoveNode("shop")], created.Version, v => new NewEvent("graph.changed", $"{{\"version\":{v}}}"),
             CancellationToken.None);
         Assert.ThrowsAsync<VersionConflictException>(() =>
-            _store.ApplyAsync(name, new GraphChange.RemoveNode("app"), created.Version, v => new NewEvent("graph.changed", "{\"lost\":true}"), CancellationToken.None));
+            _store.ApplyAsync(name, [new GraphChange.RemoveNode("app")], created.Version, v => new NewEvent("graph.changed", "{\"lost\":true}"), CancellationToken.None));
         Assert.ThrowsAsync<VersionConflictException>(() =>
             _store.DeleteAsync(name, created.Version, new NewEvent("graph.changed", "{\"lost\":true}"), CancellationToken.None));
         Assert.That(await _store.DeleteAsync(name, applied, new NewEvent("graph.changed", "{\"deleted\":true}"), CancellationToken.None), Is.True);
@@ -111,7 +111,7 @@ public class GraphStoreContract(string kind)
         Assert.ThrowsAsync<VersionConflictException>(() => _store.ReplaceAsync(name, DependencyGraph.Empty, 0, null, CancellationToken.None));
         Assert.ThrowsAsync<VersionConflictException>(() => _store.ReplaceAsync(name, DependencyGraph.Empty, first.Version + 1000, null, CancellationToken.None));
         Assert.ThrowsAsync<VersionConflictException>(() =>
-            _store.ApplyAsync(name, new GraphChange.RemoveNode("shop"), first.Version - 1, null, CancellationToken.None));
+            _store.ApplyAsync(name, [new GraphChange.RemoveNode("shop")], first.Version - 1, null, CancellationToken.None));
         Assert.ThrowsAsync<VersionConflictException>(() => _store.DeleteAsync(name, first.Version + 1000, null, CancellationToken.None));
 
         var stored = await _store.GetAsync(name, CancellationToken.None);
@@ -128,7 +128,7 @@ public class GraphStoreContract(string kind)
         GraphChange[] changes =
         [
             new GraphChange.PutNode(Node.Create("cdn", "supplier", "CDN") with { Availability = 0.99999 }),
-            new GraphChange.AddDependency(new Dependency("shop", "cdn", null, NodeState.AtRisk, TimeSpan.FromHours(1))),
+            new GraphChange.PutDependency(new Dependency("shop", "cdn", null, NodeState.AtRisk, TimeSpan.FromHours(1))),
             new GraphChange.PutNode(new Node("shop", "Shop, renamed", "customer", new Dictionary<string, string> { ["contact"] = "ops@shop" }, new Dictionary<string, int>()) { Availability = 0.999 }),
             new GraphChange.PutNode(Node.Create("region", "supplier", "Region, availability unknown now")),
             new GraphChange.RemoveDependency("shop", "app"),
@@ -138,7 +138,7 @@ public class GraphStoreContract(string kind)
         foreach (var change in changes)
         {
             graph = change.ApplyTo(graph);
-            var next = await _store.ApplyAsync(name, change, version, null, CancellationToken.None);
+            var next = await _store.ApplyAsync(name, [change], version, null, CancellationToken.None);
             Assert.That(next, Is.GreaterThan(version));
             version = next;
         }
@@ -150,6 +150,48 @@ public class GraphStoreContract(string kind)
         Assert.That(stored.Graph.Dependencies.Any(d => d.To == "cdn"), Is.False, "removing a node removes its dependencies");
         Assert.That(stored.Graph.FindNode("shop")!.Attributes["contact"], Is.EqualTo("ops@shop"));
         Assert.That((stored.Graph.FindNode("shop")!.Availability, stored.Graph.FindNode("region")!.Availability), Is.EqualTo((0.999, (double?)null)));
+    }
+
+    [Test]
+    public async Task A_batch_of_changes_is_one_version_where_replaced_items_keep_their_place_and_new_ones_follow()
+    {
+        var name = NewName();
+        var version = (await _store.ReplaceAsync(name, Sample(), null, null, CancellationToken.None)).Version;
+        GraphChange[] changes =
+        [
+            new GraphChange.RemoveDependency("shop", "app"),
+            new GraphChange.PutNode(Node.Create("cdn", "supplier", "CDN")),
+            new GraphChange.PutNode(Node.Create("backup", "supplier", "Backup, renamed")),
+            new GraphChange.PutNode(Node.Create("edge", "supplier")),
+            new GraphChange.PutDependency(new Dependency("app", "region", "compute", NodeState.Degraded, TimeSpan.FromMinutes(5))),
+            new GraphChange.PutDependency(Dependency.Create("shop", "cdn")),
+            new GraphChange.PutDependency(Dependency.Create("shop", "app")),
+            new GraphChange.RemoveNode("edge"),
+        ];
+        var graph = changes.Aggregate(Sample(), (g, change) => change.ApplyTo(g));
+
+        var next = await _store.ApplyAsync(name, changes, version, v => new NewEvent("graph.changed", $"{{\"version\":{v}}}"), CancellationToken.None);
+
+        var stored = await _store.GetAsync(name, CancellationToken.None);
+        Assert.That(stored!.Version, Is.EqualTo(next));
+        Assert.That(stored.Graph.Nodes, Is.EqualTo(graph.Nodes), "in order: backup renamed in its place, cdn after the others");
+        Assert.That(stored.Graph.Dependencies, Is.EqualTo(graph.Dependencies), "in order: app->region changed in place, shop->app removed and added again at the end");
+        Assert.That(stored.Graph.Dependencies.Select(d => $"{d.From}->{d.To}"), Is.EqualTo(new[] { "app->region", "app->backup", "shop->cdn", "shop->app" }));
+        var events = await _stores.Events.ReadAsync(name, 0, 100, CancellationToken.None);
+        Assert.That(events.Select(e => e.Data), Is.EqualTo(new[] { $"{{\"version\":{next}}}" }), "one event for the batch");
+    }
+
+    [Test]
+    public async Task A_refused_batch_changes_nothing()
+    {
+        var name = NewName();
+        var version = (await _store.ReplaceAsync(name, Sample(), null, null, CancellationToken.None)).Version;
+
+        Assert.ThrowsAsync<VersionConflictException>(() => _store.ApplyAsync(name,
+            [new GraphChange.PutNode(Node.Create("cdn", "supplier")), new GraphChange.RemoveNode("shop")], version - 1, null, CancellationToken.None));
+
+        var stored = await _store.GetAsync(name, CancellationToken.None);
+        Assert.That((stored!.Version, stored.Graph.Nodes), Is.EqualTo((version, Sample().Nodes)));
     }
 
     [Test]
@@ -228,7 +270,7 @@ public class GraphStoreContract(string kind)
                     var current = await store.GetAsync(name, CancellationToken.None);
                     try
                     {
-                        await store.ApplyAsync(name, new GraphChange.PutNode(Node.Create($"w{w}-{i}", "service")), current!.Version, null, CancellationToken.None);
+                        await store.ApplyAsync(name, [new GraphChange.PutNode(Node.Create($"w{w}-{i}", "service"))], current!.Version, null, CancellationToken.None);
                         break;
                     }
                     catch (VersionConflictException)

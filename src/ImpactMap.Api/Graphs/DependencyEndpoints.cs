@@ -40,7 +40,7 @@ public static class DependencyEndpoints
     {
         var dependency = GraphDocuments.ToDependency(body);
         var snapshot = await catalog.ChangeAsync(graph, current => current.Graph.FindDependency(dependency.From, dependency.To) is null
-            ? new GraphChange.AddDependency(dependency)
+            ? new GraphChange.PutDependency(dependency)
             : throw ApiProblem.Conflict($"'{dependency.From}' already depends on '{dependency.To}'; delete it first to change it."),
             context.Request.IfMatch(), cancellationToken);
         context.Response.SetETag(snapshot.Version);

@@ -99,7 +99,7 @@ public static class ImportEndpoints
                     await incidents.ForgetGraphAsync(graph, null, cancellationToken);
                 }
 
-                var (snapshot, created) = await catalog.ReplaceAsync(graph, result.Graph, ifMatch ?? current?.Version, cancellationToken);
+                var (snapshot, created) = await StoreAsync(catalog, graph, current, merge, result, ifMatch, cancellationToken);
                 context.Response.SetETag(snapshot.Version);
                 var answer = Response(graph, snapshot.Version, format!, result, null);
                 return created ? TypedResults.Created($"/v1/graphs/{graph}", answer) : TypedResults.Ok(answer);
@@ -109,6 +109,28 @@ public static class ImportEndpoints
                 // Another write landed between reading and writing: merge onto it instead.
             }
         }
+    }
+
+    /// <summary>
+    /// A merge into a graph stores only what it changed (nothing at all when it changed nothing), so its cost
+    /// follows the change; a replace or a new graph is stored whole.
+    /// </summary>
+    private static async Task<(GraphSnapshot Snapshot, bool Created)> StoreAsync(
+        GraphCatalog catalog, string graph, GraphSnapshot? current, bool merge, ImportResult result, long? ifMatch, CancellationToken cancellationToken)
+    {
+        if (!merge || current is null)
+        {
+            return await catalog.ReplaceAsync(graph, result.Graph, ifMatch ?? current?.Version, cancellationToken);
+        }
+
+        if (ifMatch is not null && ifMatch != current.Version)
+        {
+            throw new VersionConflictException(graph, ifMatch, current.Version);
+        }
+
+        return result.Changes.Count == 0
+            ? (current, false)
+            : (await catalog.MergeAsync(graph, result.Graph, result.Changes, current.Version, cancellationToken), false);
     }
 
     private static ImportResponse Response(string graph, long version, string format, ImportResult result, GraphDocument? document) =>

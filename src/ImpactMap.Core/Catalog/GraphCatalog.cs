@@ -129,6 +129,32 @@ public sealed class GraphCatalog(
     }
 
     /// <summary>
+    /// Stores <paramref name="changes"/> as one version: the caller made them from the graph at
+    /// <paramref name="expectedVersion"/> and validated <paramref name="graph"/>, what they make of it. Costs as
+    /// much as the changes, where <see cref="ReplaceAsync"/> costs as much as the graph; reported as a
+    /// <c>merged</c> change with the graph's size.
+    /// </summary>
+    public async Task<GraphSnapshot> MergeAsync(
+        string name, DependencyGraph graph, IReadOnlyList<GraphChange> changes, long expectedVersion, CancellationToken cancellationToken)
+    {
+        GraphSnapshot snapshot;
+        using (await _writeGates.EnterAsync(name, cancellationToken))
+        {
+            var version = await store.ApplyAsync(name, changes, expectedVersion, made => NewEvent.Of("graph.changed", new
+            {
+                Graph = name,
+                Version = made,
+                Change = new { Kind = "merged", Nodes = graph.Nodes.Count, Dependencies = graph.Dependencies.Count, Changes = changes.Count },
+            }), cancellationToken);
+            events.Stored();
+            snapshot = Remember(new GraphSnapshot(name, graph, version));
+        }
+
+        await FollowAsync(snapshot, cancellationToken);
+        return snapshot;
+    }
+
+    /// <summary>
     /// Applies the change that <paramref name="decide"/> makes from the current graph; when another instance
     /// wrote in between (and the client did not pin a version), decides again on the fresh graph.
     /// </summary>
@@ -157,7 +183,7 @@ public sealed class GraphCatalog(
                 var graph = change.ApplyTo(snapshot.Graph);
                 try
                 {
-                    var version = await store.ApplyAsync(name, change, snapshot.Version,
+                    var version = await store.ApplyAsync(name, [change], snapshot.Version,
                         made => NewEvent.Of("graph.changed", new { Graph = name, Version = made, Change = Describe(change) }), cancellationToken);
                     events.Stored();
                     return Remember(new GraphSnapshot(name, graph, version));
@@ -206,7 +232,7 @@ public sealed class GraphCatalog(
     {
         GraphChange.PutNode c => new { Kind = "node-put", Node = c.Node.Id },
         GraphChange.RemoveNode c => new { Kind = "node-removed", Node = c.Id },
-        GraphChange.AddDependency c => new { Kind = "dependency-added", c.Dependency.From, c.Dependency.To },
+        GraphChange.PutDependency c => new { Kind = "dependency-added", c.Dependency.From, c.Dependency.To },
         GraphChange.RemoveDependency c => new { Kind = "dependency-removed", c.From, c.To },
         _ => new { Kind = change.GetType().Name },
     };

@@ -17,7 +17,7 @@ public static class GraphValidator
         var index = new Dictionary<string, int>(nodes.Count, StringComparer.Ordinal);
         for (var i = 0; i < nodes.Count; i++)
         {
-            CheckNode(nodes[i], $"nodes[{i}]", problems);
+            CheckNode(nodes[i], i, problems);
             if (nodes[i].Id is { } id && !index.TryAdd(id, i))
             {
                 problems.Add($"nodes[{i}].id", $"duplicate node id '{id}'");
@@ -29,41 +29,42 @@ public static class GraphValidator
         for (var i = 0; i < dependencies.Count; i++)
         {
             var d = dependencies[i];
-            var path = $"dependencies[{i}]";
-            var from = CheckEnd(d.From, "from", path, index, problems);
-            var to = CheckEnd(d.To, "to", path, index, problems);
+            // Built only for a problem: a valid million-item graph should not pay for a path per item.
+            string Path() => $"dependencies[{i}]";
+            var from = CheckEnd(d.From, "from", i, index, problems);
+            var to = CheckEnd(d.To, "to", i, index, problems);
             edges.From[i] = from;
             edges.To[i] = to;
             edges.Group[i] = -1;
             if (d.From is not null && d.From == d.To)
             {
-                problems.Add(path, $"'{d.From}' cannot depend on itself");
+                problems.Add(Path(), $"'{d.From}' cannot depend on itself");
             }
 
             if (from >= 0 && to >= 0 && !pairs.Add((from, to)))
             {
-                problems.Add(path, $"duplicate dependency from '{d.From}' to '{d.To}'");
+                problems.Add(Path(), $"duplicate dependency from '{d.From}' to '{d.To}'");
             }
 
             if (d.Effect is not (NodeState.Down or NodeState.Degraded or NodeState.AtRisk))
             {
-                problems.Add($"{path}.effect", "effect must be down, degraded or at-risk");
+                problems.Add($"{Path()}.effect", "effect must be down, degraded or at-risk");
             }
 
             if (d.Tolerance < TimeSpan.Zero)
             {
-                problems.Add($"{path}.tolerance", "tolerance cannot be negative");
+                problems.Add($"{Path()}.tolerance", "tolerance cannot be negative");
             }
             else if (d.Tolerance.Ticks % TimeSpan.TicksPerSecond != 0 || d.Tolerance > MaxTolerance)
             {
-                problems.Add($"{path}.tolerance", "tolerance must be whole seconds, at most 50 years");
+                problems.Add($"{Path()}.tolerance", "tolerance must be whole seconds, at most 50 years");
             }
 
             if (d.Group is not null)
             {
                 if (!Identifier.IsValid(d.Group))
                 {
-                    problems.Add($"{path}.group", $"group name must be {Identifier.Rule}");
+                    problems.Add($"{Path()}.group", $"group name must be {Identifier.Rule}");
                 }
                 else if (from >= 0)
                 {
@@ -77,7 +78,7 @@ public static class GraphValidator
 
                     if (++edges.GroupSize[group] == MaxGroupSize + 1)
                     {
-                        problems.Add($"{path}.group", $"group '{d.Group}' of '{d.From}' has more than {MaxGroupSize:N0} dependencies");
+                        problems.Add($"{Path()}.group", $"group '{d.Group}' of '{d.From}' has more than {MaxGroupSize:N0} dependencies");
                     }
 
                     edges.Group[i] = group;
@@ -119,7 +120,7 @@ public static class GraphValidator
     internal static List<GraphProblem> ValidateAlone(Node node, bool hasDependencies)
     {
         var problems = new ProblemList();
-        CheckNode(node, "node", problems);
+        CheckNode(node, -1, problems);
         if (!hasDependencies)
         {
             foreach (var (group, need) in node.Groups ?? Node.EmptyGroups)
@@ -139,50 +140,53 @@ public static class GraphValidator
     /// <summary>The longest tolerance, so that times stay far inside a 64-bit count of seconds.</summary>
     public static readonly TimeSpan MaxTolerance = TimeSpan.FromDays(365 * 50);
 
-    private static void CheckNode(Node node, string path, ProblemList problems)
+    /// <param name="place">The node's place in the graph, or -1 for a node on its own.</param>
+    private static void CheckNode(Node node, int place, ProblemList problems)
     {
+        string Path() => place < 0 ? "node" : $"nodes[{place}]";
+
         if (!Identifier.IsValid(node.Id))
         {
-            problems.Add($"{path}.id", $"'{Shorten(node.Id)}' is not a valid id: {Identifier.Rule}");
+            problems.Add($"{Path()}.id", $"'{Shorten(node.Id)}' is not a valid id: {Identifier.Rule}");
         }
 
         if (string.IsNullOrWhiteSpace(node.Name) || node.Name.Length > MaxTextLength)
         {
-            problems.Add($"{path}.name", $"name must be 1 to {MaxTextLength} characters");
+            problems.Add($"{Path()}.name", $"name must be 1 to {MaxTextLength} characters");
         }
 
         if (!Identifier.IsValidKind(node.Kind))
         {
-            problems.Add($"{path}.kind",
+            problems.Add($"{Path()}.kind",
                 $"'{Shorten(node.Kind)}' is not a valid kind: supplier, service, customer or another lowercase word");
         }
 
         if (node.Availability is { } availability && !(availability > 0 && availability <= 1))
         {
-            problems.Add($"{path}.availability", $"availability must be a share of time above 0 and at most 1 (0.9995 for 99.95%), not {availability.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+            problems.Add($"{Path()}.availability", $"availability must be a share of time above 0 and at most 1 (0.9995 for 99.95%), not {availability.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
         }
 
         foreach (var (key, value) in node.Attributes ?? Node.EmptyAttributes)
         {
             if (string.IsNullOrEmpty(key) || key.Length > 100 || value is null || value.Length > MaxTextLength)
             {
-                problems.Add($"{path}.attributes", $"attribute keys must be 1 to 100 characters and values at most {MaxTextLength}");
+                problems.Add($"{Path()}.attributes", $"attribute keys must be 1 to 100 characters and values at most {MaxTextLength}");
                 break;
             }
         }
     }
 
-    private static int CheckEnd(string? id, string end, string path, Dictionary<string, int> index, ProblemList problems)
+    private static int CheckEnd(string? id, string end, int dependency, Dictionary<string, int> index, ProblemList problems)
     {
         if (id is null)
         {
-            problems.Add($"{path}.{end}", $"{end} is required");
+            problems.Add($"dependencies[{dependency}].{end}", $"{end} is required");
             return -1;
         }
 
         if (!index.TryGetValue(id, out var position))
         {
-            problems.Add($"{path}.{end}", $"unknown node '{Shorten(id)}'");
+            problems.Add($"dependencies[{dependency}].{end}", $"unknown node '{Shorten(id)}'");
             return -1;
         }
 

@@ -24,8 +24,8 @@ public abstract record GraphChange
     /// <summary>Removes a node and every dependency on or of it.</summary>
     public sealed record RemoveNode(string Id) : GraphChange;
 
-    /// <summary>Adds a dependency.</summary>
-    public sealed record AddDependency(Dependency Dependency) : GraphChange;
+    /// <summary>Adds a dependency, or replaces the one between the same two nodes in its place.</summary>
+    public sealed record PutDependency(Dependency Dependency) : GraphChange;
 
     /// <summary>Removes the dependency from one node to another.</summary>
     public sealed record RemoveDependency(string From, string To) : GraphChange;
@@ -35,7 +35,9 @@ public abstract record GraphChange
     {
         PutNode c => graph.WithNode(c.Node),
         RemoveNode c => graph.WithoutNode(c.Id),
-        AddDependency c => graph.WithDependency(c.Dependency),
+        PutDependency c => graph.FindDependency(c.Dependency.From, c.Dependency.To) is null
+            ? graph.WithDependency(c.Dependency)
+            : DependencyGraph.Create(graph.Nodes, [.. graph.Dependencies.Select(d => d.From == c.Dependency.From && d.To == c.Dependency.To ? c.Dependency : d)]),
         RemoveDependency c => graph.WithoutDependency(c.From, c.To),
         _ => throw new InvalidOperationException(GetType().Name),
     };
@@ -66,10 +68,13 @@ public interface IGraphStore
         string name, DependencyGraph graph, long? expectedVersion, Func<ReplaceResult, NewEvent>? changed, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Applies one change, already validated against the graph at <paramref name="expectedVersion"/>;
-    /// <paramref name="changed"/> gives the event reporting it from the version it made, appended in its transaction.
+    /// Applies changes in their order as one version, all or nothing, already validated against the graph at
+    /// <paramref name="expectedVersion"/>: new nodes and dependencies go after the others, replaced ones keep
+    /// their place. <paramref name="changed"/> gives the event reporting them from the version they made,
+    /// appended in the same transaction. The work is proportional to the changes, not to the graph.
     /// </summary>
-    Task<long> ApplyAsync(string name, GraphChange change, long expectedVersion, Func<long, NewEvent>? changed, CancellationToken cancellationToken);
+    Task<long> ApplyAsync(
+        string name, IReadOnlyList<GraphChange> changes, long expectedVersion, Func<long, NewEvent>? changed, CancellationToken cancellationToken);
 
     /// <summary>Deletes a graph, appending <paramref name="changed"/> in the same transaction; false when it did not exist. With a version, only from that version.</summary>
     Task<bool> DeleteAsync(string name, long? expectedVersion, NewEvent? changed, CancellationToken cancellationToken);
