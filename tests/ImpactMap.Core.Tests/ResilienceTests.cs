@@ -143,6 +143,28 @@ public class ResilienceTests
     }
 
     [Test]
+    public void A_node_without_which_the_node_cannot_fail_has_no_risk_reduction_worth_even_when_the_subtraction_leaves_noise()
+    {
+        // Found by the brute-force property: P(n1 down | n2 works) is exactly 0, but P - p * birnbaum left 1e-19 of
+        // rounding, which made rrw 4.6e15 instead of null.
+        Node Grouped(string id, string group, double? availability) =>
+            new(id, id, Node.Service, new Dictionary<string, string>(), new Dictionary<string, int> { [group] = 1 }) { Availability = availability };
+        var graph = DependencyGraph.Create(
+            [Grouped("n0", "g0", 0.9), Grouped("n1", "g0", null), Grouped("n2", "g1", 0.99), Node.Create("n3", Node.Service) with { Availability = 0.999 }],
+            [
+                Dependency.Create("n3", "n0", effect: NodeState.Degraded), Dependency.Create("n3", "n2", effect: NodeState.AtRisk),
+                Dependency.Create("n0", "n3"), Dependency.Create("n1", "n0", "g0"), Dependency.Create("n1", "n2", "g0"),
+                Dependency.Create("n3", "n1", effect: NodeState.AtRisk), Dependency.Create("n2", "n3", "g1"),
+                Dependency.Create("n0", "n2", "g0", NodeState.Degraded), Dependency.Create("n2", "n1", effect: NodeState.Down),
+                Dependency.Create("n2", "n0", "g1", NodeState.AtRisk),
+            ]);
+
+        var result = new PropagationEngine(graph).Resilience(new ResilienceQuery("n1", NodeState.Down, MaxOrder: 4, Limit: 100_000));
+
+        Assert.That(result.Importance.Single(i => i.Node == "n2").Rrw, Is.Null);
+    }
+
+    [Test]
     public void A_group_on_its_last_alternative_is_at_risk_and_alternatives_that_degrade_each_other_fail_together()
     {
         // app needs 1 of a and b; a and b degrade each other (a cycle) and each runs in its own zone.

@@ -127,7 +127,16 @@ internal static class ResilienceAnalysis
             {
                 var b = Math.Max(0, birnbaum.GetValueOrDefault(v));
                 var fails = Math.Min(1, unavailability + (1 - p[v]) * b);
-                var works = Math.Max(0, unavailability - p[v] * b);
+                var works = unavailability - p[v] * b;
+                if (works <= unavailability * 1e-9)
+                {
+                    // The difference has cancelled to noise: ask the diagram with v working, a sum of non-negative terms.
+                    var saved = p[v];
+                    p[v] = 0;
+                    works = bdd.Probability(f, p);
+                    p[v] = saved;
+                }
+
                 importance.Add(new NodeImportance(idOf(v), b, b * p[v] / unavailability, p[v] * fails / unavailability,
                     fails / unavailability, works > 0 ? unavailability / works : null));
             }
