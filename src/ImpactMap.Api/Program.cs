@@ -66,6 +66,7 @@ try
     builder.Services.AddSingleton<EventFeed>();
     builder.Services.AddSingleton<IEventPublisher>(sp => sp.GetRequiredService<EventFeed>());
     builder.Services.AddSingleton<IncidentService>();
+    builder.Services.AddSingleton<MemoryReclaimer>();
     builder.Services.AddSingleton<IGraphFollower>(sp => sp.GetRequiredService<IncidentService>());
 
     // Across organisations: our status page in the Statuspage format.

@@ -69,7 +69,7 @@ public static class GraphEndpoints
 
     public static async Task<Results<Created<GraphSummary>, Ok<GraphSummary>>> PutGraph(
         string graph, HttpContext context, GraphCatalog catalog, IncidentService incidents, IOptions<ImpactMapOptions> options,
-        CancellationToken cancellationToken)
+        MemoryReclaimer reclaimer, CancellationToken cancellationToken)
     {
         var ifMatch = context.Request.IfMatch();
         var exists = await catalog.ExistsAsync(graph, cancellationToken);
@@ -87,6 +87,7 @@ public static class GraphEndpoints
         }
 
         var (snapshot, created) = await catalog.ReplaceAsync(graph, model, ifMatch, cancellationToken);
+        reclaimer.AfterWrite(model.Nodes.Count + model.Dependencies.Count);
         context.Response.SetETag(snapshot.Version);
         var summary = new GraphSummary(graph, model.Nodes.Count, model.Dependencies.Count, snapshot.Version);
         return created ? TypedResults.Created($"/v1/graphs/{graph}", summary) : TypedResults.Ok(summary);

@@ -34,7 +34,8 @@ public static class ImportEndpoints
 
     public static async Task<Results<Created<ImportResponse>, Ok<ImportResponse>>> Import(
         string graph, string? format, string? mode, bool? dryRun, bool? strict, bool? prune, bool? components, HttpContext context,
-        GraphCatalog catalog, IncidentService incidents, IOptions<ImpactMapOptions> options, CancellationToken cancellationToken)
+        GraphCatalog catalog, IncidentService incidents, IOptions<ImpactMapOptions> options, MemoryReclaimer reclaimer,
+        CancellationToken cancellationToken)
     {
         var problems = new List<string>();
         if (format is null || !Formats.Contains(format))
@@ -100,6 +101,7 @@ public static class ImportEndpoints
                 }
 
                 var (snapshot, created) = await StoreAsync(catalog, graph, current, merge, result, ifMatch, cancellationToken);
+                reclaimer.AfterWrite(result.Graph.Nodes.Count + result.Graph.Dependencies.Count);
                 context.Response.SetETag(snapshot.Version);
                 var answer = Response(graph, snapshot.Version, format!, result, null);
                 return created ? TypedResults.Created($"/v1/graphs/{graph}", answer) : TypedResults.Ok(answer);
