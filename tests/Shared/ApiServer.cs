@@ -37,6 +37,36 @@ public sealed partial class ApiServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Each error the service logged in a few lines: the log line, the exception's type and message, and the
+    /// first frames of our own code. Short enough to survive a CI log that keeps only its tail.
+    /// </summary>
+    public string ErrorSummary
+    {
+        get
+        {
+            var summary = new StringBuilder();
+            var frames = -1;
+            foreach (var line in Output.Split('\n'))
+            {
+                if (IsLogLine(line))
+                {
+                    frames = IsError(line) ? 0 : -1;
+                    if (frames == 0)
+                    {
+                        summary.AppendLine(line.Length > 300 ? line[..300] : line);
+                    }
+                }
+                else if (frames >= 0 && (!line.TrimStart().StartsWith("at ", StringComparison.Ordinal) || (line.Contains("ImpactMap.", StringComparison.Ordinal) && frames++ < 4)))
+                {
+                    summary.AppendLine(line.Length > 300 ? line[..300] : line);
+                }
+            }
+
+            return summary.Length == 0 ? "(no errors logged)" : summary.ToString();
+        }
+    }
+
     /// <summary>What to show when a test fails: every error the service logged, with its stack, then the last of its output.</summary>
     public string Diagnosis
     {
@@ -47,9 +77,7 @@ public sealed partial class ApiServer : IAsyncDisposable
             var inError = false;
             foreach (var line in lines)
             {
-                // Serilog's console lines start with "[HH:mm:ss LVL]"; an error's stack follows on lines without that prefix.
-                var logLine = line.StartsWith('[') && line.Length > 13 && line[9] == ' ';
-                inError = logLine ? line.AsSpan(10, 3) is "ERR" or "FTL" : inError;
+                inError = IsLogLine(line) ? IsError(line) : inError;
                 if (inError && errors.Length < 16_000)
                 {
                     errors.AppendLine(line);
@@ -60,6 +88,11 @@ public sealed partial class ApiServer : IAsyncDisposable
             return $"errors logged:\n{errors}\nlast output:\n{output[^Math.Min(output.Length, 4000)..]}";
         }
     }
+
+    // Serilog's console lines start with "[HH:mm:ss LVL]"; an error's stack follows on lines without that prefix.
+    private static bool IsLogLine(string line) => line.StartsWith('[') && line.Length > 13 && line[9] == ' ';
+
+    private static bool IsError(string line) => line.AsSpan(10, 3) is "ERR" or "FTL";
 
     /// <summary>Starts the service with these settings (e.g. "ImpactMap:DataDirectory" = a temp folder).</summary>
     public static async Task<ApiServer> StartAsync(IReadOnlyDictionary<string, string> settings, string urls = "http://127.0.0.1:0")

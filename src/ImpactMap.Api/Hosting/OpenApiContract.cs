@@ -37,6 +37,18 @@ internal static class OpenApiContract
         ["status"] = ["investigating", "identified", "monitoring", "resolved", "closed"],
         ["phase"] = ["ongoing", "restored", "reviewed"],
         ["paths"] = ["full", "none"],
+        ["level"] = ["down", "degraded", "at-risk"],
+        ["method"] = ["exact", "monteCarlo"],
+    };
+
+    // The words a query parameter may be, by its name (a repeatable one, each of its values).
+    private static readonly Dictionary<string, string[]> QueryWords = new(StringComparer.Ordinal)
+    {
+        ["state"] = ["down", "degraded", "at-risk"],
+        ["level"] = ["down", "degraded", "at-risk"],
+        ["paths"] = ["full", "none"],
+        ["status"] = ["investigating", "identified", "monitoring", "resolved", "closed"],
+        ["mode"] = ["replace", "merge"],
     };
 
     public static void Configure(OpenApiOptions options)
@@ -100,6 +112,7 @@ internal static class OpenApiContract
             {
                 AddErrors(operation, context.Document!);
                 AddHeaders(operation, method, route);
+                AddQueryWords(operation, route);
             }
 
             if (operation.Responses?.TryGetValue("200", out var ok) == true && ok.Content is { } content)
@@ -142,6 +155,21 @@ internal static class OpenApiContract
                     // A field that may be null must be allowed null by its enum too.
                     text.Enum.Add(null!);
                 }
+            }
+        }
+    }
+
+    private static void AddQueryWords(OpenApiOperation operation, string route)
+    {
+        foreach (var parameter in (operation.Parameters ?? []).OfType<OpenApiParameter>().Where(p => p.In == ParameterLocation.Query))
+        {
+            var words = parameter.Name == "format" && route.EndsWith("/imports", StringComparison.Ordinal)
+                ? Imports.ImportEndpoints.Formats
+                : QueryWords.GetValueOrDefault(parameter.Name ?? "");
+            var values = parameter.Schema is OpenApiSchema { Type: JsonSchemaType.Array, Items: OpenApiSchema items } ? items : parameter.Schema as OpenApiSchema;
+            if (words is not null && values is { Type: { } type } && type.HasFlag(JsonSchemaType.String))
+            {
+                values.Enum = [.. words.Select(w => (JsonNode)JsonValue.Create(w)!)];
             }
         }
     }

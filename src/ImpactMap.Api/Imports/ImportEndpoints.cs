@@ -21,7 +21,7 @@ public static class ImportEndpoints
 {
     public const int MaxZipEntries = 10_000;
     public const int MaxExpansion = 16;
-    private static readonly string[] Formats = ["csv", "jaeger", "backstage", "cyclonedx", "servicenow", "dora"];
+    internal static readonly string[] Formats = ["csv", "jaeger", "backstage", "cyclonedx", "servicenow", "dora"];
 
     public static RouteHandlerBuilder MapImports(this IEndpointRouteBuilder app) =>
         app.MapPost("/v1/graphs/{graph}/imports", Import).WithTags("Imports").WithName("Import")
