@@ -14,8 +14,9 @@ internal static class Cypher
     public const string NextVersion =
         "MATCH (s:ImpactMapSequence {id: 1}) SET s.lastVersion = s.lastVersion + 1 RETURN s.lastVersion";
 
+    /// <summary>The graph's version and the part its content lives in (a graph written before parts: its name).</summary>
     public const string GraphVersion =
-        "MATCH (g:ImpactMapGraph {name: $graph}) RETURN g.version";
+        "MATCH (g:ImpactMapGraph {name: $graph}) RETURN g.version, coalesce(g.part, g.name)";
 
     /// <summary>
     /// Neo4j reads committed data without snapshots, and a reader holding no lock can see a committing write's
@@ -27,46 +28,114 @@ internal static class Cypher
 
     public const string ListGraphs = """
         MATCH (g:ImpactMapGraph)
-        OPTIONAL MATCH (n:ImpactMapNode {graph: g.name})
+        OPTIONAL MATCH (n:ImpactMapNode {graph: coalesce(g.part, g.name)})
         WITH g, count(n) AS nodes
-        OPTIONAL MATCH (:ImpactMapNode {graph: g.name})-[r:DEPENDS_ON]->()
+        OPTIONAL MATCH (:ImpactMapNode {graph: coalesce(g.part, g.name)})-[r:DEPENDS_ON]->()
         RETURN g.name, nodes, count(r), g.version
         ORDER BY g.name
         """;
 
     public const string ReadNodes = """
-        MATCH (n:ImpactMapNode {graph: $graph})
+        MATCH (g:ImpactMapGraph {name: $graph})
+        MATCH (n:ImpactMapNode {graph: coalesce(g.part, g.name)})
         RETURN n.id, n.name, n.kind, n.attributes, n.groups, n.availability
         ORDER BY n.position
         """;
 
     public const string ReadDependencies = """
-        MATCH (a:ImpactMapNode {graph: $graph})-[r:DEPENDS_ON]->(b:ImpactMapNode)
+        MATCH (g:ImpactMapGraph {name: $graph})
+        MATCH (a:ImpactMapNode {graph: coalesce(g.part, g.name)})-[r:DEPENDS_ON]->(b:ImpactMapNode)
         RETURN a.id, b.id, r.group, r.effect, r.toleranceSeconds
         ORDER BY r.position
         """;
 
-    public const string DeleteContent =
-        "MATCH (n:ImpactMapNode {graph: $graph}) DETACH DELETE n";
+    /// <summary>Deletes the graph node and leaves its part to be swept, marked stale from the start.</summary>
+    public const string DeleteGraph = """
+        MATCH (g:ImpactMapGraph {name: $graph})
+        WITH g, coalesce(g.part, g.name) AS old
+        DELETE g
+        MERGE (p:ImpactMapPart {part: old}) SET p.graph = $graph, p.touched = 0
+        """;
 
-    public const string DeleteGraph =
-        "MATCH (g:ImpactMapGraph {name: $graph}) DELETE g";
+    /// <summary>A part being written: invisible to readers until a graph switches to it, swept if its writer goes quiet.</summary>
+    public const string StartPart =
+        "CREATE (:ImpactMapPart {part: $part, graph: $graph, touched: timestamp()})";
 
+    public const string TouchPart =
+        "MATCH (p:ImpactMapPart {part: $part}) SET p.touched = timestamp() RETURN count(p)";
+
+    /// <summary>
+    /// Makes the written part the graph's content in one small step: the graph node's lock orders it with
+    /// readers, the part's bookkeeping goes (a live part is never swept), the part it replaces is left to be
+    /// swept. No row comes back when the part was swept meanwhile (its writer was quiet too long).
+    /// </summary>
+    public const string SwitchPart = """
+        MATCH (p:ImpactMapPart {part: $part})
+        DELETE p
+        MERGE (g:ImpactMapGraph {name: $graph})
+        WITH g, coalesce(g.part, g.name) AS old
+        SET g.version = $version, g.nextPosition = $next, g.part = $part
+        MERGE (o:ImpactMapPart {part: old}) SET o.graph = $graph, o.touched = 0
+        RETURN old
+        """;
+
+    /// <summary>Parts no graph shows whose writer, if any, has been quiet for <c>$quiet</c> ms by Neo4j's clock (the one that stamped them).</summary>
+    public const string StaleParts =
+        "MATCH (p:ImpactMapPart) WHERE p.touched < timestamp() - $quiet RETURN p.part LIMIT 100";
+
+    public const string AbandonPart =
+        "MATCH (p:ImpactMapPart {part: $part}) SET p.touched = 0";
+
+    /// <summary>A batch of a part's dependencies deleted; the part's lock is taken first, so sweepers of one part take turns.</summary>
+    public const string SweepDependencies = """
+        MATCH (p:ImpactMapPart {part: $part})
+        SET p.touched = 0
+        WITH p
+        MATCH (:ImpactMapNode {graph: $part})-[r:DEPENDS_ON]->()
+        WITH r LIMIT $max
+        DELETE r
+        RETURN count(*)
+        """;
+
+    public const string SweepNodes = """
+        MATCH (p:ImpactMapPart {part: $part})
+        SET p.touched = 0
+        WITH p
+        MATCH (n:ImpactMapNode {graph: $part})
+        WITH n LIMIT $max
+        DETACH DELETE n
+        RETURN count(*)
+        """;
+
+    /// <summary>
+    /// A part is forgotten once it is empty, and never while a graph shows it. Its lock is taken first: a batch
+    /// still being written into it (which touches the part before writing) has committed by then, so its nodes
+    /// are counted, and the part stays for the next sweep.
+    /// </summary>
+    public const string ForgetPart = """
+        MATCH (p:ImpactMapPart {part: $part})
+        SET p.touched = 0
+        WITH p
+        OPTIONAL MATCH (n:ImpactMapNode {graph: $part})
+        WITH p, count(n) AS left
+        OPTIONAL MATCH (g:ImpactMapGraph {part: $part})
+        WITH p, left, g WHERE left = 0 AND g IS NULL
+        DELETE p
+        """;
+
+    /// <summary>Writes into a part still being written only: a part swept meanwhile takes nothing (sent after <see cref="TouchPart"/>, which locks it).</summary>
     public const string CreateNodes = """
+        MATCH (:ImpactMapPart {part: $part})
         UNWIND $rows AS row
-        CREATE (:ImpactMapNode {graph: $graph, key: $graph + '/' + row.id, id: row.id, name: row.name, kind: row.kind,
+        CREATE (:ImpactMapNode {graph: $part, key: $part + '/' + row.id, id: row.id, name: row.name, kind: row.kind,
                                 attributes: row.attributes, groups: row.groups, availability: row.availability, position: row.position})
         """;
 
     public const string CreateDependencies = """
+        MATCH (:ImpactMapPart {part: $part})
         UNWIND $rows AS row
-        MATCH (a:ImpactMapNode {key: $graph + '/' + row.from}), (b:ImpactMapNode {key: $graph + '/' + row.to})
+        MATCH (a:ImpactMapNode {key: $part + '/' + row.from}), (b:ImpactMapNode {key: $part + '/' + row.to})
         CREATE (a)-[:DEPENDS_ON {group: row.group, effect: row.effect, toleranceSeconds: row.tolerance, position: row.position}]->(b)
-        """;
-
-    public const string SaveGraph = """
-        MERGE (g:ImpactMapGraph {name: $graph})
-        SET g.version = $version, g.nextPosition = $next
         """;
 
     public const string SetGraphVersion =
@@ -74,19 +143,19 @@ internal static class Cypher
 
     public const string PutNodes = """
         UNWIND $rows AS row
-        MERGE (n:ImpactMapNode {key: $graph + '/' + row.id})
-        ON CREATE SET n.graph = $graph, n.id = row.id, n.position = row.position
+        MERGE (n:ImpactMapNode {key: $part + '/' + row.id})
+        ON CREATE SET n.graph = $part, n.id = row.id, n.position = row.position
         SET n.name = row.name, n.kind = row.kind, n.attributes = row.attributes, n.groups = row.groups, n.availability = row.availability
         """;
 
     public const string RemoveNodes = """
         UNWIND $rows AS row
-        MATCH (n:ImpactMapNode {key: $graph + '/' + row.id}) DETACH DELETE n
+        MATCH (n:ImpactMapNode {key: $part + '/' + row.id}) DETACH DELETE n
         """;
 
     public const string PutDependencies = """
         UNWIND $rows AS row
-        MATCH (a:ImpactMapNode {key: $graph + '/' + row.from}), (b:ImpactMapNode {key: $graph + '/' + row.to})
+        MATCH (a:ImpactMapNode {key: $part + '/' + row.from}), (b:ImpactMapNode {key: $part + '/' + row.to})
         MERGE (a)-[r:DEPENDS_ON]->(b)
         ON CREATE SET r.position = row.position
         SET r.group = row.group, r.effect = row.effect, r.toleranceSeconds = row.tolerance
@@ -94,7 +163,7 @@ internal static class Cypher
 
     public const string RemoveDependencies = """
         UNWIND $rows AS row
-        MATCH (:ImpactMapNode {key: $graph + '/' + row.from})-[r:DEPENDS_ON]->(:ImpactMapNode {key: $graph + '/' + row.to})
+        MATCH (:ImpactMapNode {key: $part + '/' + row.from})-[r:DEPENDS_ON]->(:ImpactMapNode {key: $part + '/' + row.to})
         DELETE r
         """;
 
@@ -226,6 +295,7 @@ internal static class Cypher
             "CREATE CONSTRAINT ON (r:ImpactMapIdempotency) ASSERT r.key IS UNIQUE",
             "CREATE CONSTRAINT ON (r:ImpactMapRecord) ASSERT r.key IS UNIQUE",
             "CREATE INDEX ON :ImpactMapRecord(collection)",
+            "CREATE CONSTRAINT ON (p:ImpactMapPart) ASSERT p.part IS UNIQUE",
         ],
         4 =>
         [
@@ -237,6 +307,7 @@ internal static class Cypher
             "CREATE CONSTRAINT impactmap_idempotency_key IF NOT EXISTS ON (r:ImpactMapIdempotency) ASSERT r.key IS UNIQUE",
             "CREATE CONSTRAINT impactmap_record_key IF NOT EXISTS ON (r:ImpactMapRecord) ASSERT r.key IS UNIQUE",
             "CREATE INDEX impactmap_record_collection IF NOT EXISTS FOR (r:ImpactMapRecord) ON (r.collection)",
+            "CREATE CONSTRAINT impactmap_part IF NOT EXISTS ON (p:ImpactMapPart) ASSERT p.part IS UNIQUE",
         ],
         _ =>
         [
@@ -248,6 +319,7 @@ internal static class Cypher
             "CREATE CONSTRAINT impactmap_idempotency_key IF NOT EXISTS FOR (r:ImpactMapIdempotency) REQUIRE r.key IS UNIQUE",
             "CREATE CONSTRAINT impactmap_record_key IF NOT EXISTS FOR (r:ImpactMapRecord) REQUIRE r.key IS UNIQUE",
             "CREATE INDEX impactmap_record_collection IF NOT EXISTS FOR (r:ImpactMapRecord) ON (r.collection)",
+            "CREATE CONSTRAINT impactmap_part IF NOT EXISTS FOR (p:ImpactMapPart) REQUIRE p.part IS UNIQUE",
         ],
     };
 }

@@ -4,14 +4,22 @@ using ImpactMap.Core.Storage;
 namespace ImpactMap.Storage.Neo4j;
 
 /// <summary>
-/// Graphs in Neo4j, readable with plain Cypher. Nodes are <c>:ImpactMapNode</c> (graph, id, name, kind,
-/// attributes and groups as JSON text, key = graph/id, unique), dependencies are <c>DEPENDS_ON</c> from
-/// dependent to provider (group, effect, toleranceSeconds), each graph has an <c>:ImpactMapGraph</c> with its
-/// version. Every write is one Neo4j transaction: a failed import rolls back whole and leaves the previous
-/// graph as it was.
+/// Graphs in Neo4j, readable with plain Cypher. Each graph has an <c>:ImpactMapGraph</c> with its version and
+/// the part its content lives in; nodes are <c>:ImpactMapNode</c> (graph = the part, id, name, kind, attributes
+/// and groups as JSON text, key = part/id, unique), dependencies are <c>DEPENDS_ON</c> from dependent to
+/// provider (group, effect, toleranceSeconds). A replace writes a new part in transactions of one batch each,
+/// which no reader sees, then switches the graph to it in one small transaction, and sweeps the part it
+/// replaced in the background: however large the graph, no transaction holds more than a batch, and a crash
+/// at any moment leaves the previous graph or the new one whole. Edits of a few items are one transaction.
 /// </summary>
 public sealed class Neo4jGraphStore(Neo4jDatabase database) : IGraphStore
 {
+    /// <summary>A part being written whose writer has been quiet this long is taken for abandoned (its writer died) and swept.</summary>
+    public static readonly TimeSpan AbandonedAfter = TimeSpan.FromMinutes(10);
+
+    private int _sweeping;
+    private int _sweepAgain;
+
     /// <inheritdoc />
     public async Task<IReadOnlyList<GraphSummary>> ListAsync(CancellationToken cancellationToken)
     {
@@ -74,26 +82,123 @@ public sealed class Neo4jGraphStore(Neo4jDatabase database) : IGraphStore
         string name, DependencyGraph graph, long? expectedVersion, Func<ReplaceResult, NewEvent>? changed, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(graph);
-        return await InTransactionAsync(name, expectedVersion, async (transaction, version, current) =>
+        if (expectedVersion is not null)
         {
-            var statements = new List<Statement> { new(Cypher.DeleteContent, Graph(name)) };
-            statements.AddRange(Batches(name, Cypher.CreateNodes, graph.Nodes.Select((n, i) => NodeRow(n, i))));
-            statements.AddRange(Batches(name, Cypher.CreateDependencies, graph.Dependencies.Select((d, i) => DependencyRow(d, i))));
-            // A few batches per request keeps each request small and the round trips few.
-            foreach (var chunk in statements.Chunk(4))
+            // Checked before writing anything, so a stale If-Match costs nothing; the switch checks it again.
+            StoredValues.CheckVersion(name, expectedVersion, await GetVersionAsync(name, cancellationToken));
+        }
+
+        var part = $"{name}#{Guid.NewGuid():N}";
+        var touch = new Statement(Cypher.TouchPart, new Dictionary<string, object?> { ["part"] = part });
+        await database.WriteAsync([new Statement(Cypher.StartPart, new Dictionary<string, object?> { ["graph"] = name, ["part"] = part })], cancellationToken);
+        try
+        {
+            var batches = Batches(part, Cypher.CreateNodes, graph.Nodes.Select((n, i) => NodeRow(n, i)))
+                .Concat(Batches(part, Cypher.CreateDependencies, graph.Dependencies.Select((d, i) => DependencyRow(d, i))));
+            foreach (var batch in batches)
             {
-                await transaction.RunAsync(chunk, cancellationToken);
+                // One batch per transaction: Neo4j holds no more than that in memory for this write.
+                // The part is touched first, which locks it: a sweep cannot forget it while the batch goes in.
+                var written = await database.WriteAsync([touch, batch], cancellationToken);
+                if (written[0].Rows[0][0].GetInt64() == 0)
+                {
+                    throw new StoreUnavailableException($"graph '{name}': the new content was swept while being written (quiet for over {AbandonedAfter.TotalMinutes} minutes)");
+                }
             }
 
-            var result = new ReplaceResult(version, current is null);
-            await transaction.CommitAsync([new Statement(Cypher.SaveGraph, new Dictionary<string, object?>
+            var result = await InTransactionAsync(name, expectedVersion, async (transaction, version, current, _) =>
             {
-                ["graph"] = name,
-                ["version"] = version,
-                ["next"] = Math.Max(graph.Nodes.Count, graph.Dependencies.Count),
-            }), .. Neo4jEventStore.Appends(database, name, changed is null ? [] : [changed(result)])], cancellationToken);
+                var switched = await transaction.RunAsync([new Statement(Cypher.SwitchPart, new Dictionary<string, object?>
+                {
+                    ["graph"] = name,
+                    ["part"] = part,
+                    ["version"] = version,
+                    ["next"] = Math.Max(graph.Nodes.Count, graph.Dependencies.Count),
+                })], cancellationToken);
+                if (switched[0].Rows.Count == 0)
+                {
+                    throw new StoreUnavailableException($"graph '{name}': the new content was swept before it could be switched to");
+                }
+
+                var replaced = new ReplaceResult(version, current is null);
+                await transaction.CommitAsync([.. Neo4jEventStore.Appends(database, name, changed is null ? [] : [changed(replaced)])], cancellationToken);
+                return replaced;
+            }, cancellationToken);
+            SweepSoon();
             return result;
-        }, cancellationToken);
+        }
+        catch
+        {
+            await AbandonAsync(part);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Deletes the content of parts no graph shows any more (replaced, deleted, or abandoned by a writer that died),
+    /// a batch per transaction. Runs after every replace and delete; a sweep cut short is finished by the next.
+    /// </summary>
+    public async Task SweepAsync(CancellationToken cancellationToken)
+    {
+        var stale = await database.ReadAsync([new Statement(Cypher.StaleParts, new Dictionary<string, object?>
+        {
+            ["quiet"] = (long)AbandonedAfter.TotalMilliseconds,
+        })], cancellationToken);
+        foreach (var row in stale[0].Rows)
+        {
+            var parameters = new Dictionary<string, object?> { ["part"] = row[0].GetString(), ["max"] = database.Options.BatchSize };
+            foreach (var sweep in new[] { Cypher.SweepDependencies, Cypher.SweepNodes })
+            {
+                while ((await database.WriteAsync([new Statement(sweep, parameters)], cancellationToken))[0].Rows[0][0].GetInt64() > 0)
+                {
+                }
+            }
+
+            await database.WriteAsync([new Statement(Cypher.ForgetPart, parameters)], cancellationToken);
+        }
+    }
+
+    /// <summary>Sweeps in the background, one sweep at a time; a request for one while one runs makes it run again.</summary>
+    private void SweepSoon()
+    {
+        Volatile.Write(ref _sweepAgain, 1);
+        if (Interlocked.Exchange(ref _sweeping, 1) == 1)
+        {
+            return;
+        }
+
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                while (Interlocked.Exchange(ref _sweepAgain, 0) == 1)
+                {
+                    await SweepAsync(CancellationToken.None);
+                }
+            }
+            catch (Exception e) when (e is StoreUnavailableException or InvalidOperationException)
+            {
+                // Neo4j is away or busy: the next replace or delete sweeps what is left.
+            }
+            finally
+            {
+                Volatile.Write(ref _sweeping, 0);
+            }
+        });
+    }
+
+    /// <summary>A replace that failed marks its part for the sweep at once rather than after <see cref="AbandonedAfter"/>.</summary>
+    private async Task AbandonAsync(string part)
+    {
+        try
+        {
+            await database.WriteAsync([new Statement(Cypher.AbandonPart, new Dictionary<string, object?> { ["part"] = part })], CancellationToken.None);
+            SweepSoon();
+        }
+        catch (Exception e) when (e is StoreUnavailableException or InvalidOperationException)
+        {
+            // Neo4j is away: the part is swept once it counts as abandoned.
+        }
     }
 
     /// <inheritdoc />
@@ -101,7 +206,7 @@ public sealed class Neo4jGraphStore(Neo4jDatabase database) : IGraphStore
         string name, IReadOnlyList<GraphChange> changes, long expectedVersion, Func<long, NewEvent>? changed, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(changes);
-        return await InTransactionAsync(name, expectedVersion, async (transaction, version, _) =>
+        return await InTransactionAsync(name, expectedVersion, async (transaction, version, _, part) =>
         {
             var saved = await transaction.RunAsync(
                 [new Statement(Cypher.SetGraphVersion, new Dictionary<string, object?> { ["graph"] = name, ["version"] = version, ["count"] = changes.Count })],
@@ -119,7 +224,7 @@ public sealed class Neo4jGraphStore(Neo4jDatabase database) : IGraphStore
                     GraphChange.RemoveDependency => Cypher.RemoveDependencies,
                     var other => throw new ArgumentOutOfRangeException(nameof(changes), other.GetType().Name),
                 };
-                statements.AddRange(Batches(name, cypher, run.Select(change => Row(change, ++position))));
+                statements.AddRange(Batches(part, cypher, run.Select(change => Row(change, ++position))));
             }
 
             // The last few go with the commit, so a single change costs no extra round trip.
@@ -169,7 +274,7 @@ public sealed class Neo4jGraphStore(Neo4jDatabase database) : IGraphStore
     {
         try
         {
-            return await InTransactionAsync(name, expectedVersion, async (transaction, _, current) =>
+            var deleted = await InTransactionAsync(name, expectedVersion, async (transaction, _, current, _) =>
             {
                 if (current is null)
                 {
@@ -177,10 +282,16 @@ public sealed class Neo4jGraphStore(Neo4jDatabase database) : IGraphStore
                     return false;
                 }
 
-                await transaction.CommitAsync([new Statement(Cypher.DeleteContent, Graph(name)), new Statement(Cypher.DeleteGraph, Graph(name)),
+                await transaction.CommitAsync([new Statement(Cypher.DeleteGraph, Graph(name)),
                     .. Neo4jEventStore.Appends(database, name, changed is null ? [] : [changed])], cancellationToken);
                 return true;
             }, cancellationToken, allowMissing: true);
+            if (deleted)
+            {
+                SweepSoon();
+            }
+
+            return deleted;
         }
         catch (VersionConflictException e) when (e.Actual is null)
         {
@@ -190,25 +301,26 @@ public sealed class Neo4jGraphStore(Neo4jDatabase database) : IGraphStore
 
     /// <summary>
     /// Runs <paramref name="work"/> in a transaction that first takes the next version (locking the sequence
-    /// node, so writers queue) and reads the graph's version, and checks it.
+    /// node, so writers queue) and reads the graph's version and part, and checks the version.
     /// </summary>
     private Task<T> InTransactionAsync<T>(
-        string name, long? expectedVersion, Func<Neo4jHttp.Transaction, long, long?, Task<T>> work,
+        string name, long? expectedVersion, Func<Neo4jHttp.Transaction, long, long?, string, Task<T>> work,
         CancellationToken cancellationToken, bool allowMissing = false) =>
         database.InTransactionAsync([new Statement(Cypher.NextVersion), new Statement(Cypher.GraphVersion, Graph(name))], async (transaction, results, _) =>
         {
             var version = results[0].Rows[0][0].GetInt64();
-            long? current = results[1].Rows.Count == 0 ? null : results[1].Rows[0][0].GetInt64();
+            var found = results[1].Rows.Count > 0;
+            long? current = found ? results[1].Rows[0][0].GetInt64() : null;
             if (!(allowMissing && current is null))
             {
                 StoredValues.CheckVersion(name, expectedVersion, current);
             }
 
-            return await work(transaction, version, current);
+            return await work(transaction, version, current, found ? results[1].Rows[0][1].GetString()! : name);
         }, cancellationToken);
 
-    private IEnumerable<Statement> Batches(string name, string cypher, IEnumerable<Dictionary<string, object?>> rows) =>
-        rows.Chunk(database.Options.BatchSize).Select(batch => new Statement(cypher, new Dictionary<string, object?> { ["graph"] = name, ["rows"] = batch }));
+    private IEnumerable<Statement> Batches(string part, string cypher, IEnumerable<Dictionary<string, object?>> rows) =>
+        rows.Chunk(database.Options.BatchSize).Select(batch => new Statement(cypher, new Dictionary<string, object?> { ["part"] = part, ["rows"] = batch }));
 
     private static Dictionary<string, object?> NodeRow(Node node, long position) => new()
     {

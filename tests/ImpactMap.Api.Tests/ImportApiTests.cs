@@ -106,6 +106,30 @@ public class ImportApiTests(string store) : ApiTestBase(store)
     }
 
     [Test]
+    public async Task A_merge_of_more_changes_than_one_write_holds_is_stored_as_the_whole_merged_graph_in_its_order()
+    {
+        var graph = await CreateGraphAsync("nodes:\n  - {id: app, kind: service}\n  - {id: db, kind: resource}\ndependencies:\n  - {from: app, to: db}\n");
+        using var events = await EventStream.OpenAsync(Client, $"/v1/graphs/{graph}/events", null);
+        // 12,000 new nodes and 12,000 new dependencies: past the 20,000 changes one batch of changes may hold.
+        var nodes = "id,kind\n" + string.Concat(Enumerable.Range(0, 12_000).Select(i => $"s{i},service\n"));
+        var dependencies = "from,to\n" + string.Concat(Enumerable.Range(0, 12_000).Select(i => $"s{i},{(i == 0 ? "app" : $"s{i - 1}")}\n"));
+
+        var merged = await Client.PostAsync($"/v1/graphs/{graph}/imports?format=csv&mode=merge", Multipart(("nodes.csv", nodes), ("dependencies.csv", dependencies)));
+
+        Assert.That(merged.StatusCode, Is.EqualTo(HttpStatusCode.OK), await merged.Content.ReadAsStringAsync());
+        var change = JsonDocument.Parse((await events.NextAsync()).Data).RootElement.GetProperty("change");
+        Assert.That((change.GetProperty("kind").GetString(), change.GetProperty("nodes").GetInt32(), change.GetProperty("changes").GetInt32()),
+            Is.EqualTo(("merged", 12_002, 24_000)));
+        await using var other = await StartAnotherInstanceAsync();
+        var stored = JsonDocument.Parse(await other.Client.GetStringAsync($"/v1/graphs/{graph}")).RootElement;
+        Assert.That(stored.GetProperty("nodes").EnumerateArray().Select(n => n.GetProperty("id").GetString()).Take(3), Is.EqualTo(new[] { "app", "db", "s0" }));
+        Assert.That(stored.GetProperty("nodes").GetArrayLength(), Is.EqualTo(12_002));
+        Assert.That(stored.GetProperty("dependencies").EnumerateArray().Select(d => $"{d.GetProperty("from").GetString()}>{d.GetProperty("to").GetString()}").Take(3),
+            Is.EqualTo(new[] { "app>db", "s0>app", "s1>s0" }));
+        Assert.That(stored.GetProperty("dependencies").GetArrayLength(), Is.EqualTo(12_001));
+    }
+
+    [Test]
     public async Task Warnings_name_file_and_line_strict_refuses_them_and_a_dry_run_stores_nothing()
     {
         var graph = await CreateGraphAsync("nodes:\n  - {id: app, kind: service}\n");

@@ -27,7 +27,7 @@ public class Neo4jVersionTests
         Assert.That(server.Posts.Select(p => p.Path).Distinct(), Is.EqualTo(new[] { commitPath }));
         Assert.That(server.Posts[0].Statement, Is.EqualTo(firstStatement));
         Assert.That(server.Posts.Select(p => p.Statement), Has.Some.StartsWith("MERGE (s:ImpactMapSequence {id: 1})"));
-        Assert.That(server.Posts.Select(p => p.Statement).Count(s => s.StartsWith("CREATE", StringComparison.Ordinal)), Is.EqualTo(8),
+        Assert.That(server.Posts.Select(p => p.Statement).Count(s => s.StartsWith("CREATE", StringComparison.Ordinal)), Is.EqualTo(9),
             "constraints and indexes each in their own transaction");
     }
 

@@ -128,6 +128,9 @@ public sealed class GraphCatalog(
         return (snapshot, created);
     }
 
+    /// <summary>The most changes a merge stores as a batch of changes; a larger merge is stored as the whole merged graph.</summary>
+    public const int MaxChangesInOneWrite = 20_000;
+
     /// <summary>
     /// Stores <paramref name="changes"/> as one version: the caller made them from the graph at
     /// <paramref name="expectedVersion"/> and validated <paramref name="graph"/>, what they make of it. Costs as
@@ -137,15 +140,22 @@ public sealed class GraphCatalog(
     public async Task<GraphSnapshot> MergeAsync(
         string name, DependencyGraph graph, IReadOnlyList<GraphChange> changes, long expectedVersion, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(changes);
         GraphSnapshot snapshot;
         using (await _writeGates.EnterAsync(name, cancellationToken))
         {
-            var version = await store.ApplyAsync(name, changes, expectedVersion, made => NewEvent.Of("graph.changed", new
+            NewEvent Merged(long made) => NewEvent.Of("graph.changed", new
             {
                 Graph = name,
                 Version = made,
                 Change = new { Kind = "merged", Nodes = graph.Nodes.Count, Dependencies = graph.Dependencies.Count, Changes = changes.Count },
-            }), cancellationToken);
+            });
+
+            // A store writes a batch of changes in one transaction, a replace in bounded ones: past this many
+            // changes the merged graph is written whole, which a store holds no more of at once than a batch.
+            var version = changes.Count > MaxChangesInOneWrite
+                ? (await store.ReplaceAsync(name, graph, expectedVersion, written => Merged(written.Version), cancellationToken)).Version
+                : await store.ApplyAsync(name, changes, expectedVersion, Merged, cancellationToken);
             events.Stored();
             snapshot = Remember(new GraphSnapshot(name, graph, version));
         }
