@@ -11,6 +11,7 @@ using QuikGraph.Algorithms.Search;
 //   or: ... -- resilience NODES  (cut sets and unavailability by cone size, and a ranking of 10,000 customers, on the tiered graph)
 //   or: ... -- import URL [ENTITIES]  (a generated Backstage catalog imported and merged through the service; see bench/import.sh)
 //   or: ... -- console URL GRAPHS-FOLDER  (the web console's speed in Chromium; see bench/console.sh)
+//   or: ... -- neo4j-replace URL NEO4J-PID [NODES]  (a 1,000,000-dependency PUT into Neo4j; see bench/neo4j-replace.sh)
 if (args is ["load", var loadUrl, var loadRate, var loadSeconds, var writeShare, ..])
 {
     var invariant = System.Globalization.CultureInfo.InvariantCulture;
@@ -32,6 +33,12 @@ if (args is ["import", var importUrl, ..])
 if (args is ["resilience", var resilienceNodes, ..])
 {
     return ResilienceRun.Run(int.Parse(resilienceNodes, System.Globalization.CultureInfo.InvariantCulture), 10_000);
+}
+
+if (args is ["neo4j-replace", var neo4jUrl, var neo4jPid, ..])
+{
+    var invariant = System.Globalization.CultureInfo.InvariantCulture;
+    return await Neo4jReplaceRun.RunAsync(new Uri(neo4jUrl), int.Parse(neo4jPid, invariant), args.Length > 3 ? int.Parse(args[3], invariant) : 200_000);
 }
 
 if (args is ["console", var consoleUrl, var graphsFolder, ..])

@@ -130,7 +130,8 @@ internal sealed class Neo4jHttp(HttpClient reads, HttpClient writes, Neo4jStoreO
             {
                 var code = errors[0].GetProperty("code").GetString() ?? "";
                 var message = $"{code}: {errors[0].GetProperty("message").GetString()}";
-                throw code.StartsWith("Neo.TransientError", StringComparison.Ordinal)
+                // A transaction Neo4j no longer has (idle too long, or ended by the server) committed nothing: run it again whole.
+                throw code.StartsWith("Neo.TransientError", StringComparison.Ordinal) || code.StartsWith("Neo.ClientError.Transaction.TransactionNotFound", StringComparison.Ordinal)
                     ? new TransientNeo4jException(message)
                     : code.StartsWith("Neo.DatabaseError", StringComparison.Ordinal)
                         ? new StoreUnavailableException(message)

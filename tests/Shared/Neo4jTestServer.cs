@@ -94,6 +94,8 @@ public static class Neo4jTestServer
             "dbms.memory.heap.max_size=2048",
             "dbms.memory.pagecache.size=256m",
             "dbms.jvm.additional=-XX:+UseG1GC",
+            // A killed service's open transactions hold their locks until this; 60 s by default, as deploy/README.md says.
+            "dbms.rest.transaction.idle_timeout=5s",
         };
         // Neo4j 3.1 was built for Java 8; Debian's Java 17 runs it with these modules opened.
         lines.AddRange(new[] { "java.lang", "java.nio", "java.util", "java.lang.reflect", "java.io", "sun.nio.ch", "java.util.concurrent", "java.net" }

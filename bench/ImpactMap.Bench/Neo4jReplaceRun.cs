@@ -1,0 +1,50 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using ImpactMap.Core.Documents;
+
+namespace ImpactMap.Bench;
+
+/// <summary>
+/// A graph of about 1,000,000 dependencies put into a service on Neo4j, then put again (replacing it, so the
+/// first is swept while the second is written), read back whole, with Neo4j's own memory after each step.
+/// </summary>
+internal static class Neo4jReplaceRun
+{
+    public static async Task<int> RunAsync(Uri service, int neo4jProcessId, int nodes)
+    {
+        using var client = new HttpClient { BaseAddress = service, Timeout = TimeSpan.FromMinutes(30) };
+        var graph = TieredGraphs.Generate(nodes, withTolerances: true);
+        var document = Encoding.UTF8.GetBytes(GraphDocuments.ToJson(GraphDocuments.FromGraph(graph)));
+        Console.WriteLine($"| step | time | Neo4j resident (peak) | answer |");
+        Console.WriteLine($"| --- | --- | --- | --- |");
+        for (var i = 1; i <= 2; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            using var content = new ByteArrayContent(document) { Headers = { ContentType = new("application/json") } };
+            using var response = await client.PutAsync("/v1/graphs/large", content);
+            Report($"PUT {i} ({graph.Nodes.Count:N0} nodes, {graph.Dependencies.Count:N0} dependencies, {document.Length / 1e6:0} MB)",
+                watch.Elapsed, neo4jProcessId, $"{(int)response.StatusCode}");
+            if (!response.IsSuccessStatusCode)
+            {
+                Console.WriteLine(await response.Content.ReadAsStringAsync());
+                return 1;
+            }
+        }
+
+        var read = Stopwatch.StartNew();
+        // Another instance would read it from Neo4j; the listing counts what Neo4j holds for the graph.
+        var listed = (await client.GetFromJsonAsync<JsonElement>("/v1/graphs")).EnumerateArray().Single(g => g.GetProperty("name").GetString() == "large");
+        Report("listing", read.Elapsed, neo4jProcessId, $"{listed.GetProperty("nodes").GetInt32():N0} nodes, {listed.GetProperty("dependencies").GetInt32():N0} dependencies");
+        return listed.GetProperty("dependencies").GetInt32() == graph.Dependencies.Count ? 0 : 1;
+    }
+
+    private static void Report(string step, TimeSpan elapsed, int processId, string answer)
+    {
+        var status = File.ReadAllLines($"/proc/{processId}/status");
+        long Kb(string key) => long.Parse(status.First(l => l.StartsWith(key, StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1],
+            System.Globalization.CultureInfo.InvariantCulture);
+        Console.WriteLine($"| {step} | {elapsed.TotalSeconds:0.0} s | {Kb("VmRSS:") / 1024} MB ({Kb("VmHWM:") / 1024} MB) | {answer} |");
+    }
+}
