@@ -26,12 +26,16 @@ internal static class Cypher
     public const string LockGraphForRead =
         "MATCH (g:ImpactMapGraph {name: $graph}) SET g.readAt = timestamp() RETURN g.version";
 
-    public const string ListGraphs = """
+    /// <summary>
+    /// Dependencies are counted from each node's degree, which Neo4j keeps, rather than by walking them: a
+    /// million-dependency graph lists in the time its nodes take. Neo4j 5 dropped pattern expressions in
+    /// <c>size()</c> for <c>COUNT {}</c>, which 3.x and 4.x lack.
+    /// </summary>
+    public static string ListGraphs(int majorVersion) => $$"""
         MATCH (g:ImpactMapGraph)
         OPTIONAL MATCH (n:ImpactMapNode {graph: coalesce(g.part, g.name)})
-        WITH g, count(n) AS nodes
-        OPTIONAL MATCH (:ImpactMapNode {graph: coalesce(g.part, g.name)})-[r:DEPENDS_ON]->()
-        RETURN g.name, nodes, count(r), g.version
+        WITH g, count(n) AS nodes, sum({{(majorVersion >= 5 ? "COUNT { (n)-[:DEPENDS_ON]->() }" : "size((n)-[:DEPENDS_ON]->())")}}) AS dependencies
+        RETURN g.name, nodes, coalesce(dependencies, 0), g.version
         ORDER BY g.name
         """;
 

@@ -54,6 +54,9 @@ public sealed class Neo4jDatabase : IStoreReadiness
 
     internal Neo4jStoreOptions Options { get; }
 
+    /// <summary>The server's major version, once initialised: where Cypher differs between versions.</summary>
+    internal int MajorVersion => _http.MajorVersion;
+
     /// <inheritdoc />
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {

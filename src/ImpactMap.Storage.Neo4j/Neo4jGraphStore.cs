@@ -23,7 +23,8 @@ public sealed class Neo4jGraphStore(Neo4jDatabase database) : IGraphStore
     /// <inheritdoc />
     public async Task<IReadOnlyList<GraphSummary>> ListAsync(CancellationToken cancellationToken)
     {
-        var results = await database.ReadAsync([new Statement(Cypher.ListGraphs)], cancellationToken);
+        await database.InitializeAsync(cancellationToken);
+        var results = await database.ReadAsync([new Statement(Cypher.ListGraphs(database.MajorVersion))], cancellationToken);
         return results[0].Rows.Select(r => new GraphSummary(r[0].GetString()!, r[1].GetInt32(), r[2].GetInt32(), r[3].GetInt64())).ToList();
     }
 
