@@ -39,11 +39,13 @@ public sealed class Neo4jGraphStore(Neo4jDatabase database) : IGraphStore
     public async Task<StoredGraph?> GetAsync(string name, CancellationToken cancellationToken)
     {
         // The graph node's lock is taken first (see LockGraphForRead); the version read again at the end still
-        // tells whether anything moved, and then the read is simply done again.
+        // tells whether anything moved, and then the read is simply done again. Taking the lock is a write, and
+        // a whole graph takes longer to send than a read's timeout allows: it goes as a write, bounded by the
+        // write timeout, and run again whole on Neo4j's transient failures.
         for (var attempt = 0; ; attempt++)
         {
             var parameters = Graph(name);
-            var results = await database.ReadAsync(
+            var results = await database.WriteAsync(
             [
                 new Statement(Cypher.LockGraphForRead, parameters),
                 new Statement(Cypher.ReadNodes, parameters),

@@ -36,6 +36,29 @@ public abstract class ApiTestBase(string store)
     protected async Task<ApiServer> StartAnotherInstanceAsync() =>
         await ApiServer.StartAsync(await ApiStores.SettingsAsync(store, _data!.Path, samples: false));
 
+    /// <summary>
+    /// Deletes every answer kept for an Idempotency-Key, straight in the store: what a service killed between
+    /// storing a change and keeping its answer leaves behind.
+    /// </summary>
+    protected async Task ForgetKeptAnswersAsync()
+    {
+        if (store == "neo4j")
+        {
+            using var http = new HttpClient();
+            // The test Neo4j is 3.1: its transaction endpoint.
+            var response = await http.PostAsJsonAsync(new Uri(await Neo4jTestServer.UrlAsync(), "db/data/transaction/commit"),
+                new { statements = new[] { new { statement = "MATCH (r:ImpactMapIdempotency) DELETE r" } } });
+            Assert.That((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetArrayLength(), Is.Zero);
+            return;
+        }
+
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_data!.Path, "impactmap.db")}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM idempotency";
+        await command.ExecuteNonQueryAsync();
+    }
+
     /// <summary>A graph name no other test uses.</summary>
     protected static string NewGraphName() => "t-" + Guid.NewGuid().ToString("N")[..12];
 

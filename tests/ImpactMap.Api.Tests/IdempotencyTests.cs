@@ -53,6 +53,25 @@ public class IdempotencyTests(string store) : ApiTestBase(store)
     }
 
     [Test]
+    public async Task A_retried_incident_whose_first_answer_was_lost_finds_the_incident_the_first_try_opened()
+    {
+        var graph = await CreateGraphAsync(SmallGraph);
+        var key = Guid.NewGuid().ToString();
+        const string body = """{"title": "Region down", "outages": [{"node": "region"}]}""";
+        var first = (await JsonOf(await PostAsync($"/v1/graphs/{graph}/incidents", body, key))).GetProperty("id").GetString();
+        await ForgetKeptAnswersAsync();
+
+        var retry = await PostAsync($"/v1/graphs/{graph}/incidents", body, key);
+
+        Assert.That(retry.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        Assert.That(retry.Headers.Contains("Idempotent-Replayed"), Is.False, "the kept answer was gone: the incident was found, not the answer");
+        Assert.That((await JsonOf(retry)).GetProperty("id").GetString(), Is.EqualTo(first));
+        Assert.That((await Client.GetFromJsonAsync<JsonElement>($"/v1/graphs/{graph}/incidents")).GetArrayLength(), Is.EqualTo(1));
+        var other = await PostAsync($"/v1/graphs/{graph}/incidents", body, Guid.NewGuid().ToString());
+        Assert.That((await JsonOf(other)).GetProperty("id").GetString(), Is.Not.EqualTo(first), "another key, another incident");
+    }
+
+    [Test]
     public async Task The_same_key_with_another_body_gets_422_and_changes_nothing()
     {
         var graph = await CreateGraphAsync(SmallGraph);

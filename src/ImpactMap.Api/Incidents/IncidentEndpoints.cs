@@ -46,9 +46,9 @@ public static class IncidentEndpoints
     }
 
     public static async Task<Created<IncidentResponse>> OpenIncident(
-        string graph, OpenIncidentRequest body, IncidentService incidents, IOptions<ImpactMapOptions> options, CancellationToken cancellationToken)
+        string graph, OpenIncidentRequest body, HttpContext context, IncidentService incidents, IOptions<ImpactMapOptions> options, CancellationToken cancellationToken)
     {
-        var incident = await incidents.OpenAsync(graph, body, cancellationToken);
+        var incident = await incidents.OpenAsync(graph, body, context.Items[Access.Idempotency.RequestItem] as string, cancellationToken);
         return TypedResults.Created($"/v1/graphs/{graph}/incidents/{incident.Id}", ToResponse(incident, options.Value));
     }
 

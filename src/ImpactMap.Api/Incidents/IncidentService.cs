@@ -22,7 +22,12 @@ public sealed class IncidentService(
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Incident> _recent = new(StringComparer.Ordinal);
     private readonly StripedGates _gates = new();
 
-    public async Task<Incident> OpenAsync(string graph, OpenIncidentRequest body, CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens an incident. With <paramref name="request"/> (an Idempotency-Key's request), its id comes from the
+    /// request, so a retry whose first try was stored but whose answer was not kept (the instance died in
+    /// between) finds that incident instead of opening a second one. A retry across midnight UTC gets another id.
+    /// </summary>
+    public async Task<Incident> OpenAsync(string graph, OpenIncidentRequest body, string? request, CancellationToken cancellationToken)
     {
         var problems = new List<string>();
         var title = body.Title?.Trim();
@@ -37,7 +42,14 @@ public sealed class IncidentService(
         ApiProblem.ThrowIfAny(problems);
 
         var now = clock.GetUtcNow();
-        return await CreateAsync(graph, $"{now:yyyyMMdd}-{Guid.NewGuid().ToString("N")[..8]}", title!, body.StartedAt, expected, outages, advice, cancellationToken);
+        if (request is null)
+        {
+            return await CreateAsync(graph, $"{now:yyyyMMdd}-{Guid.NewGuid().ToString("N")[..8]}", title!, body.StartedAt, expected, outages, advice, cancellationToken);
+        }
+
+        var id = $"{now:yyyyMMdd}-{request[^8..]}";
+        return await FindAsync(graph, id, cancellationToken)
+               ?? await CreateAsync(graph, id, title!, body.StartedAt, expected, outages, advice, cancellationToken);
     }
 
     /// <summary>
