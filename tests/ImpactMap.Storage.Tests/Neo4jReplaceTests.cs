@@ -1,5 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json;
 using ImpactMap.Core.Model;
 using ImpactMap.Storage.Neo4j;
 using ImpactMap.Tests.Shared;
@@ -14,14 +12,12 @@ public class Neo4jReplaceTests
 {
     private TempFolder _folder = null!;
     private Func<StoreSet> _newStores = null!;
-    private Uri _url = null!;
 
     [OneTimeSetUp]
     public async Task CreateStore()
     {
         _folder = new TempFolder();
         _newStores = await StoreFactories.CreateAsync("neo4j", _folder);
-        _url = await Neo4jTestServer.UrlAsync();
         await _newStores().Database.InitializeAsync(CancellationToken.None);
     }
 
@@ -101,27 +97,17 @@ public class Neo4jReplaceTests
     }
 
     /// <summary>Nodes stored for this graph in any part, shown or not.</summary>
-    private Task<long> NodesOfAsync(string graph) =>
+    private static Task<long> NodesOfAsync(string graph) =>
         CountAsync("MATCH (n:ImpactMapNode) WHERE n.graph STARTS WITH $prefix RETURN count(n)", graph + "#");
 
     /// <summary>Nodes stored for this graph in parts it does not show.</summary>
-    private Task<long> NodesOutsideAsync(string graph) =>
+    private static Task<long> NodesOutsideAsync(string graph) =>
         CountAsync("""
             MATCH (g:ImpactMapGraph {name: $graph})
             MATCH (n:ImpactMapNode) WHERE n.graph STARTS WITH $prefix AND n.graph <> g.part
             RETURN count(n)
             """, graph + "#", graph);
 
-    private async Task<long> CountAsync(string cypher, string prefix, string? graph = null)
-    {
-        using var http = new HttpClient();
-        // The test Neo4j is 3.1: its transaction endpoint.
-        var response = await http.PostAsJsonAsync(new Uri(_url, "db/data/transaction/commit"), new
-        {
-            statements = new[] { new { statement = cypher, parameters = new Dictionary<string, object?> { ["prefix"] = prefix, ["graph"] = graph } } },
-        });
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.That(body.GetProperty("errors").GetArrayLength(), Is.Zero, body.ToString());
-        return body.GetProperty("results")[0].GetProperty("data")[0].GetProperty("row")[0].GetInt64();
-    }
+    private static async Task<long> CountAsync(string cypher, string prefix, string? graph = null) =>
+        (await Neo4jTestServer.CypherAsync(cypher, new Dictionary<string, object?> { ["prefix"] = prefix, ["graph"] = graph }))[0][0].GetInt64();
 }
