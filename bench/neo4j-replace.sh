@@ -31,13 +31,4 @@ service_args="--ImpactMap:Store=neo4j --ImpactMap:Neo4j:Url=http://127.0.0.1:$ht
 . bench/service.sh
 trap 'kill $service 2>/dev/null; kill $neo4j 2>/dev/null; sleep 2; rm -rf "$data" "$neo"' EXIT
 dotnet bench/ImpactMap.Bench/bin/Release/net10.0/ImpactMap.Bench.dll neo4j-replace "http://127.0.0.1:$port" "$java" "$nodes"
-# Another instance, which has never seen the graph, loads it from Neo4j to answer an impact query.
-second_port=$(free_port)
-dotnet src/ImpactMap.Api/bin/Release/net10.0/ImpactMap.Api.dll --urls "http://127.0.0.1:$second_port" \
-  --ImpactMap:DataDirectory="$data/second" --ImpactMap:SampleGraphs= --Serilog:MinimumLevel:Default=Warning $service_args > "$data/second.log" 2>&1 &
-second=$!
-trap 'kill $service $second 2>/dev/null; kill $neo4j 2>/dev/null; sleep 2; rm -rf "$data" "$neo"' EXIT
-for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$second_port/health/ready" >/dev/null && break; sleep 0.5; done
-answer=$(curl -s -o /dev/null -w '%{http_code} in %{time_total} s' "http://127.0.0.1:$second_port/v1/graphs/large/nodes/n0/impact?limit=1")
-echo "| another instance loads the graph from Neo4j and answers an impact query | $answer | $(awk '/VmHWM/ {print int($2/1024) " MB peak (the service)"}' /proc/$second/status) |"
 echo "| Neo4j log lines naming OutOfMemory | $(grep -c OutOfMemory "$neo/neo4j.log" "$neo"/logs/*.log 2>/dev/null | awk -F: '{s+=$NF} END {print s+0}') |"
