@@ -41,7 +41,7 @@ public class Neo4jReplaceKillTests
             var oneReplace = watch.Elapsed;
 
             var outcomes = new List<string>();
-            foreach (var (share, size) in new[] { (0.1, 3000), (0.4, 3100), (0.7, 3200), (1.2, 3300) })
+            foreach (var (share, size) in new[] { (0.1, 3000), (0.6, 3100), (1.2, 3200) })
             {
                 var next = Document(size, $"customer-{size}");
                 var put = server.Client.PutAsync($"/v1/graphs/{graph}", ApiServer.Json(next));
