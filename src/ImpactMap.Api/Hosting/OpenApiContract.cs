@@ -28,7 +28,7 @@ internal static class OpenApiContract
         ["DependencyDocument"] = ["from", "to"],
     };
 
-    // The words a field may be, by its name.
+    // The words a field or a query parameter may be, by its name (a repeatable parameter: each of its values).
     private static readonly Dictionary<string, string[]> Words = new(StringComparer.Ordinal)
     {
         ["state"] = ["down", "degraded", "at-risk"],
@@ -39,15 +39,6 @@ internal static class OpenApiContract
         ["paths"] = ["full", "none"],
         ["level"] = ["down", "degraded", "at-risk"],
         ["method"] = ["exact", "monteCarlo"],
-    };
-
-    // The words a query parameter may be, by its name (a repeatable one, each of its values).
-    private static readonly Dictionary<string, string[]> QueryWords = new(StringComparer.Ordinal)
-    {
-        ["state"] = ["down", "degraded", "at-risk"],
-        ["level"] = ["down", "degraded", "at-risk"],
-        ["paths"] = ["full", "none"],
-        ["status"] = ["investigating", "identified", "monitoring", "resolved", "closed"],
         ["mode"] = ["replace", "merge"],
     };
 
@@ -165,7 +156,7 @@ internal static class OpenApiContract
         {
             var words = parameter.Name == "format" && route.EndsWith("/imports", StringComparison.Ordinal)
                 ? Imports.ImportEndpoints.Formats
-                : QueryWords.GetValueOrDefault(parameter.Name ?? "");
+                : Words.GetValueOrDefault(parameter.Name ?? "");
             var values = parameter.Schema is OpenApiSchema { Type: JsonSchemaType.Array, Items: OpenApiSchema items } ? items : parameter.Schema as OpenApiSchema;
             if (words is not null && values is { Type: { } type } && type.HasFlag(JsonSchemaType.String))
             {

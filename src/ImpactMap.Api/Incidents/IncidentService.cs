@@ -47,9 +47,7 @@ public sealed class IncidentService(
             return await CreateAsync(graph, $"{now:yyyyMMdd}-{Guid.NewGuid().ToString("N")[..8]}", title!, body.StartedAt, expected, outages, advice, cancellationToken);
         }
 
-        var id = $"{now:yyyyMMdd}-{request[^8..]}";
-        return await FindAsync(graph, id, cancellationToken)
-               ?? await CreateAsync(graph, id, title!, body.StartedAt, expected, outages, advice, cancellationToken);
+        return await FindOrCreateAsync(graph, $"{now:yyyyMMdd}-{request[^8..]}", title!, body.StartedAt, expected, outages, advice, cancellationToken);
     }
 
     /// <summary>
@@ -58,9 +56,13 @@ public sealed class IncidentService(
     /// </summary>
     public async Task<Incident> OpenForWatchAsync(
         string graph, string id, string title, DateTimeOffset? startedAt, IReadOnlyList<IncidentOutage> outages, CancellationToken cancellationToken) =>
-        await store.GetRevisionAsync(graph, id, cancellationToken) is not null
-            ? await GetAsync(graph, id, cancellationToken)
-            : await CreateAsync(graph, id, title, startedAt, null, outages, null, cancellationToken);
+        await FindOrCreateAsync(graph, id, title, startedAt, null, outages, null, cancellationToken);
+
+    /// <summary>The incident with this id when there is one (an earlier try opened it), else a new one under it.</summary>
+    private async Task<Incident> FindOrCreateAsync(
+        string graph, string id, string title, DateTimeOffset? startedAt, TimeSpan? expected, IReadOnlyList<IncidentOutage> outages, string? advice,
+        CancellationToken cancellationToken) =>
+        await FindAsync(graph, id, cancellationToken) ?? await CreateAsync(graph, id, title, startedAt, expected, outages, advice, cancellationToken);
 
     /// <summary>
     /// An update a watch carries from a supplier's page; one naming a supplier update the incident already
