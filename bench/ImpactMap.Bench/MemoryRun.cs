@@ -65,11 +65,15 @@ internal static class MemoryRun
         return line is null ? "?" : $"{double.Parse(line.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture) / (1 << 20):0} MB";
     }
 
-    private static void Report(string step, TimeSpan elapsed, int processId, string managedHeap)
+    private static void Report(string step, TimeSpan elapsed, int processId, string managedHeap) =>
+        Console.WriteLine($"| {step} | {elapsed.TotalSeconds:0.0} s | {Resident(processId)} | {managedHeap} |");
+
+    /// <summary>A process's resident memory now and at its peak, from /proc: "812 MB (907 MB)".</summary>
+    public static string Resident(int processId)
     {
         var status = File.ReadAllLines($"/proc/{processId}/status");
         long Kb(string key) => long.Parse(status.First(l => l.StartsWith(key, StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1],
             System.Globalization.CultureInfo.InvariantCulture);
-        Console.WriteLine($"| {step} | {elapsed.TotalSeconds:0.0} s | {Kb("VmRSS:") / 1024} MB ({Kb("VmHWM:") / 1024} MB) | {managedHeap} |");
+        return $"{Kb("VmRSS:") / 1024} MB ({Kb("VmHWM:") / 1024} MB)";
     }
 }

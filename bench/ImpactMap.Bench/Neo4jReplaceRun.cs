@@ -40,11 +40,6 @@ internal static class Neo4jReplaceRun
         return listed.GetProperty("dependencies").GetInt32() == graph.Dependencies.Count ? 0 : 1;
     }
 
-    private static void Report(string step, TimeSpan elapsed, int processId, string answer)
-    {
-        var status = File.ReadAllLines($"/proc/{processId}/status");
-        long Kb(string key) => long.Parse(status.First(l => l.StartsWith(key, StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1],
-            System.Globalization.CultureInfo.InvariantCulture);
-        Console.WriteLine($"| {step} | {elapsed.TotalSeconds:0.0} s | {Kb("VmRSS:") / 1024} MB ({Kb("VmHWM:") / 1024} MB) | {answer} |");
-    }
+    private static void Report(string step, TimeSpan elapsed, int processId, string answer) =>
+        Console.WriteLine($"| {step} | {elapsed.TotalSeconds:0.0} s | {MemoryRun.Resident(processId)} | {answer} |");
 }

@@ -187,6 +187,12 @@ public sealed class Neo4jGraphStore(Neo4jDatabase database) : IGraphStore
             {
                 Volatile.Write(ref _sweeping, 0);
             }
+
+            // A request that came between the last check and the flag's clearing would be lost otherwise.
+            if (Volatile.Read(ref _sweepAgain) == 1)
+            {
+                SweepSoon();
+            }
         });
     }
 
@@ -345,12 +351,6 @@ public sealed class Neo4jGraphStore(Neo4jDatabase database) : IGraphStore
         ["tolerance"] = (long)dependency.Tolerance.TotalSeconds,
         ["position"] = position,
     };
-
-    private static Dictionary<string, object?> With(Dictionary<string, object?> parameters, string name)
-    {
-        parameters["graph"] = name;
-        return parameters;
-    }
 
     private static Dictionary<string, object?> Graph(string name) => new() { ["graph"] = name };
 }
