@@ -9,12 +9,12 @@ namespace ImpactMap.Api.Tests;
 public class Neo4jInstancesTests
 {
     [Test]
-    public async Task Instances_on_one_Neo4j_see_each_others_writes_before_answering()
+    public async Task Without_a_version_check_interval_instances_on_one_Neo4j_see_each_others_writes_before_answering()
     {
         using var dataA = new TempFolder();
         using var dataB = new TempFolder();
-        await using var a = await ApiServer.StartAsync(await ApiStores.SettingsAsync("neo4j", dataA.Path, samples: false));
-        await using var b = await ApiServer.StartAsync(await ApiStores.SettingsAsync("neo4j", dataB.Path, samples: false));
+        await using var a = await ApiServer.StartAsync(await AskingEveryTimeAsync(dataA.Path));
+        await using var b = await ApiServer.StartAsync(await AskingEveryTimeAsync(dataB.Path));
         var graph = "shared-" + Guid.NewGuid().ToString("N")[..8];
         await a.Client.PutAsync($"/v1/graphs/{graph}", ApiServer.Yaml("""
             nodes: [{id: region, kind: supplier}, {id: app, kind: service}]
@@ -48,7 +48,7 @@ public class Neo4jInstancesTests
         using var dataA = new TempFolder();
         using var dataB = new TempFolder();
         var settingsA = await ApiStores.SettingsAsync("neo4j", dataA.Path, samples: false);
-        settingsA["ImpactMap:VersionCheckInterval"] = "00:00:02";
+        settingsA["ImpactMap:VersionCheckInterval"] = "00:00:05";
         await using var a = await ApiServer.StartAsync(settingsA);
         await using var b = await ApiServer.StartAsync(await ApiStores.SettingsAsync("neo4j", dataB.Path, samples: false));
         var graph = "interval-" + Guid.NewGuid().ToString("N")[..8];
@@ -58,10 +58,22 @@ public class Neo4jInstancesTests
         await a.Client.PostAsync($"/v1/graphs/{graph}/nodes", ApiServer.Json("""{"id": "app", "kind": "service"}"""));
         var own = await a.Client.GetFromJsonAsync<JsonElement>($"/v1/graphs/{graph}/nodes");
         await b.Client.PostAsync($"/v1/graphs/{graph}/nodes", ApiServer.Json("""{"id": "shop", "kind": "customer"}"""));
-        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        // A write decides on the stored graph, not on the version reads trust for the interval.
+        var writeOnStale = await a.Client.PostAsync($"/v1/graphs/{graph}/nodes", ApiServer.Json("""{"id": "crm", "kind": "supplier"}"""));
+        await b.Client.PostAsync($"/v1/graphs/{graph}/nodes", ApiServer.Json("""{"id": "bank", "kind": "service"}"""));
+        await Task.Delay(TimeSpan.FromSeconds(5.5));
         var other = await a.Client.GetFromJsonAsync<JsonElement>($"/v1/graphs/{graph}/nodes");
 
         Assert.That(own.GetProperty("items").GetArrayLength(), Is.EqualTo(2), "this instance's own write, at once");
-        Assert.That(other.GetProperty("items").GetArrayLength(), Is.EqualTo(3), "another instance's write, once the interval has passed");
+        Assert.That(writeOnStale.StatusCode, Is.EqualTo(HttpStatusCode.Created), await writeOnStale.Content.ReadAsStringAsync());
+        Assert.That(other.GetProperty("items").EnumerateArray().Select(n => n.GetProperty("id").GetString()),
+            Is.EquivalentTo(new[] { "region", "app", "shop", "crm", "bank" }), "another instance's writes, once the interval has passed, and none lost");
+    }
+
+    private static async Task<Dictionary<string, string>> AskingEveryTimeAsync(string data)
+    {
+        var settings = await ApiStores.SettingsAsync("neo4j", data, samples: false);
+        settings["ImpactMap:VersionCheckInterval"] = "00:00:00";
+        return settings;
     }
 }

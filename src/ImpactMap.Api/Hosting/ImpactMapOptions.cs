@@ -33,9 +33,10 @@ public sealed class ImpactMapOptions
 
     /// <summary>
     /// How long a read may answer from the graph version it last saw without asking the store (0: ask every
-    /// time). Other instances' writes reach this instance's readers at most this late; its own at once.
+    /// time). Other instances' writes reach this instance's readers at most this late; its own at once. One
+    /// second keeps polling dashboards off the store (a round trip per read costs most of a small query).
     /// </summary>
-    public TimeSpan VersionCheckInterval { get; set; } = TimeSpan.Zero;
+    public TimeSpan VersionCheckInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>The most node ids the chains (paths) of one answer may hold together; more is refused with 400.</summary>
     public long MaxPathIds { get; set; } = 5_000_000;

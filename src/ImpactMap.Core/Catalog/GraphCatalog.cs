@@ -32,7 +32,7 @@ public sealed class GraphCatalog(
 
     /// <summary>The graph as it is now, or null.</summary>
     public Task<GraphSnapshot?> FindAsync(string name, CancellationToken cancellationToken) =>
-        FindAsync(name, waitForLocalWrite: true, cancellationToken);
+        FindAsync(name, insideWrite: false, cancellationToken);
 
     /// <summary>Whether the graph exists, from its version alone: nothing is loaded.</summary>
     public async Task<bool> ExistsAsync(string name, CancellationToken cancellationToken) =>
@@ -42,15 +42,18 @@ public sealed class GraphCatalog(
     public async Task<long?> VersionAsync(string name, CancellationToken cancellationToken) =>
         Identifier.IsValid(name) ? await store.GetVersionAsync(name, cancellationToken) : null;
 
-    /// <param name="waitForLocalWrite">False inside a write, which holds the graph's gate itself.</param>
-    private async Task<GraphSnapshot?> FindAsync(string name, bool waitForLocalWrite, CancellationToken cancellationToken)
+    /// <param name="insideWrite">
+    /// True inside a write, which holds the graph's gate itself and must decide on the stored version, not one
+    /// trusted for the interval (a retry after a conflict would otherwise meet the same stale version again).
+    /// </param>
+    private async Task<GraphSnapshot?> FindAsync(string name, bool insideWrite, CancellationToken cancellationToken)
     {
         if (!Identifier.IsValid(name))
         {
             return null;
         }
 
-        if (versionCheckInterval > TimeSpan.Zero && _snapshots.TryGetValue(name, out var recent) && _checkedAt.TryGetValue(name, out var checkedAt)
+        if (!insideWrite && versionCheckInterval > TimeSpan.Zero && _snapshots.TryGetValue(name, out var recent) && _checkedAt.TryGetValue(name, out var checkedAt)
             && System.Diagnostics.Stopwatch.GetElapsedTime(checkedAt) < versionCheckInterval)
         {
             return recent;
@@ -73,7 +76,7 @@ public sealed class GraphCatalog(
 
         // A write of this instance may have committed and not yet published its snapshot: wait for it
         // rather than read the whole graph back from the store.
-        if (waitForLocalWrite && await _writeGates.WaitWhileHeldAsync(name, cancellationToken)
+        if (!insideWrite && await _writeGates.WaitWhileHeldAsync(name, cancellationToken)
             && _snapshots.TryGetValue(name, out cached) && cached.Version >= version)
         {
             return cached;
@@ -183,7 +186,7 @@ public sealed class GraphCatalog(
         {
             for (var attempt = 1; ; attempt++)
             {
-                var snapshot = await FindAsync(name, waitForLocalWrite: false, cancellationToken) ?? throw new GraphNotFoundException(name);
+                var snapshot = await FindAsync(name, insideWrite: true, cancellationToken) ?? throw new GraphNotFoundException(name);
                 if (ifMatch is not null && ifMatch != snapshot.Version)
                 {
                     throw new VersionConflictException(name, ifMatch, snapshot.Version);
