@@ -105,7 +105,7 @@ internal static class ResilienceAnalysis
         Dictionary<int, int> variableOf, double[] p, CancellationToken cancellationToken)
     {
         var bdd = new Bdd(query.DiagramBudget, cancellationToken);
-        var reaches = Reaches(g, bdd, cone.Postorder, variableOf, cancellationToken);
+        var reaches = Reaches(g, bdd, cone.Postorder, variableOf, Needed(query.Level, falseFallbacks: true), cancellationToken);
         var f = reaches[node][(int)query.Level - 1];
         var idOf = (int v) => g.IdOf(cone.Preorder[v]);
 
@@ -148,12 +148,34 @@ internal static class ResilienceAnalysis
             unavailability, ProbabilityMethod.Exact, null, importance, FalseFallbacks(g, bdd, reaches, cone.Postorder, cone.Preorder));
     }
 
-    /// <summary>For each cone node, the BDDs of "reaches at-risk", "degraded" and "down", at their least fixpoint.</summary>
-    private static Dictionary<int, T[]> Reaches<T>(CompiledGraph g, IFailureAlgebra<T> bdd, List<int> postorder, Dictionary<int, int> variableOf, CancellationToken cancellationToken)
+    /// <summary>
+    /// The levels a question needs: the one asked (at-risk also reads degraded, which a group short of members
+    /// reaches), and degraded whenever false fallbacks are read, since a member works while below it.
+    /// </summary>
+    private static bool[] Needed(NodeState? level, bool falseFallbacks)
+    {
+        var needed = new bool[Levels];
+        if (level is { } asked)
+        {
+            needed[(int)asked - 1] = true;
+        }
+
+        needed[(int)NodeState.Degraded - 1] |= falseFallbacks || level == NodeState.AtRisk;
+        return needed;
+    }
+
+    /// <summary>
+    /// For each cone node, the functions "reaches at-risk", "degraded" and "down" at their least fixpoint, for
+    /// the levels needed (the others stay Never: no level reads a higher one, so they are not missed).
+    /// </summary>
+    private static Dictionary<int, T[]> Reaches<T>(
+        CompiledGraph g, IFailureAlgebra<T> bdd, List<int> postorder, Dictionary<int, int> variableOf, bool[] needed, CancellationToken cancellationToken)
     {
         var reaches = postorder.ToDictionary(n => n, _ => new[] { bdd.Never, bdd.Never, bdd.Never });
         var resolved = g.Source.Edges;
-        // Providers come before dependents in post-order, so an acyclic cone settles in one pass (and one to see it).
+        // Providers come before dependents in post-order, so an acyclic cone settles in one pass; only a cycle
+        // needs more, and a pass that changes nothing to see it has settled.
+        var acyclic = IsTopological(g, postorder, variableOf);
         for (var changed = true; changed;)
         {
             changed = false;
@@ -161,41 +183,80 @@ internal static class ResilienceAnalysis
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var own = bdd.Variable(variableOf[n]);
-                var next = new[] { own, own, own };
+                var next = new T[Levels];
+                for (var level = 0; level < Levels; level++)
+                {
+                    next[level] = needed[level] ? own : bdd.Never;
+                }
+
                 var (ungrouped, groups) = ProvidersOf(g, n);
                 foreach (var (to, effect) in ungrouped)
                 {
                     for (var level = 1; level <= (int)effect; level++)
                     {
-                        next[level - 1] = bdd.Or(next[level - 1], reaches[to][level - 1]);
+                        if (needed[level - 1])
+                        {
+                            next[level - 1] = bdd.Or(next[level - 1], reaches[to][level - 1]);
+                        }
                     }
                 }
 
                 foreach (var (group, members) in groups)
                 {
                     var need = resolved.GroupNeed[group];
-                    var down = GroupAtLeast(bdd, reaches, members, NodeState.Down, members.Count - need + 1);
-                    var degraded = GroupAtLeast(bdd, reaches, members, NodeState.Degraded, members.Count - need + 1);
-                    // At-risk: fewer than need work, or some member is hit and no spare is left up.
-                    var atRisk = bdd.Or(degraded, GroupAtLeast(bdd, reaches, members, NodeState.AtRisk, Math.Max(1, members.Count - need)));
-                    next[0] = bdd.Or(next[0], atRisk);
-                    next[1] = bdd.Or(next[1], degraded);
-                    next[2] = bdd.Or(next[2], down);
+                    if (needed[(int)NodeState.Down - 1])
+                    {
+                        next[2] = bdd.Or(next[2], GroupAtLeast(bdd, reaches, members, NodeState.Down, members.Count - need + 1));
+                    }
+
+                    if (needed[(int)NodeState.Degraded - 1])
+                    {
+                        var degraded = GroupAtLeast(bdd, reaches, members, NodeState.Degraded, members.Count - need + 1);
+                        next[1] = bdd.Or(next[1], degraded);
+                        if (needed[(int)NodeState.AtRisk - 1])
+                        {
+                            // At-risk: fewer than need work, or some member is hit and no spare is left up.
+                            next[0] = bdd.Or(next[0], bdd.Or(degraded, GroupAtLeast(bdd, reaches, members, NodeState.AtRisk, Math.Max(1, members.Count - need))));
+                        }
+                    }
                 }
 
                 var current = reaches[n];
                 for (var level = 0; level < Levels; level++)
                 {
-                    if (!bdd.Same(current[level], next[level]))
+                    if (needed[level] && !bdd.Same(current[level], next[level]))
                     {
                         current[level] = next[level];
-                        changed = true;
+                        changed = !acyclic;
                     }
                 }
             }
         }
 
         return reaches;
+    }
+
+    /// <summary>Whether every provider comes before its dependent in the post-order: the cone has no cycle.</summary>
+    private static bool IsTopological(CompiledGraph g, List<int> postorder, Dictionary<int, int> variableOf)
+    {
+        var position = new int[postorder.Count];
+        for (var i = 0; i < postorder.Count; i++)
+        {
+            position[variableOf[postorder[i]]] = i;
+        }
+
+        foreach (var n in postorder)
+        {
+            for (var i = g.ProviderStart[n]; i < g.ProviderStart[n + 1]; i++)
+            {
+                if (position[variableOf[g.Provider[i]]] >= position[variableOf[n]])
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
     }
 
     /// <summary>
@@ -211,7 +272,7 @@ internal static class ResilienceAnalysis
         {
             // Shared only while it stays small: past that, one diagram per node is faster than a huge shared one.
             var bdd = new Bdd(Math.Min(budget, sharedBudget), cancellationToken);
-            var reaches = Reaches(g, bdd, cone.Postorder, variableOf, cancellationToken);
+            var reaches = Reaches(g, bdd, cone.Postorder, variableOf, Needed(level, falseFallbacks: true), cancellationToken);
             var owners = FalseFallbacks(g, bdd, reaches, cone.Postorder, cone.Preorder).Select(f => g.Source.IndexOf(f.Node)).ToList();
             var memo = Bdd.NewMemo();
             return nodes.Select(n =>
@@ -262,7 +323,7 @@ internal static class ResilienceAnalysis
         try
         {
             var bdd = new Bdd(budget, cancellationToken);
-            var reaches = Reaches(g, bdd, cone.Postorder, variableOf, cancellationToken);
+            var reaches = Reaches(g, bdd, cone.Postorder, variableOf, Needed(level, falseFallbacks: true), cancellationToken);
             var f = reaches[node][(int)level - 1];
             return new WeakNode(g.IdOf(node), bdd.Probability(f, p), bdd.Singles(f).Count(v => v != 0),
                 FalseFallbacks(g, bdd, reaches, cone.Postorder, cone.Preorder).Count);
@@ -371,10 +432,10 @@ internal static class ResilienceAnalysis
             try
             {
                 var families = new CutSetFamilies(query.MaxOrder, query.FamilyWork, cancellationToken);
-                cutSets = Ordered(g, node, cone.Preorder, Reaches(g, families, cone.Postorder, variableOf, cancellationToken)[node][(int)query.Level - 1], p);
+                cutSets = Ordered(g, node, cone.Preorder, Reaches(g, families, cone.Postorder, variableOf, Needed(query.Level, falseFallbacks: false), cancellationToken)[node][(int)query.Level - 1], p);
                 truncated = cutSets.Count > query.Limit;
                 var singles = new CutSetFamilies(1, query.FamilyWork, cancellationToken);
-                fallbacks = FalseFallbacks(g, singles, Reaches(g, singles, cone.Postorder, variableOf, cancellationToken), cone.Postorder, cone.Preorder);
+                fallbacks = FalseFallbacks(g, singles, Reaches(g, singles, cone.Postorder, variableOf, Needed(null, falseFallbacks: true), cancellationToken), cone.Postorder, cone.Preorder);
             }
             catch (CutSetWorkExceededException)
             {
