@@ -90,6 +90,25 @@ public class ResilienceTests
             });
 
     [FsCheck.NUnit.Property(MaxTest = 100)]
+    public Property Past_the_families_work_bound_too_the_single_points_match_brute_force() =>
+        Prop.ForAll(Arb.From(Questions(Availabilities)), question =>
+            {
+                var (graph, node, level) = question;
+                var engine = new PropagationEngine(graph);
+                // No work allowed for the families: each failure alone is evaluated, 64 at a time, as samples are.
+                var singles = engine.Resilience(new ResilienceQuery(node, level, MaxOrder: 2, Limit: 100_000) { DiagramBudget = 2, FamilyWork = -1, Samples = 64 });
+                var brute = new BruteForce(engine, node, level);
+
+                Assert.That(singles.CutSets.Select(c => string.Join(",", c.Nodes)),
+                    Is.EqualTo(brute.MinimalCutSets(1).Select(s => string.Join(",", s)).OrderBy(s => s == node ? 0 : 1).ThenByDescending(s => brute.P(s)).ThenBy(s => s, StringComparer.Ordinal)),
+                    question.ToString());
+                if (brute.MinimalCutSets(2).Any(s => s.Count == 2))
+                {
+                    Assert.That(singles.CutSetsTruncated, Is.True, "only the single points are known");
+                }
+            });
+
+    [FsCheck.NUnit.Property(MaxTest = 100)]
     public Property The_ranking_shares_one_diagram_and_agrees_with_each_node_asked_alone() =>
         Prop.ForAll(Arb.From(Questions(Availabilities)), question =>
             {

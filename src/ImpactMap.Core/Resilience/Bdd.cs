@@ -11,7 +11,7 @@ public sealed class BddBudgetExceededException(int budget) : Exception($"the dec
 /// A reduced ordered binary decision diagram over variables 0..n-1 (0 nearest the root), for the monotone
 /// functions of which nodes fail. Nodes are ints: 0 is false, 1 is true. Bounded by a node budget.
 /// </summary>
-internal sealed class Bdd : IFailureAlgebra<int>
+internal sealed class Bdd : IFailureFunctions<int>
 {
     public const int False = 0, True = 1;
     private const int TerminalVariable = int.MaxValue;
@@ -57,9 +57,12 @@ internal sealed class Bdd : IFailureAlgebra<int>
     public int Never => False;
 
     /// <inheritdoc />
+    public int Always => True;
+
+    /// <inheritdoc />
     public bool Same(int a, int b) => a == b;
 
-    IEnumerable<int> IFailureAlgebra<int>.Singles(int f) => Singles(f);
+    IEnumerable<int> IFailureFunctions<int>.Singles(int f) => Singles(f);
 
     public int VariableOf(int node) => _variable[node];
 
@@ -211,38 +214,6 @@ internal sealed class Bdd : IFailureAlgebra<int>
         return (v,
             va == v ? _low[a] : a, va == v ? _high[a] : a,
             vb == v ? _low[b] : b, vb == v ? _high[b] : b);
-    }
-
-    /// <summary>At least k of the functions hold (k-of-n), by the usual table over the inputs.</summary>
-    public int AtLeast(int k, IReadOnlyList<int> inputs)
-    {
-        if (k <= 0)
-        {
-            return True;
-        }
-
-        if (k > inputs.Count)
-        {
-            return False;
-        }
-
-        // atLeast[j]: at least j of the inputs seen so far hold.
-        var atLeast = new int[k + 1];
-        atLeast[0] = True;
-        for (var j = 1; j <= k; j++)
-        {
-            atLeast[j] = False;
-        }
-
-        foreach (var input in inputs)
-        {
-            for (var j = k; j >= 1; j--)
-            {
-                atLeast[j] = Or(atLeast[j], And(atLeast[j - 1], input));
-            }
-        }
-
-        return atLeast[k];
     }
 
     /// <summary>The probability the function holds, each variable true (failed) with its own probability.</summary>

@@ -6,9 +6,9 @@ namespace ImpactMap.Core.Resilience;
 /// for every cut set up to that size however large the function, where a decision diagram may not fit; work is
 /// bounded, and past the bound the families are incomplete (Exhausted).
 /// </summary>
-internal sealed class CutSetFamilies(int order, long workBudget, CancellationToken cancellationToken) : IFailureAlgebra<List<int[]>>
+internal sealed class CutSetFamilies(int order, long workBudget, CancellationToken cancellationToken) : IFailureFunctions<List<int[]>>
 {
-    public static readonly List<int[]> Always = [[]];
+    public List<int[]> Always { get; } = [[]];
 
     public List<int[]> Never { get; } = [];
 
@@ -30,6 +30,11 @@ internal sealed class CutSetFamilies(int order, long workBudget, CancellationTok
             return Never;
         }
 
+        if (ReferenceEquals(a, Always) || ReferenceEquals(b, Always))
+        {
+            return ReferenceEquals(a, Always) ? b : a;
+        }
+
         var unions = new List<int[]>();
         foreach (var x in a)
         {
@@ -44,37 +49,6 @@ internal sealed class CutSetFamilies(int order, long workBudget, CancellationTok
         }
 
         return Minimize(unions);
-    }
-
-    /// <summary>At least k of the functions hold, by the same table as the decision diagram's.</summary>
-    public List<int[]> AtLeast(int k, IReadOnlyList<List<int[]>> inputs)
-    {
-        if (k <= 0)
-        {
-            return Always;
-        }
-
-        if (k > inputs.Count)
-        {
-            return Never;
-        }
-
-        var atLeast = new List<int[]>[k + 1];
-        atLeast[0] = Always;
-        for (var j = 1; j <= k; j++)
-        {
-            atLeast[j] = Never;
-        }
-
-        foreach (var input in inputs)
-        {
-            for (var j = k; j >= 1; j--)
-            {
-                atLeast[j] = Or(atLeast[j], And(atLeast[j - 1], input));
-            }
-        }
-
-        return atLeast[k];
     }
 
     /// <summary>The variables that alone make the function hold: its sets of one (none when it holds with none).</summary>

@@ -2,23 +2,67 @@ namespace ImpactMap.Core.Resilience;
 
 /// <summary>
 /// Monotone Boolean functions of which nodes fail, in one representation or another: a decision diagram
-/// (exact in everything, bounded in size) or families of small cut sets (exact up to an order, any size).
+/// (exact in everything, bounded in size), families of small cut sets (exact up to an order, any size), or
+/// the values of 64 sampled failure sets at once.
 /// </summary>
 internal interface IFailureAlgebra<T>
 {
     /// <summary>The function that never holds.</summary>
     T Never { get; }
 
+    /// <summary>The function that always holds.</summary>
+    T Always { get; }
+
     /// <summary>"This node fails."</summary>
     T Variable(int v);
 
     T Or(T a, T b);
 
-    /// <summary>At least k of the inputs hold.</summary>
-    T AtLeast(int k, IReadOnlyList<T> inputs);
+    T And(T a, T b);
 
     bool Same(T a, T b);
+}
 
+/// <summary>A representation of whole functions, which can say what a single failure does.</summary>
+internal interface IFailureFunctions<T> : IFailureAlgebra<T>
+{
     /// <summary>The variables whose failure alone makes the function hold; none when it holds with none failing.</summary>
     IEnumerable<int> Singles(T f);
+}
+
+internal static class FailureAlgebra
+{
+    /// <summary>At least k of the inputs hold, by the usual table over them (k-of-n).</summary>
+    public static T AtLeast<T>(this IFailureAlgebra<T> algebra, int k, IReadOnlyList<T> inputs)
+    {
+        if (k <= 0)
+        {
+            return algebra.Always;
+        }
+
+        var n = inputs.Count;
+        if (k > n)
+        {
+            return algebra.Never;
+        }
+
+        // atLeast[j]: at least j of the inputs seen so far hold. After input i only the counts that the
+        // remaining inputs can still lift to k are needed, and none above i + 1 can hold yet.
+        var atLeast = new T[k + 1];
+        atLeast[0] = algebra.Always;
+        for (var j = 1; j <= k; j++)
+        {
+            atLeast[j] = algebra.Never;
+        }
+
+        for (var i = 0; i < n; i++)
+        {
+            for (var j = Math.Min(k, i + 1); j >= Math.Max(1, k - (n - 1 - i)); j--)
+            {
+                atLeast[j] = algebra.Or(atLeast[j], algebra.And(atLeast[j - 1], inputs[i]));
+            }
+        }
+
+        return atLeast[k];
+    }
 }

@@ -68,8 +68,9 @@ public sealed record ResilienceResult(
 
 /// <summary>
 /// "The node reaches the level" as a Boolean function of which nodes fail (each failed node an origin at down,
-/// the engine's least fixpoint), built as a BDD over the node's upstream cone by Kleene iteration (so cycles
-/// are handled), then read for minimal cut sets, probability, importance and false fallbacks.
+/// the engine's least fixpoint), built over the node's upstream cone by Kleene iteration (so cycles are
+/// handled), as a decision diagram where one fits, then read for minimal cut sets, probability, importance
+/// and false fallbacks.
 /// </summary>
 internal static class ResilienceAnalysis
 {
@@ -79,35 +80,37 @@ internal static class ResilienceAnalysis
     public static ResilienceResult Run(PropagationEngine engine, int node, ResilienceQuery query, CancellationToken cancellationToken)
     {
         var g = engine.Compiled;
-        var (cone, variableOf, probabilities) = Variables(g, [node]);
+        var cone = Cone.Of(g, [node]);
         try
         {
-            return Exact(g, node, query, cone, variableOf, probabilities, cancellationToken);
+            return Exact(g, cone, query, cancellationToken);
         }
         catch (BddBudgetExceededException)
         {
-            return Sampled(engine, node, query, cone, variableOf, probabilities, cancellationToken);
+            return Sampled(g, cone, query, cancellationToken);
         }
     }
 
-    /// <summary>Cut sets as the answer lists them: the node itself first, then by size, probability descending and ids.</summary>
-    private static List<CutSet> Ordered(CompiledGraph g, int node, List<int> preorder, IEnumerable<int[]> sets, double[] p) =>
+    /// <summary>Where a variable's function for a level sits among the functions <see cref="Reaches"/> builds.</summary>
+    private static int At(int variable, NodeState level) => variable * Levels + (int)level - 1;
+
+    /// <summary>Cut sets as the answer lists them: the node itself (variable 0) first, then by size, probability descending and ids.</summary>
+    private static List<CutSet> Ordered(CompiledGraph g, Cone cone, IEnumerable<int[]> sets) =>
         sets
-            .Select(set => new CutSet(set.Select(v => g.IdOf(preorder[v])).Order(StringComparer.Ordinal).ToList(), set.Aggregate(1.0, (product, v) => product * p[v])))
-            .OrderBy(c => c.Nodes is [var only] && only == g.IdOf(node) ? 0 : 1)
-            .ThenBy(c => c.Nodes.Count)
-            .ThenByDescending(c => c.Probability)
-            .ThenBy(c => string.Join('\n', c.Nodes), StringComparer.Ordinal)
+            .Select(set => (Set: set, Cut: new CutSet(set.Select(v => g.IdOf(cone.Preorder[v])).Order(StringComparer.Ordinal).ToList(), set.Aggregate(1.0, (product, v) => product * cone.P[v]))))
+            .OrderBy(c => c.Set is [0] ? 0 : 1)
+            .ThenBy(c => c.Set.Length)
+            .ThenByDescending(c => c.Cut.Probability)
+            .ThenBy(c => string.Join('\n', c.Cut.Nodes), StringComparer.Ordinal)
+            .Select(c => c.Cut)
             .ToList();
 
-    private static ResilienceResult Exact(
-        CompiledGraph g, int node, ResilienceQuery query, (List<int> Preorder, List<int> Postorder) cone,
-        Dictionary<int, int> variableOf, double[] p, CancellationToken cancellationToken)
+    private static ResilienceResult Exact(CompiledGraph g, Cone cone, ResilienceQuery query, CancellationToken cancellationToken)
     {
         var bdd = new Bdd(query.DiagramBudget, cancellationToken);
-        var reaches = Reaches(g, bdd, cone.Postorder, variableOf, Needed(query.Level, falseFallbacks: true), cancellationToken);
-        var f = reaches[node][(int)query.Level - 1];
-        var idOf = (int v) => g.IdOf(cone.Preorder[v]);
+        var reaches = Reaches(cone, bdd, Needed(query.Level, falseFallbacks: true), cancellationToken);
+        var f = reaches[At(0, query.Level)];
+        var p = cone.P;
 
         var (sets, capped) = bdd.MinimalSolutions(f, query.MaxOrder, Math.Max(query.Limit + 1, 100_000));
         if (capped)
@@ -116,7 +119,7 @@ internal static class ResilienceAnalysis
             sets = sets.Where(set => IsMinimalSolution(bdd, f, set)).ToList();
         }
 
-        var cutSets = Ordered(g, node, cone.Preorder, sets, p);
+        var cutSets = Ordered(g, cone, sets);
 
         var unavailability = bdd.Probability(f, p);
         var importance = new List<NodeImportance>();
@@ -137,15 +140,15 @@ internal static class ResilienceAnalysis
                     p[v] = saved;
                 }
 
-                importance.Add(new NodeImportance(idOf(v), b, b * p[v] / unavailability, p[v] * fails / unavailability,
+                importance.Add(new NodeImportance(g.IdOf(cone.Preorder[v]), b, b * p[v] / unavailability, p[v] * fails / unavailability,
                     fails / unavailability, works > 0 ? unavailability / works : null));
             }
 
             importance.Sort((a, b) => a.Birnbaum != b.Birnbaum ? b.Birnbaum.CompareTo(a.Birnbaum) : string.CompareOrdinal(a.Node, b.Node));
         }
 
-        return new ResilienceResult(g.IdOf(node), query.Level, cutSets.Take(query.Limit).ToList(), capped || cutSets.Count > query.Limit,
-            unavailability, ProbabilityMethod.Exact, null, importance, FalseFallbacks(g, bdd, reaches, cone.Postorder, cone.Preorder));
+        return new ResilienceResult(g.IdOf(cone.Preorder[0]), query.Level, cutSets.Take(query.Limit).ToList(), capped || cutSets.Count > query.Limit,
+            unavailability, ProbabilityMethod.Exact, null, importance, FalseFallbacks(g, cone, bdd, reaches));
     }
 
     /// <summary>
@@ -165,69 +168,69 @@ internal static class ResilienceAnalysis
     }
 
     /// <summary>
-    /// For each cone node, the functions "reaches at-risk", "degraded" and "down" at their least fixpoint, for
-    /// the levels needed (the others stay Never: no level reads a higher one, so they are not missed).
+    /// For each cone variable, the functions "reaches at-risk", "degraded" and "down" (at <see cref="At"/>) at
+    /// their least fixpoint, for the levels needed; the others stay Never: no level reads a higher one.
     /// </summary>
-    private static Dictionary<int, T[]> Reaches<T>(
-        CompiledGraph g, IFailureAlgebra<T> bdd, List<int> postorder, Dictionary<int, int> variableOf, bool[] needed, CancellationToken cancellationToken)
+    private static T[] Reaches<T>(Cone cone, IFailureAlgebra<T> algebra, bool[] needed, CancellationToken cancellationToken, T[]? into = null)
     {
-        var reaches = postorder.ToDictionary(n => n, _ => new[] { bdd.Never, bdd.Never, bdd.Never });
-        var resolved = g.Source.Edges;
+        var reaches = into ?? new T[cone.Count * Levels];
+        Array.Fill(reaches, algebra.Never);
+        var next = new T[Levels];
+        var inputs = new List<T>();
         // Providers come before dependents in post-order, so an acyclic cone settles in one pass; only a cycle
         // needs more, and a pass that changes nothing to see it has settled.
-        var acyclic = IsTopological(g, postorder, variableOf);
         for (var changed = true; changed;)
         {
             changed = false;
-            foreach (var n in postorder)
+            foreach (var v in cone.Postorder)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var own = bdd.Variable(variableOf[n]);
-                var next = new T[Levels];
+                var own = algebra.Variable(v);
                 for (var level = 0; level < Levels; level++)
                 {
-                    next[level] = needed[level] ? own : bdd.Never;
+                    next[level] = needed[level] ? own : algebra.Never;
                 }
 
-                var (ungrouped, groups) = ProvidersOf(g, n);
-                foreach (var (to, effect) in ungrouped)
+                for (var i = cone.UngroupedStart[v]; i < cone.UngroupedStart[v + 1]; i++)
                 {
-                    for (var level = 1; level <= (int)effect; level++)
+                    var to = cone.UngroupedProvider[i];
+                    for (var level = 0; level < (int)cone.UngroupedEffect[i]; level++)
                     {
-                        if (needed[level - 1])
+                        if (needed[level])
                         {
-                            next[level - 1] = bdd.Or(next[level - 1], reaches[to][level - 1]);
+                            next[level] = algebra.Or(next[level], reaches[to * Levels + level]);
                         }
                     }
                 }
 
-                foreach (var (group, members) in groups)
+                for (var group = cone.GroupStart[v]; group < cone.GroupStart[v + 1]; group++)
                 {
-                    var need = resolved.GroupNeed[group];
+                    var members = cone.MemberStart[group + 1] - cone.MemberStart[group];
+                    var need = cone.GroupNeed[group];
                     if (needed[(int)NodeState.Down - 1])
                     {
-                        next[2] = bdd.Or(next[2], GroupAtLeast(bdd, reaches, members, NodeState.Down, members.Count - need + 1));
+                        next[2] = algebra.Or(next[2], GroupAtLeast(cone, algebra, reaches, group, NodeState.Down, members - need + 1, inputs));
                     }
 
                     if (needed[(int)NodeState.Degraded - 1])
                     {
-                        var degraded = GroupAtLeast(bdd, reaches, members, NodeState.Degraded, members.Count - need + 1);
-                        next[1] = bdd.Or(next[1], degraded);
+                        var degraded = GroupAtLeast(cone, algebra, reaches, group, NodeState.Degraded, members - need + 1, inputs);
+                        next[1] = algebra.Or(next[1], degraded);
                         if (needed[(int)NodeState.AtRisk - 1])
                         {
                             // At-risk: fewer than need work, or some member is hit and no spare is left up.
-                            next[0] = bdd.Or(next[0], bdd.Or(degraded, GroupAtLeast(bdd, reaches, members, NodeState.AtRisk, Math.Max(1, members.Count - need))));
+                            var hit = GroupAtLeast(cone, algebra, reaches, group, NodeState.AtRisk, Math.Max(1, members - need), inputs);
+                            next[0] = algebra.Or(next[0], algebra.Or(degraded, hit));
                         }
                     }
                 }
 
-                var current = reaches[n];
                 for (var level = 0; level < Levels; level++)
                 {
-                    if (needed[level] && !bdd.Same(current[level], next[level]))
+                    if (needed[level] && !algebra.Same(reaches[v * Levels + level], next[level]))
                     {
-                        current[level] = next[level];
-                        changed = !acyclic;
+                        reaches[v * Levels + level] = next[level];
+                        changed = !cone.Acyclic;
                     }
                 }
             }
@@ -236,27 +239,16 @@ internal static class ResilienceAnalysis
         return reaches;
     }
 
-    /// <summary>Whether every provider comes before its dependent in the post-order: the cone has no cycle.</summary>
-    private static bool IsTopological(CompiledGraph g, List<int> postorder, Dictionary<int, int> variableOf)
+    /// <summary>At least k members of the group are at the level or worse, each capped at its dependency's effect.</summary>
+    private static T GroupAtLeast<T>(Cone cone, IFailureAlgebra<T> algebra, T[] reaches, int group, NodeState level, int k, List<T> inputs)
     {
-        var position = new int[postorder.Count];
-        for (var i = 0; i < postorder.Count; i++)
+        inputs.Clear();
+        for (var m = cone.MemberStart[group]; m < cone.MemberStart[group + 1]; m++)
         {
-            position[variableOf[postorder[i]]] = i;
+            inputs.Add(cone.MemberEffect[m] >= level ? reaches[At(cone.MemberProvider[m], level)] : algebra.Never);
         }
 
-        foreach (var n in postorder)
-        {
-            for (var i = g.ProviderStart[n]; i < g.ProviderStart[n + 1]; i++)
-            {
-                if (position[variableOf[g.Provider[i]]] >= position[variableOf[n]])
-                {
-                    return false;
-                }
-            }
-        }
-
-        return true;
+        return algebra.AtLeast(k, inputs);
     }
 
     /// <summary>
@@ -267,20 +259,21 @@ internal static class ResilienceAnalysis
         PropagationEngine engine, IReadOnlyList<int> nodes, NodeState level, int budget, CancellationToken cancellationToken, int sharedBudget = SharedDiagramBudget)
     {
         var g = engine.Compiled;
-        var (cone, variableOf, p) = Variables(g, nodes);
+        var cone = Cone.Of(g, nodes);
         try
         {
             // Shared only while it stays small: past that, one diagram per node is faster than a huge shared one.
             var bdd = new Bdd(Math.Min(budget, sharedBudget), cancellationToken);
-            var reaches = Reaches(g, bdd, cone.Postorder, variableOf, Needed(level, falseFallbacks: true), cancellationToken);
-            var owners = FalseFallbacks(g, bdd, reaches, cone.Postorder, cone.Preorder).Select(f => g.Source.IndexOf(f.Node)).ToList();
+            var reaches = Reaches(cone, bdd, Needed(level, falseFallbacks: true), cancellationToken);
+            var owners = FalseFallbacks(g, cone, bdd, reaches).Select(f => g.Source.IndexOf(f.Node)).ToList();
             var memo = Bdd.NewMemo();
             return nodes.Select(n =>
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var f = reaches[n][(int)level - 1];
-                var upstream = Cone(g, [n]).Preorder.ToHashSet();
-                return new WeakNode(g.IdOf(n), bdd.Probability(f, p, memo), bdd.Singles(f).Count(v => cone.Preorder[v] != n),
+                var variable = cone.VariableOf[n];
+                var f = reaches[At(variable, level)];
+                var upstream = Cone.Nodes(g, [n]).ToHashSet();
+                return new WeakNode(g.IdOf(n), bdd.Probability(f, cone.P, memo), bdd.Singles(f).Count(v => v != variable),
                     owners.Count(upstream.Contains));
             }).ToList();
         }
@@ -296,7 +289,7 @@ internal static class ResilienceAnalysis
                 {
                     for (var i = Interlocked.Increment(ref next); i < nodes.Count && failure is null; i = Interlocked.Increment(ref next))
                     {
-                        ranked[i] = RankAlone(engine, nodes[i], level, budget, cancellationToken);
+                        ranked[i] = RankAlone(g, nodes[i], level, budget, cancellationToken);
                     }
                 }
                 catch (Exception e)
@@ -316,75 +309,41 @@ internal static class ResilienceAnalysis
     }
 
     /// <summary>One node's place in a ranking, on its own diagram: no cut sets listed, no importance.</summary>
-    private static WeakNode RankAlone(PropagationEngine engine, int node, NodeState level, int budget, CancellationToken cancellationToken)
+    private static WeakNode RankAlone(CompiledGraph g, int node, NodeState level, int budget, CancellationToken cancellationToken)
     {
-        var g = engine.Compiled;
-        var (cone, variableOf, p) = Variables(g, [node]);
+        var cone = Cone.Of(g, [node]);
         try
         {
             var bdd = new Bdd(budget, cancellationToken);
-            var reaches = Reaches(g, bdd, cone.Postorder, variableOf, Needed(level, falseFallbacks: true), cancellationToken);
-            var f = reaches[node][(int)level - 1];
-            return new WeakNode(g.IdOf(node), bdd.Probability(f, p), bdd.Singles(f).Count(v => v != 0),
-                FalseFallbacks(g, bdd, reaches, cone.Postorder, cone.Preorder).Count);
+            var reaches = Reaches(cone, bdd, Needed(level, falseFallbacks: true), cancellationToken);
+            var f = reaches[At(0, level)];
+            return new WeakNode(g.IdOf(node), bdd.Probability(f, cone.P), bdd.Singles(f).Count(v => v != 0), FalseFallbacks(g, cone, bdd, reaches).Count);
         }
         catch (BddBudgetExceededException)
         {
-            var one = Sampled(engine, node, new ResilienceQuery(g.IdOf(node), level, MaxOrder: 1, Limit: int.MaxValue), cone, variableOf, p, cancellationToken);
+            var one = Sampled(g, cone, new ResilienceQuery(g.IdOf(node), level, MaxOrder: 1, Limit: int.MaxValue), cancellationToken);
             return new WeakNode(one.Node, one.Unavailability, one.CutSets.Count(c => c.Nodes[0] != one.Node), one.FalseFallbacks.Count);
         }
     }
 
-    /// <summary>A node's providers as the semantics read them: ungrouped, and by group (with each dependency's index).</summary>
-    private static (List<(int To, NodeState Effect)> Ungrouped, Dictionary<int, List<(int To, NodeState Effect, int Dependency)>> Groups) ProvidersOf(CompiledGraph g, int node)
+    private static List<FalseFallback> FalseFallbacks<T>(CompiledGraph g, Cone cone, IFailureFunctions<T> algebra, T[] reaches)
     {
-        var ungrouped = new List<(int, NodeState)>();
-        var groups = new Dictionary<int, List<(int, NodeState, int)>>();
-        for (var i = g.ProviderStart[node]; i < g.ProviderStart[node + 1]; i++)
-        {
-            var e = g.ProviderDependency[i];
-            var effect = g.Source.Dependencies[e].Effect;
-            var group = g.Source.Edges.Group[e];
-            if (group < 0)
-            {
-                ungrouped.Add((g.Provider[i], effect));
-            }
-            else if (groups.TryGetValue(group, out var members))
-            {
-                members.Add((g.Provider[i], effect, e));
-            }
-            else
-            {
-                groups[group] = [(g.Provider[i], effect, e)];
-            }
-        }
-
-        return (ungrouped, groups);
-    }
-
-    /// <summary>At least k members are at the level or worse, each capped at its dependency's effect.</summary>
-    private static T GroupAtLeast<T>(IFailureAlgebra<T> bdd, Dictionary<int, T[]> reaches, List<(int To, NodeState Effect, int Dependency)> members, NodeState level, int k) =>
-        bdd.AtLeast(k, members.Select(m => m.Effect >= level ? reaches[m.To][(int)level - 1] : bdd.Never).ToList());
-
-    private static List<FalseFallback> FalseFallbacks<T>(
-        CompiledGraph g, IFailureAlgebra<T> bdd, Dictionary<int, T[]> reaches, List<int> postorder, List<int> preorder)
-    {
-        var resolved = g.Source.Edges;
         var found = new List<FalseFallback>();
-        foreach (var n in postorder)
+        var inputs = new List<T>();
+        foreach (var v in cone.Postorder)
         {
-            foreach (var (group, members) in ProvidersOf(g, n).Groups)
+            for (var group = cone.GroupStart[v]; group < cone.GroupStart[v + 1]; group++)
             {
-                var need = resolved.GroupNeed[group];
+                var (first, end) = (cone.MemberStart[group], cone.MemberStart[group + 1]);
+                var need = cone.GroupNeed[group];
                 // A member works while its state, capped at its effect, is below degraded.
-                var notWorking = members.Select(m => m.Effect >= NodeState.Degraded ? reaches[m.To][(int)NodeState.Degraded - 1] : bdd.Never).ToList();
-                var defeated = bdd.AtLeast(members.Count - need + 1, notWorking);
-                var memberSet = members.Select(m => m.To).ToHashSet();
-                var by = bdd.Singles(defeated).Select(v => preorder[v]).Where(v => !memberSet.Contains(v)).Select(g.IdOf).Order(StringComparer.Ordinal).ToList();
+                var defeated = GroupAtLeast(cone, algebra, reaches, group, NodeState.Degraded, end - first - need + 1, inputs);
+                var members = cone.MemberProvider[first..end];
+                var by = algebra.Singles(defeated).Where(s => !members.Contains(s)).Select(s => g.IdOf(cone.Preorder[s])).Order(StringComparer.Ordinal).ToList();
                 if (by.Count > 0)
                 {
-                    found.Add(new FalseFallback(g.IdOf(n), g.Source.Dependencies[members[0].Dependency].Group!, need,
-                        members.Select(m => g.IdOf(m.To)).Order(StringComparer.Ordinal).ToList(), by));
+                    found.Add(new FalseFallback(g.IdOf(cone.Preorder[v]), g.Source.Dependencies[cone.MemberDependency[first]].Group!, need,
+                        members.Select(m => g.IdOf(cone.Preorder[m])).Order(StringComparer.Ordinal).ToList(), by));
                 }
             }
         }
@@ -409,87 +368,104 @@ internal static class ResilienceAnalysis
 
     /// <summary>
     /// Over the diagram's budget: the cut sets and false fallbacks from families of small cut sets (exact up to
-    /// the order, however large the cone), the unavailability by sampling which cone nodes fail and propagating
-    /// with the engine; no importance. Past the families' work bound too, only the single points, each failed
-    /// alone with the engine, and the cut sets marked truncated when more was asked.
+    /// the order, however large the cone), the unavailability by sampling which cone nodes fail, 64 samples per
+    /// evaluation of the cone; no importance. Past the families' work bound too, only the single points, each
+    /// failure alone evaluated the same way, and the cut sets marked truncated when more was asked.
     /// </summary>
-    private static ResilienceResult Sampled(
-        PropagationEngine engine, int node, ResilienceQuery query, (List<int> Preorder, List<int> Postorder) cone,
-        Dictionary<int, int> variableOf, double[] p, CancellationToken cancellationToken)
+    private static ResilienceResult Sampled(CompiledGraph g, Cone cone, ResilienceQuery query, CancellationToken cancellationToken)
     {
-        var g = engine.Compiled;
-        var ws = engine.Rent();
+        List<CutSet> cutSets;
+        bool truncated;
+        var fallbacks = new List<FalseFallback>();
         try
         {
-            foreach (var n in cone.Preorder)
-            {
-                ws.Stamp[n] = ws.CurrentStamp;
-            }
-
-            List<CutSet> cutSets;
-            bool truncated;
-            var fallbacks = new List<FalseFallback>();
-            try
-            {
-                var families = new CutSetFamilies(query.MaxOrder, query.FamilyWork, cancellationToken);
-                cutSets = Ordered(g, node, cone.Preorder, Reaches(g, families, cone.Postorder, variableOf, Needed(query.Level, falseFallbacks: false), cancellationToken)[node][(int)query.Level - 1], p);
-                truncated = cutSets.Count > query.Limit;
-                var singles = new CutSetFamilies(1, query.FamilyWork, cancellationToken);
-                fallbacks = FalseFallbacks(g, singles, Reaches(g, singles, cone.Postorder, variableOf, Needed(null, falseFallbacks: true), cancellationToken), cone.Postorder, cone.Preorder);
-            }
-            catch (CutSetWorkExceededException)
-            {
-                cutSets = [];
-                for (var v = 0; v < cone.Preorder.Count; v++)
-                {
-                    Propagation.Run(g, ws, [(cone.Preorder[v], NodeState.Down)], masked: true, long.MaxValue, cancellationToken);
-                    if (ws.LevelOf(node) >= query.Level)
-                    {
-                        cutSets.Add(new CutSet([g.IdOf(cone.Preorder[v])], p[v]));
-                    }
-
-                    ws.Reset();
-                }
-
-                cutSets = Ordered(g, node, cone.Preorder, cutSets.Select(c => new[] { variableOf[g.Source.IndexOf(c.Nodes[0])] }), p);
-                truncated = query.MaxOrder > 1 || cutSets.Count > query.Limit;
-            }
-
-            var random = new Random(20261201);
-            var failing = new List<(int, NodeState)>();
-            var hits = 0;
-            var samples = 0;
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            // Up to the samples asked, but no longer than the sampling time once a tenth of them are in.
-            for (; samples < query.Samples && (samples < query.Samples / 10 || clock.Elapsed < query.SamplingTime); samples++)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                failing.Clear();
-                for (var v = 0; v < p.Length; v++)
-                {
-                    if (p[v] > 0 && random.NextDouble() < p[v])
-                    {
-                        failing.Add((cone.Preorder[v], NodeState.Down));
-                    }
-                }
-
-                if (failing.Count == 0)
-                {
-                    continue;
-                }
-
-                Propagation.Run(g, ws, failing.ToArray(), masked: true, long.MaxValue, cancellationToken);
-                hits += ws.LevelOf(node) >= query.Level ? 1 : 0;
-                ws.Reset();
-            }
-
-            return new ResilienceResult(g.IdOf(node), query.Level, cutSets.Take(query.Limit).ToList(), truncated,
-                (double)hits / samples, ProbabilityMethod.MonteCarlo, Wilson(hits, samples), [], fallbacks);
+            var families = new CutSetFamilies(query.MaxOrder, query.FamilyWork, cancellationToken);
+            cutSets = Ordered(g, cone, Reaches(cone, families, Needed(query.Level, falseFallbacks: false), cancellationToken)[At(0, query.Level)]);
+            truncated = cutSets.Count > query.Limit;
+            var singles = new CutSetFamilies(1, query.FamilyWork, cancellationToken);
+            fallbacks = FalseFallbacks(g, cone, singles, Reaches(cone, singles, Needed(null, falseFallbacks: true), cancellationToken));
         }
-        finally
+        catch (CutSetWorkExceededException)
         {
-            engine.Return(ws);
+            cutSets = Ordered(g, cone, SinglePoints(cone, query.Level, cancellationToken).Select(v => new[] { v }));
+            truncated = query.MaxOrder > 1 || cutSets.Count > query.Limit;
         }
+
+        var (hits, samples) = Sample(cone, query, cancellationToken);
+        return new ResilienceResult(g.IdOf(cone.Preorder[0]), query.Level, cutSets.Take(query.Limit).ToList(), truncated,
+            (double)hits / samples, ProbabilityMethod.MonteCarlo, Wilson(hits, samples), [], fallbacks);
+    }
+
+    /// <summary>The variables whose failure alone takes the root (variable 0) to the level: 64 of them tried per evaluation.</summary>
+    private static List<int> SinglePoints(Cone cone, NodeState level, CancellationToken cancellationToken)
+    {
+        var bits = new SampleBits(cone.Count);
+        var needed = Needed(level, falseFallbacks: false);
+        var reaches = new ulong[cone.Count * Levels];
+        var singles = new List<int>();
+        for (var first = 0; first < cone.Count; first += 64)
+        {
+            Array.Clear(bits.Failed);
+            for (var v = first; v < Math.Min(first + 64, cone.Count); v++)
+            {
+                bits.Failed[v] = 1UL << (v - first);
+            }
+
+            for (var hit = Reaches(cone, bits, needed, cancellationToken, reaches)[At(0, level)]; hit != 0; hit &= hit - 1)
+            {
+                singles.Add(first + System.Numerics.BitOperations.TrailingZeroCount(hit));
+            }
+        }
+
+        return singles;
+    }
+
+    /// <summary>
+    /// How many of the sampled failure sets take the root to the level, of how many drawn: up to the samples
+    /// asked, but no longer than the sampling time once a tenth of them are in. Each variable's failures are
+    /// drawn as geometric gaps between the samples it fails in, so a sample costs the failures it has.
+    /// </summary>
+    private static (int Hits, int Samples) Sample(Cone cone, ResilienceQuery query, CancellationToken cancellationToken)
+    {
+        var random = new Random(20261201);
+        var p = cone.P;
+        var logWorks = p.Select(q => q > 0 ? Math.Log(1 - q) : 0).ToArray();
+        var nextFailure = new long[cone.Count];
+        for (var v = 0; v < cone.Count; v++)
+        {
+            nextFailure[v] = p[v] > 0 ? Gap(v) : long.MaxValue;
+        }
+
+        var bits = new SampleBits(cone.Count);
+        var needed = Needed(query.Level, falseFallbacks: false);
+        var reaches = new ulong[cone.Count * Levels];
+        var hits = 0;
+        var samples = 0;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (samples < query.Samples && (samples < query.Samples / 10 || clock.Elapsed < query.SamplingTime))
+        {
+            var width = Math.Min(64, query.Samples - samples);
+            var end = samples + width;
+            for (var v = 0; v < cone.Count; v++)
+            {
+                var failed = 0UL;
+                for (; nextFailure[v] < end; nextFailure[v] += 1 + Gap(v))
+                {
+                    failed |= 1UL << (int)(nextFailure[v] - samples);
+                }
+
+                bits.Failed[v] = failed;
+            }
+
+            var mask = width == 64 ? ulong.MaxValue : (1UL << width) - 1;
+            hits += System.Numerics.BitOperations.PopCount(Reaches(cone, bits, needed, cancellationToken, reaches)[At(0, query.Level)] & mask);
+            samples = end;
+        }
+
+        return (hits, samples);
+
+        // Samples in which v works before it next fails: geometric, from one uniform draw in (0, 1].
+        long Gap(int v) => (long)Math.Min(Math.Floor(Math.Log(1 - random.NextDouble()) / logWorks[v]), long.MaxValue / 4);
     }
 
     private static (double, double) Wilson(int hits, int samples)
@@ -500,57 +476,5 @@ internal static class ResilienceAnalysis
         var centre = (phat + z * z / (2 * samples)) / denominator;
         var half = z * Math.Sqrt(phat * (1 - phat) / samples + z * z / (4.0 * samples * samples)) / denominator;
         return (Math.Max(0, centre - half), Math.Min(1, centre + half));
-    }
-
-    /// <summary>The cone of the roots, each of its nodes' variable (its place in pre-order) and unavailability (0 without an availability).</summary>
-    private static ((List<int> Preorder, List<int> Postorder) Cone, Dictionary<int, int> VariableOf, double[] P) Variables(CompiledGraph g, IEnumerable<int> roots)
-    {
-        var cone = Cone(g, roots);
-        var variableOf = new Dictionary<int, int>(cone.Preorder.Count);
-        for (var v = 0; v < cone.Preorder.Count; v++)
-        {
-            variableOf[cone.Preorder[v]] = v;
-        }
-
-        return (cone, variableOf, cone.Preorder.Select(n => 1 - (g.Source.Nodes[n].Availability ?? 1)).ToArray());
-    }
-
-    /// <summary>The nodes and everything upstream of them: pre-order (variable order, roots first) and post-order (providers first).</summary>
-    private static (List<int> Preorder, List<int> Postorder) Cone(CompiledGraph g, IEnumerable<int> roots)
-    {
-        var preorder = new List<int>();
-        var postorder = new List<int>();
-        var seen = new HashSet<int>();
-        var stack = new Stack<(int Node, int Next)>();
-        foreach (var root in roots)
-        {
-            if (!seen.Add(root))
-            {
-                continue;
-            }
-
-            stack.Push((root, g.ProviderStart[root]));
-            preorder.Add(root);
-            while (stack.Count > 0)
-            {
-                var (current, next) = stack.Pop();
-                if (next < g.ProviderStart[current + 1])
-                {
-                    stack.Push((current, next + 1));
-                    var provider = g.Provider[next];
-                    if (seen.Add(provider))
-                    {
-                        preorder.Add(provider);
-                        stack.Push((provider, g.ProviderStart[provider]));
-                    }
-                }
-                else
-                {
-                    postorder.Add(current);
-                }
-            }
-        }
-
-        return (preorder, postorder);
     }
 }
