@@ -8,7 +8,7 @@ using QuikGraph.Algorithms.Search;
 // Figures for bench/README.md. Usage: dotnet run -c Release --project bench/ImpactMap.Bench [nodes] [criticality-nodes]
 //   or: ... -- load URL RATE SECONDS WRITE-SHARE [API-KEY]  (fixed-rate load against a running service; see bench/load.sh)
 //   or: ... -- memory URL SERVICE-PID [NODES]  (the service's memory after a day's work on a large graph; see bench/memory.sh)
-//   or: ... -- resilience NODES  (cut sets and unavailability by cone size, and a ranking of 10,000 customers, on the tiered graph)
+//   or: ... -- resilience NODES [RANKED]  (cut sets and unavailability by cone size, and a ranking of RANKED customers (10,000; 0: none), on the tiered graph)
 //   or: ... -- import URL [ENTITIES]  (a generated Backstage catalog imported and merged through the service; see bench/import.sh)
 //   or: ... -- console URL GRAPHS-FOLDER  (the web console's speed in Chromium; see bench/console.sh)
 //   or: ... -- neo4j-replace URL NEO4J-PID [NODES]  (a 1,000,000-dependency PUT into Neo4j; see bench/neo4j-replace.sh)
@@ -32,7 +32,8 @@ if (args is ["import", var importUrl, ..])
 
 if (args is ["resilience", var resilienceNodes, ..])
 {
-    return ResilienceRun.Run(int.Parse(resilienceNodes, System.Globalization.CultureInfo.InvariantCulture), 10_000);
+    return ResilienceRun.Run(int.Parse(resilienceNodes, System.Globalization.CultureInfo.InvariantCulture),
+        args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 10_000);
 }
 
 if (args is ["neo4j-replace", var neo4jUrl, var neo4jPid, ..])

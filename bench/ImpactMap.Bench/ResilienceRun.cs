@@ -20,13 +20,14 @@ internal static class ResilienceRun
         var graph = DependencyGraph.Create(
             plain.Nodes.Select(n => n with { Availability = n.Kind == Node.Customer ? null : 1 - random.Next(1, 50) * 1e-4 }).ToList(),
             plain.Dependencies);
-        // A probe whose cone is wide: it needs one of each pair of the first customers (groups of two), so its
-        // cone is the union of theirs and its function has pairs of alternatives all the way up.
+        // Probes whose cones are wide: each needs one of each pair of the first customers (groups of two), so its
+        // cone is the union of theirs and its function has pairs of alternatives all the way up. The smaller ones
+        // have cones of about 1,000 and 2,000 nodes; "probe" is the widest.
         var customers = graph.Nodes.Where(n => n.Kind == Node.Customer).Take(2 * ProbePairs).Select(n => n.Id).ToList();
-        var probe = new Node("probe", "probe", Node.Service, new Dictionary<string, string>(),
-            Enumerable.Range(0, customers.Count / 2).ToDictionary(i => $"pair{i}", _ => 1));
-        graph = DependencyGraph.Create([.. graph.Nodes, probe],
-            [.. graph.Dependencies, .. customers.Select((c, i) => Dependency.Create("probe", c, $"pair{i / 2}"))]);
+        var probes = new[] { ("probe-4", 4), ("probe-8", 8), ("probe", ProbePairs) };
+        graph = DependencyGraph.Create(
+            [.. graph.Nodes, .. probes.Select(p => new Node(p.Item1, p.Item1, Node.Service, new Dictionary<string, string>(), Enumerable.Range(0, p.Item2).ToDictionary(i => $"pair{i}", _ => 1)))],
+            [.. graph.Dependencies, .. probes.SelectMany(p => customers.Take(2 * p.Item2).Select((c, i) => Dependency.Create(p.Item1, c, $"pair{i / 2}")))]);
         var engine = new PropagationEngine(graph);
         Console.WriteLine($"{graph.Nodes.Count:N0} nodes, {graph.Dependencies.Count:N0} dependencies");
         Console.WriteLine("| node | cone | groups in cone | method | cut sets (order <= 2) | time |");
@@ -34,7 +35,7 @@ internal static class ResilienceRun
         var byCone = graph.Nodes.Select(n => n.Id).Where((_, i) => i % 997 == 0).Select(id => (id, cone: engine.Exposure(id).Providers.Count + 1))
             .GroupBy(p => p.cone switch { < 100 => 0, < 1_000 => 1, < 5_000 => 2, < 20_000 => 3, _ => 4 })
             .Select(g => g.First()).OrderBy(p => p.cone).ToList();
-        foreach (var (id, cone) in byCone.Append(("probe", engine.Exposure("probe").Providers.Count + 1)))
+        foreach (var (id, cone) in byCone.Concat(probes.Select(p => (p.Item1, engine.Exposure(p.Item1).Providers.Count + 1))))
         {
             var watch = Stopwatch.StartNew();
             var result = engine.Resilience(new ResilienceQuery(id, NodeState.Down, MaxOrder: 2, Limit: 1000));
@@ -47,6 +48,11 @@ internal static class ResilienceRun
         var families = Stopwatch.StartNew();
         var onlyCutSets = engine.Resilience(new ResilienceQuery("probe", NodeState.Down, MaxOrder: 2, Limit: 1000) { DiagramBudget = 2, Samples = 1 });
         Console.WriteLine($"probe's cut sets from families alone (no diagram, one sample): {onlyCutSets.CutSets.Count}{(onlyCutSets.CutSetsTruncated ? "+" : "")} in {families.Elapsed.TotalMilliseconds:N0} ms");
+
+        if (rankCustomers == 0)
+        {
+            return 0;
+        }
 
         // The ranking of rankCustomers customers: the first of the customer tier keep their kind, the rest become "consumer".
         var kept = 0;

@@ -78,8 +78,16 @@ public class ResilienceTests
                 var sampled = engine.Resilience(new ResilienceQuery(node, level, MaxOrder: 3, Limit: 100_000) { DiagramBudget = 2, Samples = 20_000 });
 
                 Assert.That(sampled.Method, Is.EqualTo(ProbabilityMethod.MonteCarlo));
-                Assert.That(sampled.CutSets.Select(c => string.Join(",", c.Nodes)), Is.EqualTo(exact.CutSets.Select(c => string.Join(",", c.Nodes))), question.ToString());
-                Assert.That(sampled.CutSetsTruncated, Is.False);
+                // Every order: orders 1 and 2 have their own families, 3 and 4 the general ones; a limit of 3 truncates the same.
+                foreach (var (order, limit) in new[] { (1, 100_000), (2, 100_000), (2, 3), (3, 100_000), (4, 100_000), (4, 3) })
+                {
+                    var exactly = engine.Resilience(new ResilienceQuery(node, level, order, limit));
+                    var fromFamilies = engine.Resilience(new ResilienceQuery(node, level, order, limit) { DiagramBudget = 2, Samples = 64 });
+                    Assert.That(fromFamilies.CutSets.Select(c => (string.Join(",", c.Nodes), c.Probability)), Is.EqualTo(exactly.CutSets.Select(c => (string.Join(",", c.Nodes), c.Probability))),
+                        $"order {order}, limit {limit}: {question}");
+                    Assert.That(fromFamilies.CutSetsTruncated, Is.EqualTo(exactly.CutSetsTruncated), $"order {order}, limit {limit}");
+                }
+
                 Assert.That(sampled.FalseFallbacks.Select(f => $"{f.Node}/{f.Group}: {string.Join(",", f.DefeatedBy)}"),
                     Is.EqualTo(exact.FalseFallbacks.Select(f => $"{f.Node}/{f.Group}: {string.Join(",", f.DefeatedBy)}")));
                 // Six standard errors: a sound estimate strays further about once in a billion.

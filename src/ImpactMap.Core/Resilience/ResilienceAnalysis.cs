@@ -94,16 +94,61 @@ internal static class ResilienceAnalysis
     /// <summary>Where a variable's function for a level sits among the functions <see cref="Reaches"/> builds.</summary>
     private static int At(int variable, NodeState level) => variable * Levels + (int)level - 1;
 
-    /// <summary>Cut sets as the answer lists them: the node itself (variable 0) first, then by size, probability descending and ids.</summary>
-    private static List<CutSet> Ordered(CompiledGraph g, Cone cone, IEnumerable<int[]> sets) =>
-        sets
-            .Select(set => (Set: set, Cut: new CutSet(set.Select(v => g.IdOf(cone.Preorder[v])).Order(StringComparer.Ordinal).ToList(), set.Aggregate(1.0, (product, v) => product * cone.P[v]))))
-            .OrderBy(c => c.Set is [0] ? 0 : 1)
-            .ThenBy(c => c.Set.Length)
-            .ThenByDescending(c => c.Cut.Probability)
-            .ThenBy(c => string.Join('\n', c.Cut.Nodes), StringComparer.Ordinal)
-            .Select(c => c.Cut)
-            .ToList();
+    /// <summary>
+    /// The first cut sets as the answer lists them (the node itself, variable 0, first, then by size, probability
+    /// descending and the sorted member ids, ordinal), and how many there are: only the first are kept and named.
+    /// </summary>
+    private static (List<CutSet> Listed, int Count) Ordered(CompiledGraph g, Cone cone, IEnumerable<int[]> sets, int limit)
+    {
+        // Members by their ids' ordinal rank: comparing ranks in order compares the sorted id lists.
+        var byId = Enumerable.Range(0, cone.Count).Order(Comparer<int>.Create((x, y) => string.CompareOrdinal(g.IdOf(cone.Preorder[x]), g.IdOf(cone.Preorder[y])))).ToArray();
+        var rank = new int[cone.Count];
+        for (var i = 0; i < byId.Length; i++)
+        {
+            rank[byId[i]] = i;
+        }
+
+        var first = Comparer<(int[] Ranks, double P)>.Create((a, b) =>
+        {
+            var (aRoot, bRoot) = (a.Ranks is [var x] && x == rank[0], b.Ranks is [var y] && y == rank[0]);
+            if (aRoot != bRoot)
+            {
+                return aRoot ? -1 : 1;
+            }
+
+            if (a.Ranks.Length != b.Ranks.Length)
+            {
+                return a.Ranks.Length.CompareTo(b.Ranks.Length);
+            }
+
+            if (a.P != b.P)
+            {
+                return b.P.CompareTo(a.P);
+            }
+
+            return a.Ranks.AsSpan().SequenceCompareTo(b.Ranks);
+        });
+        // The last of the kept on top, so that a set that comes before it replaces it.
+        var kept = new PriorityQueue<(int[] Ranks, double P), (int[] Ranks, double P)>(Comparer<(int[] Ranks, double P)>.Create((a, b) => first.Compare(b, a)));
+        var count = 0;
+        foreach (var set in sets)
+        {
+            var entry = (set.Select(v => rank[v]).Order().ToArray(), set.Aggregate(1.0, (product, v) => product * cone.P[v]));
+            count++;
+            if (kept.Count < limit)
+            {
+                kept.Enqueue(entry, entry);
+            }
+            else if (limit > 0 && first.Compare(entry, kept.Peek()) < 0)
+            {
+                kept.DequeueEnqueue(entry, entry);
+            }
+        }
+
+        var listed = kept.UnorderedItems.Select(item => item.Element).Order(first)
+            .Select(e => new CutSet(e.Ranks.Select(r => g.IdOf(cone.Preorder[byId[r]])).ToList(), e.P)).ToList();
+        return (listed, count);
+    }
 
     private static ResilienceResult Exact(CompiledGraph g, Cone cone, ResilienceQuery query, CancellationToken cancellationToken)
     {
@@ -119,7 +164,7 @@ internal static class ResilienceAnalysis
             sets = sets.Where(set => IsMinimalSolution(bdd, f, set)).ToList();
         }
 
-        var cutSets = Ordered(g, cone, sets);
+        var (cutSets, count) = Ordered(g, cone, sets, query.Limit);
 
         var unavailability = bdd.Probability(f, p);
         var importance = new List<NodeImportance>();
@@ -147,7 +192,7 @@ internal static class ResilienceAnalysis
             importance.Sort((a, b) => a.Birnbaum != b.Birnbaum ? b.Birnbaum.CompareTo(a.Birnbaum) : string.CompareOrdinal(a.Node, b.Node));
         }
 
-        return new ResilienceResult(g.IdOf(cone.Preorder[0]), query.Level, cutSets.Take(query.Limit).ToList(), capped || cutSets.Count > query.Limit,
+        return new ResilienceResult(g.IdOf(cone.Preorder[0]), query.Level, cutSets, capped || count > query.Limit,
             unavailability, ProbabilityMethod.Exact, null, importance, FalseFallbacks(g, cone, bdd, reaches));
     }
 
@@ -379,22 +424,28 @@ internal static class ResilienceAnalysis
         var fallbacks = new List<FalseFallback>();
         try
         {
-            var families = new CutSetFamilies(query.MaxOrder, query.FamilyWork, cancellationToken);
-            cutSets = Ordered(g, cone, Reaches(cone, families, Needed(query.Level, falseFallbacks: false), cancellationToken)[At(0, query.Level)]);
-            truncated = cutSets.Count > query.Limit;
-            var singles = new CutSetFamilies(1, query.FamilyWork, cancellationToken);
+            var needed = Needed(query.Level, falseFallbacks: false);
+            var sets = query.MaxOrder <= 2
+                ? SetsOf(Reaches(cone, new PairFamilies(cone.Count, query.MaxOrder, query.FamilyWork, cancellationToken), needed, cancellationToken)[At(0, query.Level)])
+                : Reaches(cone, new CutSetFamilies(query.MaxOrder, query.FamilyWork, cancellationToken), needed, cancellationToken)[At(0, query.Level)];
+            (cutSets, var count) = Ordered(g, cone, sets, query.Limit);
+            truncated = count > query.Limit;
+            var singles = new PairFamilies(cone.Count, 1, query.FamilyWork, cancellationToken);
             fallbacks = FalseFallbacks(g, cone, singles, Reaches(cone, singles, Needed(null, falseFallbacks: true), cancellationToken));
         }
         catch (CutSetWorkExceededException)
         {
-            cutSets = Ordered(g, cone, SinglePoints(cone, query.Level, cancellationToken).Select(v => new[] { v }));
-            truncated = query.MaxOrder > 1 || cutSets.Count > query.Limit;
+            (cutSets, var count) = Ordered(g, cone, SinglePoints(cone, query.Level, cancellationToken).Select(v => new[] { v }), query.Limit);
+            truncated = query.MaxOrder > 1 || count > query.Limit;
         }
 
         var (hits, samples) = Sample(cone, query, cancellationToken);
-        return new ResilienceResult(g.IdOf(cone.Preorder[0]), query.Level, cutSets.Take(query.Limit).ToList(), truncated,
+        return new ResilienceResult(g.IdOf(cone.Preorder[0]), query.Level, cutSets, truncated,
             (double)hits / samples, ProbabilityMethod.MonteCarlo, Wilson(hits, samples), [], fallbacks);
     }
+
+    private static IEnumerable<int[]> SetsOf(PairFamily f) =>
+        f.HoldsWithNone ? [[]] : f.Singles.Select(v => new[] { v }).Concat(f.Pairs.Select(PairFamily.Members).Select(m => new[] { m.Item1, m.Item2 }));
 
     /// <summary>The variables whose failure alone takes the root (variable 0) to the level: 64 of them tried per evaluation.</summary>
     private static List<int> SinglePoints(Cone cone, NodeState level, CancellationToken cancellationToken)
