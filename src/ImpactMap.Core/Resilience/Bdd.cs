@@ -1,11 +1,7 @@
 namespace ImpactMap.Core.Resilience;
 
-/// <summary>The BDD grew past its node budget: the function is too large to decide exactly within bounds.</summary>
-public sealed class BddBudgetExceededException(int budget) : Exception($"the decision diagram needs more than {budget:N0} nodes")
-{
-    /// <summary>The most nodes the diagram was allowed.</summary>
-    public int Budget { get; } = budget;
-}
+/// <summary>The BDD grew past its node budget or its time: the function is too large to decide exactly within bounds.</summary>
+public sealed class BddBudgetExceededException(string reason) : Exception(reason);
 
 /// <summary>
 /// A reduced ordered binary decision diagram over variables 0..n-1 (0 nearest the root), for the monotone
@@ -19,6 +15,8 @@ internal sealed class Bdd : IFailureFunctions<int>
     private const int MaxCacheBits = 20;
 
     private readonly int _budget;
+    private readonly long _deadline;
+    private readonly TimeSpan _time;
     private readonly CancellationToken _cancellationToken;
 
     // Nodes as three parallel arrays; 0 and 1 are the terminals.
@@ -26,6 +24,7 @@ internal sealed class Bdd : IFailureFunctions<int>
     private int[] _low = new int[1024];
     private int[] _high = new int[1024];
     private int _count = 2;
+    private long _applied;
 
     // The unique table: open addressing over node indices (0 = empty slot), kept at most half full.
     private int[] _unique = new int[2048];
@@ -36,9 +35,12 @@ internal sealed class Bdd : IFailureFunctions<int>
     private long[] _cacheKey = NewCacheKeys(10);
     private int[] _cacheValue = new int[1 << 10];
 
-    public Bdd(int budget, CancellationToken cancellationToken)
+    /// <param name="time">How long building may go on: a diagram that grows slowly is as much too large as one that grows big.</param>
+    public Bdd(int budget, TimeSpan time, CancellationToken cancellationToken)
     {
         _budget = budget;
+        _time = time;
+        _deadline = System.Diagnostics.Stopwatch.GetTimestamp() + (long)(time.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
         _cancellationToken = cancellationToken;
         _variable[0] = _variable[1] = TerminalVariable;
         _low[1] = _high[1] = 1;
@@ -94,13 +96,9 @@ internal sealed class Bdd : IFailureFunctions<int>
 
         if (_count >= _budget)
         {
-            throw new BddBudgetExceededException(_budget);
+            throw new BddBudgetExceededException($"the decision diagram needs more than {_budget:N0} nodes");
         }
 
-        if ((_count & 4095) == 0)
-        {
-            _cancellationToken.ThrowIfCancellationRequested();
-        }
 
         if (_count == _variable.Length)
         {
@@ -187,6 +185,16 @@ internal sealed class Bdd : IFailureFunctions<int>
 
     private int Apply(int a, int b, int op)
     {
+        // Checked by operations, not by nodes made: a large diagram spends long stretches finding what it has.
+        if ((++_applied & 4095) == 0)
+        {
+            _cancellationToken.ThrowIfCancellationRequested();
+            if (System.Diagnostics.Stopwatch.GetTimestamp() > _deadline)
+            {
+                throw new BddBudgetExceededException($"the decision diagram needs more than {_time.TotalSeconds:0.###} s");
+            }
+        }
+
         if (a > b)
         {
             (a, b) = (b, a);

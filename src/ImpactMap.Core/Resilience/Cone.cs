@@ -51,6 +51,9 @@ internal sealed class Cone
     public NodeState[] MemberEffect { get; private set; } = [];
     public int[] MemberDependency { get; private set; } = [];
 
+    /// <summary>The most members any group has.</summary>
+    public int MaxMembers { get; private set; }
+
     public static Cone Of(CompiledGraph g, IEnumerable<int> roots)
     {
         var (preorder, postorder) = Orders(g, roots);
@@ -119,6 +122,7 @@ internal sealed class Cone
         (UngroupedStart, UngroupedProvider, UngroupedEffect) = (ungroupedStart, [.. ungroupedProvider], [.. ungroupedEffect]);
         (GroupStart, GroupNeed, MemberStart, MemberProvider, MemberEffect, MemberDependency) =
             (groupStart, [.. groupNeed], [.. memberStart], [.. memberProvider], [.. memberEffect], [.. memberDependency]);
+        MaxMembers = Enumerable.Range(0, GroupNeed.Length).Select(i => MemberStart[i + 1] - MemberStart[i]).DefaultIfEmpty(0).Max();
         P = Preorder.Select(n => 1 - (g.Source.Nodes[n].Availability ?? 1)).ToArray();
         Acyclic = IsTopological();
     }

@@ -4,7 +4,7 @@ namespace ImpactMap.Core.Resilience;
 /// Boolean functions of which nodes fail, each held as its family of minimal solutions of at most a given size
 /// (sets of variables in increasing order): OR is the union, AND the pairwise unions, both kept minimal. Exact
 /// for every cut set up to that size however large the function, where a decision diagram may not fit; work is
-/// bounded, and past the bound the families are incomplete (Exhausted).
+/// bounded, and past the bound the analysis knows only what a single failure does.
 /// </summary>
 internal sealed class CutSetFamilies(int order, long workBudget, CancellationToken cancellationToken) : IFailureFunctions<List<int[]>>
 {
@@ -12,11 +12,7 @@ internal sealed class CutSetFamilies(int order, long workBudget, CancellationTok
 
     public List<int[]> Never { get; } = [];
 
-    private long _work;
-    private long _sinceCheck;
-
-    /// <summary>Whether the work bound was reached, so that some family may lack sets.</summary>
-    public bool Exhausted { get; private set; }
+    private readonly WorkBound _work = new(workBudget, cancellationToken);
 
     public List<int[]> Variable(int v) => [[v]];
 
@@ -38,7 +34,11 @@ internal sealed class CutSetFamilies(int order, long workBudget, CancellationTok
         var unions = new List<int[]>();
         foreach (var x in a)
         {
-            Spend(b.Count);
+            _work.Spend(b.Count);
+            if (unions.Count > PairFamilies.MaxFamily)
+            {
+                throw new CutSetWorkExceededException();
+            }
             foreach (var y in b)
             {
                 if (Union(x, y) is { } union)
@@ -57,23 +57,6 @@ internal sealed class CutSetFamilies(int order, long workBudget, CancellationTok
     /// <summary>Whether two families hold the same sets (families are kept minimal, so as sets of keys).</summary>
     public bool Same(List<int[]> a, List<int[]> b) =>
         ReferenceEquals(a, b) || (a.Count == b.Count && a.Select(Key).ToHashSet().SetEquals(b.Select(Key)));
-
-    private void Spend(long work)
-    {
-        _work += work;
-        _sinceCheck += work;
-        if (_sinceCheck > 1 << 16)
-        {
-            _sinceCheck = 0;
-            cancellationToken.ThrowIfCancellationRequested();
-        }
-
-        if (_work > workBudget)
-        {
-            Exhausted = true;
-            throw new CutSetWorkExceededException();
-        }
-    }
 
     private int[]? Union(int[] x, int[] y)
     {
@@ -114,7 +97,7 @@ internal sealed class CutSetFamilies(int order, long workBudget, CancellationTok
         var result = new List<int[]>();
         foreach (var set in sets.OrderBy(s => s.Length))
         {
-            Spend(1);
+            _work.Spend(1);
             if (kept.Contains(Key(set)) || HasKeptSubset(set, kept))
             {
                 continue;
@@ -160,3 +143,26 @@ internal sealed class CutSetFamilies(int order, long workBudget, CancellationTok
 
 /// <summary>The cut sets needed more work than their bound allows.</summary>
 internal sealed class CutSetWorkExceededException : Exception;
+
+/// <summary>Work counted against a bound, and a check for cancellation every so often.</summary>
+internal sealed class WorkBound(long budget, CancellationToken cancellationToken)
+{
+    private long _spent;
+    private long _sinceCheck;
+
+    public void Spend(long work)
+    {
+        _spent += work;
+        _sinceCheck += work;
+        if (_sinceCheck > 1 << 16)
+        {
+            _sinceCheck = 0;
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        if (_spent > budget)
+        {
+            throw new CutSetWorkExceededException();
+        }
+    }
+}

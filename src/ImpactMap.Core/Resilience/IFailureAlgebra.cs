@@ -32,8 +32,12 @@ internal interface IFailureFunctions<T> : IFailureAlgebra<T>
 
 internal static class FailureAlgebra
 {
-    /// <summary>At least k of the inputs hold, by the usual table over them (k-of-n).</summary>
-    public static T AtLeast<T>(this IFailureAlgebra<T> algebra, int k, IReadOnlyList<T> inputs)
+    /// <summary>
+    /// At least k of the inputs hold, by the usual table over them (k-of-n); table is scratch of at least k + 1.
+    /// Generic in the algebra so that a struct one (sampled bits) is compiled to plain word operations.
+    /// </summary>
+    public static T AtLeast<TAlgebra, T>(this TAlgebra algebra, int k, List<T> inputs, T[] table)
+        where TAlgebra : IFailureAlgebra<T>
     {
         if (k <= 0)
         {
@@ -46,23 +50,22 @@ internal static class FailureAlgebra
             return algebra.Never;
         }
 
-        // atLeast[j]: at least j of the inputs seen so far hold. After input i only the counts that the
+        // table[j]: at least j of the inputs seen so far hold. After input i only the counts that the
         // remaining inputs can still lift to k are needed, and none above i + 1 can hold yet.
-        var atLeast = new T[k + 1];
-        atLeast[0] = algebra.Always;
+        table[0] = algebra.Always;
         for (var j = 1; j <= k; j++)
         {
-            atLeast[j] = algebra.Never;
+            table[j] = algebra.Never;
         }
 
         for (var i = 0; i < n; i++)
         {
             for (var j = Math.Min(k, i + 1); j >= Math.Max(1, k - (n - 1 - i)); j--)
             {
-                atLeast[j] = algebra.Or(atLeast[j], algebra.And(atLeast[j - 1], inputs[i]));
+                table[j] = algebra.Or(table[j], algebra.And(table[j - 1], inputs[i]));
             }
         }
 
-        return atLeast[k];
+        return table[k];
     }
 }

@@ -44,8 +44,7 @@ internal sealed class PairFamilies(int variables, int order, long workBudget, Ca
 
     // Marks the singles of one family while another's pairs are checked against them; cleared after each use.
     private readonly bool[] _marked = new bool[variables];
-    private long _work;
-    private long _sinceCheck;
+    private readonly WorkBound _work = new(workBudget, cancellationToken);
 
     public PairFamily Never => PairFamily.Never;
 
@@ -75,7 +74,7 @@ internal sealed class PairFamilies(int variables, int order, long workBudget, Ca
             return a;
         }
 
-        Spend(a.Singles.Length + b.Singles.Length + a.Pairs.Length + b.Pairs.Length);
+        _work.Spend(a.Singles.Length + b.Singles.Length + a.Pairs.Length + b.Pairs.Length);
         var singles = Union(a.Singles, b.Singles);
         if (order < 2 || (a.Pairs.Length == 0 && b.Pairs.Length == 0))
         {
@@ -109,7 +108,7 @@ internal sealed class PairFamilies(int variables, int order, long workBudget, Ca
             return a;
         }
 
-        Spend(a.Singles.Length + b.Singles.Length + a.Pairs.Length + b.Pairs.Length);
+        _work.Spend(a.Singles.Length + b.Singles.Length + a.Pairs.Length + b.Pairs.Length);
         var singles = Intersection(a.Singles, b.Singles);
         if (order < 2)
         {
@@ -125,7 +124,7 @@ internal sealed class PairFamilies(int variables, int order, long workBudget, Ca
         var onlyA = Difference(a.Singles, singles);
         var onlyB = Difference(b.Singles, singles);
         var products = (long)onlyA.Length * onlyB.Length;
-        Spend(products);
+        _work.Spend(products);
         if (products + fromA.Length + fromB.Length > MaxFamily)
         {
             throw new CutSetWorkExceededException();
@@ -168,22 +167,6 @@ internal sealed class PairFamilies(int variables, int order, long workBudget, Ca
     }
 
     private static long[] Bounded(long[] pairs) => pairs.Length > MaxFamily ? throw new CutSetWorkExceededException() : pairs;
-
-    private void Spend(long work)
-    {
-        _work += work;
-        _sinceCheck += work;
-        if (_sinceCheck > 1 << 16)
-        {
-            _sinceCheck = 0;
-            cancellationToken.ThrowIfCancellationRequested();
-        }
-
-        if (_work > workBudget)
-        {
-            throw new CutSetWorkExceededException();
-        }
-    }
 
     /// <summary>The sorted union of two sorted arrays without duplicates.</summary>
     private static T[] Union<T>(T[] a, T[] b) where T : IComparable<T>

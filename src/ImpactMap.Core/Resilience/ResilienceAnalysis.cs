@@ -13,11 +13,20 @@ public sealed record ResilienceQuery(string Node, NodeState Level = NodeState.Do
     /// <summary>The most decision-diagram nodes the exact method may build before Monte Carlo takes over.</summary>
     public int DiagramBudget { get; init; } = 4_000_000;
 
+    /// <summary>How long the exact method may build its diagram before Monte Carlo takes over.</summary>
+    public TimeSpan DiagramTime { get; init; } = DefaultDiagramTime;
+
+    /// <summary>
+    /// Long enough for what the exact method decides quickly (a few hundred groups within tens of milliseconds),
+    /// short enough that a cone beyond it still answers within a couple of seconds.
+    /// </summary>
+    public static readonly TimeSpan DefaultDiagramTime = TimeSpan.FromSeconds(0.5);
+
     /// <summary>Samples of the Monte Carlo estimate, when the exact method is over its budget.</summary>
     public int Samples { get; init; } = 100_000;
 
     /// <summary>How long sampling may go on once a tenth of the samples are in.</summary>
-    public TimeSpan SamplingTime { get; init; } = TimeSpan.FromSeconds(1);
+    public TimeSpan SamplingTime { get; init; } = TimeSpan.FromSeconds(0.5);
 
     /// <summary>The most set operations the cut sets may take when the diagram is over its budget.</summary>
     public long FamilyWork { get; init; } = 200_000_000;
@@ -91,7 +100,7 @@ internal static class ResilienceAnalysis
         }
     }
 
-    /// <summary>Where a variable's function for a level sits among the functions <see cref="Reaches"/> builds.</summary>
+    /// <summary>Where a variable's function for a level sits among the functions Reaches builds.</summary>
     private static int At(int variable, NodeState level) => variable * Levels + (int)level - 1;
 
     /// <summary>
@@ -152,7 +161,7 @@ internal static class ResilienceAnalysis
 
     private static ResilienceResult Exact(CompiledGraph g, Cone cone, ResilienceQuery query, CancellationToken cancellationToken)
     {
-        var bdd = new Bdd(query.DiagramBudget, cancellationToken);
+        var bdd = new Bdd(query.DiagramBudget, query.DiagramTime, cancellationToken);
         var reaches = Reaches(cone, bdd, Needed(query.Level, falseFallbacks: true), cancellationToken);
         var f = reaches[At(0, query.Level)];
         var p = cone.P;
@@ -216,12 +225,17 @@ internal static class ResilienceAnalysis
     /// For each cone variable, the functions "reaches at-risk", "degraded" and "down" (at <see cref="At"/>) at
     /// their least fixpoint, for the levels needed; the others stay Never: no level reads a higher one.
     /// </summary>
-    private static T[] Reaches<T>(Cone cone, IFailureAlgebra<T> algebra, bool[] needed, CancellationToken cancellationToken, T[]? into = null)
+    private static T[] Reaches<T>(Cone cone, IFailureAlgebra<T> algebra, bool[] needed, CancellationToken cancellationToken) =>
+        Reaches(cone, algebra, needed, cancellationToken, new T[cone.Count * Levels]);
+
+    /// <summary>The same, into an array of <see cref="Cone.Count"/> times three, generic in the algebra for the struct one.</summary>
+    private static T[] Reaches<TAlgebra, T>(Cone cone, TAlgebra algebra, bool[] needed, CancellationToken cancellationToken, T[] reaches)
+        where TAlgebra : IFailureAlgebra<T>
     {
-        var reaches = into ?? new T[cone.Count * Levels];
         Array.Fill(reaches, algebra.Never);
         var next = new T[Levels];
-        var inputs = new List<T>();
+        var inputs = new List<T>(cone.MaxMembers);
+        var table = new T[cone.MaxMembers + 1];
         // Providers come before dependents in post-order, so an acyclic cone settles in one pass; only a cycle
         // needs more, and a pass that changes nothing to see it has settled.
         for (var changed = true; changed;)
@@ -254,17 +268,17 @@ internal static class ResilienceAnalysis
                     var need = cone.GroupNeed[group];
                     if (needed[(int)NodeState.Down - 1])
                     {
-                        next[2] = algebra.Or(next[2], GroupAtLeast(cone, algebra, reaches, group, NodeState.Down, members - need + 1, inputs));
+                        next[2] = algebra.Or(next[2], GroupAtLeast(cone, algebra, reaches, group, NodeState.Down, members - need + 1, inputs, table));
                     }
 
                     if (needed[(int)NodeState.Degraded - 1])
                     {
-                        var degraded = GroupAtLeast(cone, algebra, reaches, group, NodeState.Degraded, members - need + 1, inputs);
+                        var degraded = GroupAtLeast(cone, algebra, reaches, group, NodeState.Degraded, members - need + 1, inputs, table);
                         next[1] = algebra.Or(next[1], degraded);
                         if (needed[(int)NodeState.AtRisk - 1])
                         {
                             // At-risk: fewer than need work, or some member is hit and no spare is left up.
-                            var hit = GroupAtLeast(cone, algebra, reaches, group, NodeState.AtRisk, Math.Max(1, members - need), inputs);
+                            var hit = GroupAtLeast(cone, algebra, reaches, group, NodeState.AtRisk, Math.Max(1, members - need), inputs, table);
                             next[0] = algebra.Or(next[0], algebra.Or(degraded, hit));
                         }
                     }
@@ -285,7 +299,8 @@ internal static class ResilienceAnalysis
     }
 
     /// <summary>At least k members of the group are at the level or worse, each capped at its dependency's effect.</summary>
-    private static T GroupAtLeast<T>(Cone cone, IFailureAlgebra<T> algebra, T[] reaches, int group, NodeState level, int k, List<T> inputs)
+    private static T GroupAtLeast<TAlgebra, T>(Cone cone, TAlgebra algebra, T[] reaches, int group, NodeState level, int k, List<T> inputs, T[] table)
+        where TAlgebra : IFailureAlgebra<T>
     {
         inputs.Clear();
         for (var m = cone.MemberStart[group]; m < cone.MemberStart[group + 1]; m++)
@@ -293,7 +308,7 @@ internal static class ResilienceAnalysis
             inputs.Add(cone.MemberEffect[m] >= level ? reaches[At(cone.MemberProvider[m], level)] : algebra.Never);
         }
 
-        return algebra.AtLeast(k, inputs);
+        return algebra.AtLeast(k, inputs, table);
     }
 
     /// <summary>
@@ -308,7 +323,7 @@ internal static class ResilienceAnalysis
         try
         {
             // Shared only while it stays small: past that, one diagram per node is faster than a huge shared one.
-            var bdd = new Bdd(Math.Min(budget, sharedBudget), cancellationToken);
+            var bdd = new Bdd(Math.Min(budget, sharedBudget), ResilienceQuery.DefaultDiagramTime, cancellationToken);
             var reaches = Reaches(cone, bdd, Needed(level, falseFallbacks: true), cancellationToken);
             var owners = FalseFallbacks(g, cone, bdd, reaches).Select(f => g.Source.IndexOf(f.Node)).ToList();
             var memo = Bdd.NewMemo();
@@ -359,7 +374,7 @@ internal static class ResilienceAnalysis
         var cone = Cone.Of(g, [node]);
         try
         {
-            var bdd = new Bdd(budget, cancellationToken);
+            var bdd = new Bdd(budget, ResilienceQuery.DefaultDiagramTime, cancellationToken);
             var reaches = Reaches(cone, bdd, Needed(level, falseFallbacks: true), cancellationToken);
             var f = reaches[At(0, level)];
             return new WeakNode(g.IdOf(node), bdd.Probability(f, cone.P), bdd.Singles(f).Count(v => v != 0), FalseFallbacks(g, cone, bdd, reaches).Count);
@@ -374,7 +389,8 @@ internal static class ResilienceAnalysis
     private static List<FalseFallback> FalseFallbacks<T>(CompiledGraph g, Cone cone, IFailureFunctions<T> algebra, T[] reaches)
     {
         var found = new List<FalseFallback>();
-        var inputs = new List<T>();
+        var inputs = new List<T>(cone.MaxMembers);
+        var table = new T[cone.MaxMembers + 1];
         foreach (var v in cone.Postorder)
         {
             for (var group = cone.GroupStart[v]; group < cone.GroupStart[v + 1]; group++)
@@ -382,7 +398,7 @@ internal static class ResilienceAnalysis
                 var (first, end) = (cone.MemberStart[group], cone.MemberStart[group + 1]);
                 var need = cone.GroupNeed[group];
                 // A member works while its state, capped at its effect, is below degraded.
-                var defeated = GroupAtLeast(cone, algebra, reaches, group, NodeState.Degraded, end - first - need + 1, inputs);
+                var defeated = GroupAtLeast(cone, algebra, reaches, group, NodeState.Degraded, end - first - need + 1, inputs, table);
                 var members = cone.MemberProvider[first..end];
                 var by = algebra.Singles(defeated).Where(s => !members.Contains(s)).Select(s => g.IdOf(cone.Preorder[s])).Order(StringComparer.Ordinal).ToList();
                 if (by.Count > 0)

@@ -4,7 +4,7 @@ namespace ImpactMap.Core.Resilience;
 /// The functions' values for 64 failure sets at once, one bit each: a function is the word of the sets in
 /// which it holds. Evaluating the cone once this way settles 64 samples, with the analysis's own rules.
 /// </summary>
-internal sealed class SampleBits(int variables) : IFailureAlgebra<ulong>
+internal readonly struct SampleBits(int variables) : IFailureAlgebra<ulong>
 {
     /// <summary>For each variable, the sets in which it has failed.</summary>
     public ulong[] Failed { get; } = new ulong[variables];
