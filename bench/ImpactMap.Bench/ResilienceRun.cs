@@ -22,9 +22,9 @@ internal static class ResilienceRun
             plain.Dependencies);
         // Probes whose cones are wide: each needs one of each pair of the first customers (groups of two), so its
         // cone is the union of theirs and its function has pairs of alternatives all the way up. The smaller ones
-        // have cones of about 1,000 and 2,000 nodes; "probe" is the widest.
+        // have cones of a few hundred to a few thousand nodes; "probe" is the widest.
         var customers = graph.Nodes.Where(n => n.Kind == Node.Customer).Take(2 * ProbePairs).Select(n => n.Id).ToList();
-        var probes = new[] { ("probe-4", 4), ("probe-8", 8), ("probe", ProbePairs) };
+        var probes = new[] { ("probe-1", 1), ("probe-2", 2), ("probe-4", 4), ("probe-8", 8), ("probe", ProbePairs) };
         graph = DependencyGraph.Create(
             [.. graph.Nodes, .. probes.Select(p => new Node(p.Item1, p.Item1, Node.Service, new Dictionary<string, string>(), Enumerable.Range(0, p.Item2).ToDictionary(i => $"pair{i}", _ => 1)))],
             [.. graph.Dependencies, .. probes.SelectMany(p => customers.Take(2 * p.Item2).Select((c, i) => Dependency.Create(p.Item1, c, $"pair{i / 2}")))]);
