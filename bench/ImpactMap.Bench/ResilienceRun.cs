@@ -45,6 +45,14 @@ internal static class ResilienceRun
             Console.WriteLine($"| {id} | {cone:N0} | {groups:N0} | {result.Method} | {result.CutSets.Count}{(result.CutSetsTruncated ? "+" : "")} | {elapsed.TotalMilliseconds:N0} ms |");
         }
 
+        // How long the smaller probes' diagrams would need without the half second: where exactness ends.
+        foreach (var id in new[] { "probe-1", "probe-2" })
+        {
+            var untimed = Stopwatch.StartNew();
+            var result = engine.Resilience(new ResilienceQuery(id, NodeState.Down, MaxOrder: 2, Limit: 1000) { DiagramTime = TimeSpan.FromMinutes(1) });
+            Console.WriteLine($"{id} with a minute for its diagram: {result.Method} in {untimed.Elapsed.TotalMilliseconds:N0} ms");
+        }
+
         var families = Stopwatch.StartNew();
         var onlyCutSets = engine.Resilience(new ResilienceQuery("probe", NodeState.Down, MaxOrder: 2, Limit: 1000) { DiagramBudget = 2, Samples = 1 });
         Console.WriteLine($"probe's cut sets from families alone (no diagram, one sample): {onlyCutSets.CutSets.Count}{(onlyCutSets.CutSetsTruncated ? "+" : "")} in {families.Elapsed.TotalMilliseconds:N0} ms");
