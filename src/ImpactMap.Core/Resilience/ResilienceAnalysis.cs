@@ -162,7 +162,7 @@ internal static class ResilienceAnalysis
     private static ResilienceResult Exact(CompiledGraph g, Cone cone, ResilienceQuery query, CancellationToken cancellationToken)
     {
         var bdd = new Bdd(query.DiagramBudget, query.DiagramTime, cancellationToken);
-        var reaches = Reaches(cone, bdd, Needed(query.Level, falseFallbacks: true), cancellationToken);
+        var reaches = Reaches(cone, bdd, Needed(query.Level), cancellationToken);
         var f = reaches[At(0, query.Level)];
         var p = cone.P;
 
@@ -202,22 +202,15 @@ internal static class ResilienceAnalysis
         }
 
         return new ResilienceResult(g.IdOf(cone.Preorder[0]), query.Level, cutSets, capped || count > query.Limit,
-            unavailability, ProbabilityMethod.Exact, null, importance, FalseFallbacks(g, cone, bdd, reaches));
+            unavailability, ProbabilityMethod.Exact, null, importance, FalseFallbacks(g, cone, cancellationToken));
     }
 
-    /// <summary>
-    /// The levels a question needs: the one asked (at-risk also reads degraded, which a group short of members
-    /// reaches), and degraded whenever false fallbacks are read, since a member works while below it.
-    /// </summary>
-    private static bool[] Needed(NodeState? level, bool falseFallbacks)
+    /// <summary>The levels a question about one needs: that one, and degraded for at-risk (a group short of members reaches it).</summary>
+    private static bool[] Needed(NodeState level)
     {
         var needed = new bool[Levels];
-        if (level is { } asked)
-        {
-            needed[(int)asked - 1] = true;
-        }
-
-        needed[(int)NodeState.Degraded - 1] |= falseFallbacks || level == NodeState.AtRisk;
+        needed[(int)level - 1] = true;
+        needed[(int)NodeState.Degraded - 1] |= level == NodeState.AtRisk;
         return needed;
     }
 
@@ -324,8 +317,8 @@ internal static class ResilienceAnalysis
         {
             // Shared only while it stays small: past that, one diagram per node is faster than a huge shared one.
             var bdd = new Bdd(Math.Min(budget, sharedBudget), ResilienceQuery.DefaultDiagramTime, cancellationToken);
-            var reaches = Reaches(cone, bdd, Needed(level, falseFallbacks: true), cancellationToken);
-            var owners = FalseFallbacks(g, cone, bdd, reaches).Select(f => g.Source.IndexOf(f.Node)).ToList();
+            var reaches = Reaches(cone, bdd, Needed(level), cancellationToken);
+            var owners = FalseFallbacks(g, cone, cancellationToken).Select(f => g.Source.IndexOf(f.Node)).ToList();
             var memo = Bdd.NewMemo();
             return nodes.Select(n =>
             {
@@ -375,9 +368,8 @@ internal static class ResilienceAnalysis
         try
         {
             var bdd = new Bdd(budget, ResilienceQuery.DefaultDiagramTime, cancellationToken);
-            var reaches = Reaches(cone, bdd, Needed(level, falseFallbacks: true), cancellationToken);
-            var f = reaches[At(0, level)];
-            return new WeakNode(g.IdOf(node), bdd.Probability(f, cone.P), bdd.Singles(f).Count(v => v != 0), FalseFallbacks(g, cone, bdd, reaches).Count);
+            var f = Reaches(cone, bdd, Needed(level), cancellationToken)[At(0, level)];
+            return new WeakNode(g.IdOf(node), bdd.Probability(f, cone.P), bdd.Singles(f).Count(v => v != 0), FalseFallbacks(g, cone, cancellationToken).Count);
         }
         catch (BddBudgetExceededException)
         {
@@ -386,11 +378,18 @@ internal static class ResilienceAnalysis
         }
     }
 
-    private static List<FalseFallback> FalseFallbacks<T>(CompiledGraph g, Cone cone, IFailureFunctions<T> algebra, T[] reaches)
+    /// <summary>
+    /// Each group in the cone that one failure of a non-member defeats. Only single failures matter, so families
+    /// of order 1 answer it exactly, apart from the diagram (which then needs only the level asked), and at a
+    /// cost polynomial in the cone: their work is not bounded.
+    /// </summary>
+    private static List<FalseFallback> FalseFallbacks(CompiledGraph g, Cone cone, CancellationToken cancellationToken)
     {
+        var algebra = new PairFamilies(cone.Count, 1, long.MaxValue, cancellationToken);
+        var reaches = Reaches(cone, algebra, Needed(NodeState.Degraded), cancellationToken);
         var found = new List<FalseFallback>();
-        var inputs = new List<T>(cone.MaxMembers);
-        var table = new T[cone.MaxMembers + 1];
+        var inputs = new List<PairFamily>(cone.MaxMembers);
+        var table = new PairFamily[cone.MaxMembers + 1];
         foreach (var v in cone.Postorder)
         {
             for (var group = cone.GroupStart[v]; group < cone.GroupStart[v + 1]; group++)
@@ -437,17 +436,14 @@ internal static class ResilienceAnalysis
     {
         List<CutSet> cutSets;
         bool truncated;
-        var fallbacks = new List<FalseFallback>();
         try
         {
-            var needed = Needed(query.Level, falseFallbacks: false);
+            var needed = Needed(query.Level);
             var sets = query.MaxOrder <= 2
                 ? SetsOf(Reaches(cone, new PairFamilies(cone.Count, query.MaxOrder, query.FamilyWork, cancellationToken), needed, cancellationToken)[At(0, query.Level)])
                 : Reaches(cone, new CutSetFamilies(query.MaxOrder, query.FamilyWork, cancellationToken), needed, cancellationToken)[At(0, query.Level)];
             (cutSets, var count) = Ordered(g, cone, sets, query.Limit);
             truncated = count > query.Limit;
-            var singles = new PairFamilies(cone.Count, 1, query.FamilyWork, cancellationToken);
-            fallbacks = FalseFallbacks(g, cone, singles, Reaches(cone, singles, Needed(null, falseFallbacks: true), cancellationToken));
         }
         catch (CutSetWorkExceededException)
         {
@@ -455,6 +451,7 @@ internal static class ResilienceAnalysis
             truncated = query.MaxOrder > 1 || count > query.Limit;
         }
 
+        var fallbacks = FalseFallbacks(g, cone, cancellationToken);
         var (hits, samples) = Sample(cone, query, cancellationToken);
         return new ResilienceResult(g.IdOf(cone.Preorder[0]), query.Level, cutSets, truncated,
             (double)hits / samples, ProbabilityMethod.MonteCarlo, Wilson(hits, samples), [], fallbacks);
@@ -467,7 +464,7 @@ internal static class ResilienceAnalysis
     private static List<int> SinglePoints(Cone cone, NodeState level, CancellationToken cancellationToken)
     {
         var bits = new SampleBits(cone.Count);
-        var needed = Needed(level, falseFallbacks: false);
+        var needed = Needed(level);
         var reaches = new ulong[cone.Count * Levels];
         var singles = new List<int>();
         for (var first = 0; first < cone.Count; first += 64)
@@ -504,7 +501,7 @@ internal static class ResilienceAnalysis
         }
 
         var bits = new SampleBits(cone.Count);
-        var needed = Needed(query.Level, falseFallbacks: false);
+        var needed = Needed(query.Level);
         var reaches = new ulong[cone.Count * Levels];
         var hits = 0;
         var samples = 0;
