@@ -227,14 +227,23 @@ internal sealed class Bdd : IFailureFunctions<int>
     /// <summary>The probability the function holds, each variable true (failed) with its own probability.</summary>
     public double Probability(int f, IReadOnlyList<double> probabilities) => Probability(f, probabilities, NewMemo());
 
-    /// <summary>A memo for <see cref="Probability(int, IReadOnlyList{double}, Dictionary{int, double})"/>, to share between functions that share nodes.</summary>
-    public static Dictionary<int, double> NewMemo() => new() { [False] = 0, [True] = 1 };
-
-    public double Probability(int f, IReadOnlyList<double> p, Dictionary<int, double> memo)
+    /// <summary>
+    /// A memo for <see cref="Probability(int, IReadOnlyList{double}, double[])"/> over the nodes made so far, to
+    /// share between functions that share nodes: an array, since a diagram's nodes are dense indices.
+    /// </summary>
+    public double[] NewMemo()
     {
-        if (memo.TryGetValue(f, out var known))
+        var memo = new double[_count];
+        Array.Fill(memo, double.NaN);
+        (memo[False], memo[True]) = (0, 1);
+        return memo;
+    }
+
+    public double Probability(int f, IReadOnlyList<double> p, double[] memo)
+    {
+        if (!double.IsNaN(memo[f]))
         {
-            return known;
+            return memo[f];
         }
 
         var q = p[_variable[f]];
@@ -244,24 +253,24 @@ internal sealed class Bdd : IFailureFunctions<int>
     }
 
     /// <summary>
-    /// The Birnbaum importance of every variable: dP/dp_v, as the sum over the nodes labelled v of the probability
+    /// The Birnbaum importance of every variable the function depends on (its support): dP/dp_v, as the sum over the nodes labelled v of the probability
     /// of reaching that node times the difference its two branches make. One pass down and one up.
     /// </summary>
     public Dictionary<int, double> Birnbaum(int f, IReadOnlyList<double> p)
     {
         var up = NewMemo();
         Probability(f, p, up);
-        var order = TopologicalFromRoot(f);
-        var reach = new Dictionary<int, double> { [f] = 1 };
+        var reach = new double[_count];
+        reach[f] = 1;
         var result = new Dictionary<int, double>();
-        foreach (var node in order)
+        foreach (var node in TopologicalFromRoot(f))
         {
-            var mass = reach.GetValueOrDefault(node);
+            var mass = reach[node];
             var v = _variable[node];
             var q = p[v];
             result[v] = result.GetValueOrDefault(v) + mass * (up[_high[node]] - up[_low[node]]);
-            reach[_low[node]] = reach.GetValueOrDefault(_low[node]) + mass * (1 - q);
-            reach[_high[node]] = reach.GetValueOrDefault(_high[node]) + mass * q;
+            reach[_low[node]] += mass * (1 - q);
+            reach[_high[node]] += mass * q;
         }
 
         return result;
@@ -270,30 +279,29 @@ internal sealed class Bdd : IFailureFunctions<int>
     /// <summary>The internal nodes under f, each before its children (by variable: children have larger ones).</summary>
     private List<int> TopologicalFromRoot(int f)
     {
-        var seen = new HashSet<int>();
+        var seen = new bool[_count];
         var stack = new Stack<int>();
         stack.Push(f);
         var nodes = new List<int>();
         while (stack.Count > 0)
         {
             var node = stack.Pop();
-            if (node <= True || !seen.Add(node))
+            if (node <= True || seen[node])
             {
                 continue;
             }
 
+            seen[node] = true;
             nodes.Add(node);
             stack.Push(_low[node]);
             stack.Push(_high[node]);
         }
 
         // Ordered by variable, every node comes after every node that can reach it.
-        nodes.Sort((a, b) => _variable[a].CompareTo(_variable[b]));
-        return nodes;
+        var ordered = nodes.ToArray();
+        Array.Sort(ordered.Select(n => _variable[n]).ToArray(), ordered);
+        return [.. ordered];
     }
-
-    /// <summary>The variables the function depends on.</summary>
-    public SortedSet<int> Support(int f) => new(TopologicalFromRoot(f).Select(n => _variable[n]));
 
     /// <summary>Whether the function holds when no variable is true.</summary>
     public bool HoldsWithNone(int f)

@@ -180,9 +180,9 @@ internal static class ResilienceAnalysis
         if (unavailability > 0)
         {
             var birnbaum = bdd.Birnbaum(f, p);
-            foreach (var v in bdd.Support(f).Where(v => g.Source.Nodes[cone.Preorder[v]].Availability is not null))
+            foreach (var v in birnbaum.Keys.Order().Where(v => g.Source.Nodes[cone.Preorder[v]].Availability is not null))
             {
-                var b = Math.Max(0, birnbaum.GetValueOrDefault(v));
+                var b = Math.Max(0, birnbaum[v]);
                 var fails = Math.Min(1, unavailability + (1 - p[v]) * b);
                 var works = unavailability - p[v] * b;
                 if (works <= unavailability * 1e-9)
@@ -319,7 +319,7 @@ internal static class ResilienceAnalysis
             var bdd = new Bdd(Math.Min(budget, sharedBudget), ResilienceQuery.DefaultDiagramTime, cancellationToken);
             var reaches = Reaches(cone, bdd, Needed(level), cancellationToken);
             var owners = FalseFallbacks(g, cone, cancellationToken).Select(f => g.Source.IndexOf(f.Node)).ToList();
-            var memo = Bdd.NewMemo();
+            var memo = bdd.NewMemo();
             return nodes.Select(n =>
             {
                 cancellationToken.ThrowIfCancellationRequested();
