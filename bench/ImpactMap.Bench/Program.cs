@@ -9,6 +9,7 @@ using QuikGraph.Algorithms.Search;
 //   or: ... -- load URL RATE SECONDS WRITE-SHARE [API-KEY]  (fixed-rate load against a running service; see bench/load.sh)
 //   or: ... -- memory URL SERVICE-PID [NODES]  (the service's memory after a day's work on a large graph; see bench/memory.sh)
 //   or: ... -- resilience NODES [RANKED]  (cut sets and unavailability by cone size, and a ranking of RANKED customers (10,000; 0: none), on the tiered graph)
+//   or: ... -- logging [LINES] > FILE  (the CPU a request log line costs, three console sinks; see bench/README.md)
 //   or: ... -- import URL [ENTITIES]  (a generated Backstage catalog imported and merged through the service; see bench/import.sh)
 //   or: ... -- console URL GRAPHS-FOLDER  (the web console's speed in Chromium; see bench/console.sh)
 //   or: ... -- neo4j-replace URL NEO4J-PID [NODES]  (a 1,000,000-dependency PUT into Neo4j; see bench/neo4j-replace.sh)
@@ -28,6 +29,11 @@ if (args is ["memory", var memoryUrl, var memoryPid, ..])
 if (args is ["import", var importUrl, ..])
 {
     return await ImportRun.RunAsync(new Uri(importUrl), args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 100_000);
+}
+
+if (args is ["logging", ..])
+{
+    return LogRun.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 400_000);
 }
 
 if (args is ["resilience", var resilienceNodes, ..])

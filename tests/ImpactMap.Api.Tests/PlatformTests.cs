@@ -145,4 +145,19 @@ public class PlatformTests(string store) : ApiTestBase(store)
         Assert.That(line, Does.Contain("HTTP GET /v1/graphs/no-such-graph-for-logs responded 404"));
         Assert.That(line, Does.Contain("\"Route\": \"/v1/graphs/{graph}\"").And.Contain("\"Graph\": \"no-such-graph-for-logs\""));
     }
+
+    [Test]
+    public async Task A_burst_of_concurrent_requests_gets_one_log_line_each()
+    {
+        var burst = Guid.NewGuid().ToString("N")[..8];
+        await Task.WhenAll(Enumerable.Range(0, 500).Select(i => Client.GetAsync($"/v1/graphs/burst-{burst}-{i}")));
+
+        // Lines are written in batches, at most 50 ms after the first of one.
+        await Poll.UntilAsync(() => Task.FromResult(Server.Output.Split('\n').Count(l => l.Contains($"burst-{burst}-", StringComparison.Ordinal)) >= 500),
+            "every request's line is written", TimeSpan.FromSeconds(10));
+        var lines = Server.Output.Split('\n').Where(l => l.Contains($"burst-{burst}-", StringComparison.Ordinal)).ToList();
+        Assert.That(lines.Select(l => l[l.IndexOf($"burst-{burst}-", StringComparison.Ordinal)..].Split(' ')[0]),
+            Is.EquivalentTo(Enumerable.Range(0, 500).Select(i => $"burst-{burst}-{i}")), "each request once");
+        Assert.That(lines, Has.All.Match(@"^\[\d\d:\d\d:\d\d INF\] HTTP GET /v1/graphs/burst-\w+-\d+ responded 404 in [\d.]+ ms \{""Route"": ""/v1/graphs/\{graph\}"", ""Graph"": "".*\}$"));
+    }
 }
