@@ -164,6 +164,63 @@ public class ImpactPagingTests(string store) : ApiTestBase(store)
         Assert.That(Server.PeakResidentBytes, Is.LessThan(OneGigabyte), "the service's peak resident memory");
     }
 
+    [Test]
+    public async Task A_100000_node_star_on_every_list_endpoint_with_its_largest_limits_answers_or_refuses_within_1_GB()
+    {
+        // A hub and 99,999 customers on it: the widest answers every list endpoint can be asked for.
+        var graph = NewGraphName();
+        var json = new StringBuilder("{\"nodes\":[{\"id\":\"hub\",\"kind\":\"supplier\",\"availability\":0.999}");
+        for (var i = 1; i < 100_000; i++)
+        {
+            json.Append(",{\"id\":\"c").Append(i).Append("\",\"kind\":\"customer\"}");
+        }
+
+        json.Append("],\"dependencies\":[");
+        for (var i = 1; i < 100_000; i++)
+        {
+            json.Append(i == 1 ? "" : ",").Append("{\"from\":\"c").Append(i).Append("\",\"to\":\"hub\"}");
+        }
+
+        json.Append("]}");
+        var put = await Client.PutAsync($"/v1/graphs/{graph}", new ByteArrayContent(Encoding.UTF8.GetBytes(json.ToString())) { Headers = { ContentType = new("application/json") } });
+        Assert.That(put.StatusCode, Is.EqualTo(HttpStatusCode.Created), await put.Content.ReadAsStringAsync());
+        var opened = await Client.PostAsync($"/v1/graphs/{graph}/incidents", ApiServer.Json("""{"title":"Hub down","outages":[{"node":"hub"}]}"""));
+        Assert.That(opened.StatusCode, Is.EqualTo(HttpStatusCode.Created), await opened.Content.ReadAsStringAsync());
+        var incident = (await JsonOf(opened)).GetProperty("id").GetString();
+
+        string[] asks =
+        [
+            "nodes?limit=1000", "dependencies?limit=1000", "dependencies?to=hub&limit=1000",
+            "nodes/hub/impact?limit=100000&paths=none", "nodes/hub/impact?limit=100000", "nodes/c1/exposure",
+            "criticality?top=1000", "cycles", "resilience?top=10000", "nodes/hub/resilience?maxOrder=4&limit=10000",
+            "incidents", $"incidents/{incident}", $"incidents/{incident}/impact?limit=100000&paths=none",
+            $"incidents/{incident}/notices?limit=1000", $"incidents/{incident}/notices?limit=1000&format=markdown",
+        ];
+        foreach (var ask in asks)
+        {
+            using var response = await Client.GetAsync($"/v1/graphs/{graph}/{ask}");
+            var body = await response.Content.ReadAsStringAsync();
+            // An answer, a refusal that says how to ask instead, or the query budget's 503: never a 500.
+            Assert.That((int)response.StatusCode, Is.AnyOf(200, 400, 503), $"{ask}: {body[..Math.Min(500, body.Length)]}");
+            if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+            {
+                Assert.That(response.Headers.RetryAfter, Is.Not.Null, ask);
+            }
+
+            if (response.StatusCode == HttpStatusCode.BadRequest)
+            {
+                Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"), ask);
+            }
+        }
+
+        var impact = await JsonOf(await Client.GetAsync($"/v1/graphs/{graph}/nodes/hub/impact?limit=100000&paths=none"));
+        Assert.That(impact.GetProperty("affected").GetArrayLength(), Is.EqualTo(99_999));
+        var ranking = await JsonOf(await Client.GetAsync($"/v1/graphs/{graph}/resilience?top=10000"));
+        Assert.That(ranking.GetProperty("items").GetArrayLength(), Is.EqualTo(10_000));
+        Assert.That(ranking.GetProperty("items")[0].GetProperty("singlePoints").GetInt32(), Is.EqualTo(1), "the hub, for every customer");
+        Assert.That(Server.PeakResidentBytes, Is.LessThan(OneGigabyte), "the service's peak resident memory");
+    }
+
     private async Task<JsonElement> ImpactAsync(string body)
     {
         var response = await Client.PostAsync("/v1/graphs/cloud-region/impact", ApiServer.Json(body));
