@@ -26,7 +26,7 @@ internal static class LogRun
             // Request-like lines from 8 threads at once, with the properties the service's request lines carry.
             Parallel.For(0, 8, t =>
             {
-                var request = logger.ForContext("SourceContext", "Serilog.AspNetCore.RequestLoggingMiddleware").ForContext("RequestId", "0HNQHA1PTF6GG:00000001")
+                var request = logger.ForContext("SourceContext", "ImpactMap.Api.RequestLog").ForContext("RequestId", "0HNQHA1PTF6GG:00000001")
                     .ForContext("ConnectionId", "0HNQHA1PTF6GG").ForContext("Route", "/v1/graphs/{graph}/nodes/{id}/impact").ForContext("Graph", "cloud-region");
                 for (var i = 0; i < lines / 8; i++)
                 {

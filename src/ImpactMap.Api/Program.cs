@@ -98,7 +98,7 @@ try
     app.UseRouting();
 
     // Request logging and HTTP metrics sit outside the problem handler, so they see the status the client got.
-    app.UseSerilogRequestLogging();
+    app.UseRequestLog();
     app.UseHttpMetrics(o => o.AddCustomLabel("route", RequestLogging.RouteOf));
     app.UseAuditLog();
     app.UseExceptionHandler();

@@ -22,7 +22,7 @@ public class LogLineFormatterTests
         yield return new TestCaseData(Event(LogEventLevel.Information, "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0000} ms", null,
             ("RequestMethod", new ScalarValue("GET")), ("RequestPath", new ScalarValue("/v1/graphs/g")), ("StatusCode", new ScalarValue(404)),
             ("Elapsed", new ScalarValue(0.123456)), ("Route", new ScalarValue("/v1/graphs/{graph}")), ("Graph", new ScalarValue("g \"quoted\"\n")),
-            ("SourceContext", new ScalarValue("Serilog.AspNetCore.RequestLoggingMiddleware")))).SetName("a request line");
+            ("SourceContext", new ScalarValue("ImpactMap.Api.RequestLog")))).SetName("a request line");
         yield return new TestCaseData(Event(LogEventLevel.Warning, "Stored {Count} of {Total}, {Done} with {Parts}", null,
             ("Count", new ScalarValue(3)), ("Total", new ScalarValue(null)), ("Done", new ScalarValue(true)),
             ("Parts", new SequenceValue([new ScalarValue("a"), new ScalarValue(2)])),
