@@ -15,7 +15,11 @@ public class ImportApiTests(string store) : ApiTestBase(store)
     {
         using var export = new HttpRequestMessage(HttpMethod.Get, "/v1/graphs/cloud-region");
         export.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/csv"));
-        var zip = await (await Client.SendAsync(export)).Content.ReadAsByteArrayAsync();
+        using var exportAnswer = await Client.SendAsync(export);
+        // Checked first: a failed export read as a CSV file would only be "unreadable" further down.
+        Assert.That((exportAnswer.StatusCode, exportAnswer.Content.Headers.ContentType?.MediaType), Is.EqualTo((HttpStatusCode.OK, "application/zip")),
+            await exportAnswer.Content.ReadAsStringAsync());
+        var zip = await exportAnswer.Content.ReadAsByteArrayAsync();
         var graph = NewGraphName();
 
         var response = await Client.PostAsync($"/v1/graphs/{graph}/imports?format=csv", new ByteArrayContent(zip) { Headers = { ContentType = new("application/zip") } });
