@@ -221,8 +221,9 @@ public class ImpactPagingTests(string store) : ApiTestBase(store)
         var ranking = await JsonOf(await client.GetAsync($"/v1/graphs/{graph}/resilience?top=10000"));
         Assert.That(ranking.GetProperty("items").GetArrayLength(), Is.EqualTo(10_000));
         Assert.That(ranking.GetProperty("items")[0].GetProperty("singlePoints").GetInt32(), Is.EqualTo(1), "the hub, for every customer");
+        // Left in the store like the ring: deleting it sets off a sweep of 200,000 records that, on the test Neo4j,
+        // overlapped the next fixture's first reads and failed one with Neo.DatabaseError.General.UnknownError.
         Assert.That(own.PeakResidentBytes, Is.LessThan(OneGigabyte), "the service's peak resident memory");
-        Assert.That((await client.DeleteAsync($"/v1/graphs/{graph}?force=true")).StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
     }
 
     private async Task<JsonElement> ImpactAsync(string body)
