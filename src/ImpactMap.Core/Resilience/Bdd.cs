@@ -7,7 +7,7 @@ public sealed class BddBudgetExceededException(string reason) : Exception(reason
 /// A reduced ordered binary decision diagram over variables 0..n-1 (0 nearest the root), for the monotone
 /// functions of which nodes fail. Nodes are ints: 0 is false, 1 is true. Bounded by a node budget.
 /// </summary>
-internal sealed class Bdd : IFailureFunctions<int>
+internal sealed class Bdd : IFailureAlgebra<int>
 {
     public const int False = 0, True = 1;
     private const int TerminalVariable = int.MaxValue;
@@ -63,8 +63,6 @@ internal sealed class Bdd : IFailureFunctions<int>
 
     /// <inheritdoc />
     public bool Same(int a, int b) => a == b;
-
-    IEnumerable<int> IFailureFunctions<int>.Singles(int f) => Singles(f);
 
     public int VariableOf(int node) => _variable[node];
 

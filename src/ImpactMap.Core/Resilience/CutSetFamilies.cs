@@ -6,7 +6,7 @@ namespace ImpactMap.Core.Resilience;
 /// for every cut set up to that size however large the function, where a decision diagram may not fit; work is
 /// bounded, and past the bound the analysis knows only what a single failure does.
 /// </summary>
-internal sealed class CutSetFamilies(int order, long workBudget, CancellationToken cancellationToken) : IFailureFunctions<List<int[]>>
+internal sealed class CutSetFamilies(int order, long workBudget, CancellationToken cancellationToken) : IFailureAlgebra<List<int[]>>
 {
     public List<int[]> Always { get; } = [[]];
 
@@ -50,9 +50,6 @@ internal sealed class CutSetFamilies(int order, long workBudget, CancellationTok
 
         return Minimize(unions);
     }
-
-    /// <summary>The variables that alone make the function hold: its sets of one (none when it holds with none).</summary>
-    public IEnumerable<int> Singles(List<int[]> f) => f.Any(s => s.Length == 0) ? [] : f.Where(s => s.Length == 1).Select(s => s[0]);
 
     /// <summary>Whether two families hold the same sets (families are kept minimal, so as sets of keys).</summary>
     public bool Same(List<int[]> a, List<int[]> b) =>

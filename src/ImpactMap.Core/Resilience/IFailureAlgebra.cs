@@ -23,13 +23,6 @@ internal interface IFailureAlgebra<T>
     bool Same(T a, T b);
 }
 
-/// <summary>A representation of whole functions, which can say what a single failure does.</summary>
-internal interface IFailureFunctions<T> : IFailureAlgebra<T>
-{
-    /// <summary>The variables whose failure alone makes the function hold; none when it holds with none failing.</summary>
-    IEnumerable<int> Singles(T f);
-}
-
 internal static class FailureAlgebra
 {
     /// <summary>

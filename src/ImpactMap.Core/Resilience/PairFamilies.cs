@@ -37,7 +37,7 @@ internal sealed class PairFamily
 /// order however large the function; work and the size of any one family are bounded, and past the bound the
 /// analysis knows only what a single failure does.
 /// </summary>
-internal sealed class PairFamilies(int variables, int order, long workBudget, CancellationToken cancellationToken) : IFailureFunctions<PairFamily>
+internal sealed class PairFamilies(int variables, int order, long workBudget, CancellationToken cancellationToken) : IFailureAlgebra<PairFamily>
 {
     /// <summary>The most sets one family may hold: 16 MB of pairs.</summary>
     public const int MaxFamily = 1 << 21;
