@@ -176,7 +176,7 @@ internal static class Cypher
 
     public const string CreateIncident = """
         CREATE (:ImpactMapIncident {key: $graph + '/' + $id, graph: $graph, id: $id, status: $status, openedAt: $opened,
-                                    revision: $revision, document: $document})
+                                    revision: $revision, document: $document, summary: $summary})
         """;
 
     public const string GetIncident =
@@ -185,11 +185,20 @@ internal static class Cypher
     public const string IncidentRevision =
         "MATCH (i:ImpactMapIncident {key: $graph + '/' + $id}) RETURN i.revision";
 
+    /// <summary>Summaries only: a list reads a few hundred bytes per incident, never an incident's impact.</summary>
     public const string ListIncidents = """
-        MATCH (i:ImpactMapIncident {graph: $graph})
-        WHERE $status IS NULL OR i.status = $status
-        RETURN i.document ORDER BY i.openedAt DESC, i.id
+        MATCH (i:ImpactMapIncident)
+        WHERE ($graph IS NULL OR i.graph = $graph) AND ($status IS NULL OR i.status = $status) AND NOT ($open AND i.status = 'closed')
+        RETURN i.summary
+        ORDER BY i.graph, i.openedAt DESC, i.id
         """;
+
+    /// <summary>Incidents stored before summaries were kept, a batch at a time, for their summary to be written.</summary>
+    public const string UnsummarizedIncidents =
+        "MATCH (i:ImpactMapIncident) WHERE i.summary IS NULL RETURN i.graph, i.id, i.document LIMIT 100";
+
+    public const string SetIncidentSummary =
+        "MATCH (i:ImpactMapIncident {key: $graph + '/' + $id}) SET i.summary = $summary";
 
     public const string ListOpenIncidents = """
         MATCH (i:ImpactMapIncident)
@@ -214,7 +223,7 @@ internal static class Cypher
 
     public const string SaveIncident = """
         MATCH (i:ImpactMapIncident {key: $graph + '/' + $id})
-        SET i.status = $status, i.revision = $revision, i.document = $document
+        SET i.status = $status, i.revision = $revision, i.document = $document, i.summary = $summary
         REMOVE i.locked
         """;
 

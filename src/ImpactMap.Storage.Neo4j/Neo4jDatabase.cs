@@ -79,6 +79,12 @@ public sealed class Neo4jDatabase : IStoreReadiness
                 await Transient(token => _http.CommitAsync([new Statement(ddl)], isRead: false, token), cancellationToken, SchemaRetry);
             }
 
+            await Transient(async token =>
+            {
+                await Neo4jIncidentStore.SummarizeAsync(_http, token);
+                return true;
+            }, cancellationToken);
+
             _initialized = true;
         }
         finally
@@ -111,6 +117,16 @@ public sealed class Neo4jDatabase : IStoreReadiness
     {
         await InitializeAsync(cancellationToken);
         return await Transient(token => _http.CommitAsync(statements, isRead: true, token), cancellationToken);
+    }
+
+    /// <summary>
+    /// Reads in one auto-committed write transaction, because they take a lock first (a write); a second run changes
+    /// nothing the first did not, so they are run again when a concurrent delete trips them, as plain reads are.
+    /// </summary>
+    internal async Task<IReadOnlyList<Neo4jHttp.Result>> ReadLockedAsync(IReadOnlyList<Statement> statements, CancellationToken cancellationToken)
+    {
+        await InitializeAsync(cancellationToken);
+        return await Transient(token => _http.CommitAsync(statements, isRead: false, token, rerunnable: true), cancellationToken);
     }
 
     /// <summary>Statements in one auto-committed write transaction.</summary>

@@ -41,11 +41,11 @@ public sealed class Neo4jGraphStore(Neo4jDatabase database) : IGraphStore
         // The graph node's lock is taken first (see LockGraphForRead); the version read again at the end still
         // tells whether anything moved, and then the read is simply done again. Taking the lock is a write, and
         // a whole graph takes longer to send than a read's timeout allows: it goes as a write, bounded by the
-        // write timeout, and run again whole on Neo4j's transient failures.
+        // write timeout, and run again whole on Neo4j's transient failures and on reads tripped by a sweep.
         for (var attempt = 0; ; attempt++)
         {
             var parameters = Graph(name);
-            var results = await database.WriteAsync(
+            var results = await database.ReadLockedAsync(
             [
                 new Statement(Cypher.LockGraphForRead, parameters),
                 new Statement(Cypher.ReadNodes, parameters),

@@ -67,9 +67,13 @@ internal sealed class Neo4jHttp(HttpClient reads, HttpClient writes, Neo4jStoreO
         }
     }
 
-    /// <summary>Runs statements in one auto-committed transaction; _reads may be retried by the read client's policy.</summary>
-    public async Task<IReadOnlyList<Result>> CommitAsync(IReadOnlyList<Statement> statements, bool isRead, CancellationToken cancellationToken) =>
-        (await PostAsync(isRead ? _reads : _writes, $"{_transactionEndpoint}/commit", statements, cancellationToken)).Results;
+    /// <summary>
+    /// Runs statements in one auto-committed transaction; _reads may be retried by the read client's policy.
+    /// <paramref name="rerunnable"/> statements change nothing a second run would not (reads, and reads that take
+    /// a lock): a read that failed on a concurrent delete is reported as transient for them.
+    /// </summary>
+    public async Task<IReadOnlyList<Result>> CommitAsync(IReadOnlyList<Statement> statements, bool isRead, CancellationToken cancellationToken, bool rerunnable = false) =>
+        (await PostAsync(isRead ? _reads : _writes, $"{_transactionEndpoint}/commit", statements, cancellationToken, isRead || rerunnable)).Results;
 
     /// <summary>Opens an explicit transaction with its first statements.</summary>
     public async Task<(Transaction Transaction, IReadOnlyList<Result> Results)> BeginAsync(
@@ -108,7 +112,7 @@ internal sealed class Neo4jHttp(HttpClient reads, HttpClient writes, Neo4jStoreO
     internal static string? TextOrNull(JsonElement value) => value.ValueKind == JsonValueKind.Null ? null : value.GetString();
 
     private async Task<(IReadOnlyList<Result> Results, string? Location)> PostAsync(
-        HttpClient client, string url, IReadOnlyList<Statement> statements, CancellationToken cancellationToken)
+        HttpClient client, string url, IReadOnlyList<Statement> statements, CancellationToken cancellationToken, bool rerunnable = false)
     {
         var body = new
         {
@@ -131,7 +135,10 @@ internal sealed class Neo4jHttp(HttpClient reads, HttpClient writes, Neo4jStoreO
                 var code = errors[0].GetProperty("code").GetString() ?? "";
                 var message = $"{code}: {errors[0].GetProperty("message").GetString()}";
                 // A transaction Neo4j no longer has (idle too long, or ended by the server) committed nothing: run it again whole.
+                // Neo4j reads committed data without snapshots, so a read can trip over what a concurrent delete (our sweep)
+                // just removed: 5.x calls that transient, 3.x an unknown or entity-not-found error. A read may run again.
                 throw code.StartsWith("Neo.TransientError", StringComparison.Ordinal) || code.StartsWith("Neo.ClientError.Transaction.TransactionNotFound", StringComparison.Ordinal)
+                      || (rerunnable && code is "Neo.DatabaseError.General.UnknownError" or "Neo.ClientError.Statement.EntityNotFound")
                     ? new TransientNeo4jException(message)
                     : code.StartsWith("Neo.DatabaseError", StringComparison.Ordinal)
                         ? new StoreUnavailableException(message)

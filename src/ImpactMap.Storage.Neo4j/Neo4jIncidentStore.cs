@@ -3,7 +3,7 @@ using ImpactMap.Core.Storage;
 
 namespace ImpactMap.Storage.Neo4j;
 
-/// <summary>Incidents in Neo4j: one <c>:ImpactMapIncident</c> each (key = graph/id), the incident as JSON, its revision checked on save.</summary>
+/// <summary>Incidents in Neo4j: one <c>:ImpactMapIncident</c> each (key = graph/id), the incident and its summary as JSON, its revision checked on save.</summary>
 public sealed class Neo4jIncidentStore(Neo4jDatabase database) : IIncidentStore
 {
     /// <inheritdoc />
@@ -29,11 +29,11 @@ public sealed class Neo4jIncidentStore(Neo4jDatabase database) : IIncidentStore
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<Incident>> ListAsync(string graph, IncidentStatus? status, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<IncidentSummary>> ListAsync(string? graph, IncidentStatus? status, bool openOnly, CancellationToken cancellationToken)
     {
         var results = await database.ReadAsync([new Statement(Cypher.ListIncidents,
-            new Dictionary<string, object?> { ["graph"] = graph, ["status"] = status?.ToWire() })], cancellationToken);
-        return results[0].Rows.Select(r => IncidentJson.Read(r[0].GetString()!)).ToList();
+            new Dictionary<string, object?> { ["graph"] = graph, ["status"] = status?.ToWire(), ["open"] = openOnly })], cancellationToken);
+        return results[0].Rows.Select(r => IncidentJson.ReadSummary(r[0].GetString()!)).ToList();
     }
 
     /// <inheritdoc />
@@ -78,5 +78,20 @@ public sealed class Neo4jIncidentStore(Neo4jDatabase database) : IIncidentStore
         ["opened"] = StoredValues.Timestamp(incident.OpenedAt),
         ["revision"] = incident.Revision,
         ["document"] = IncidentJson.Write(incident),
+        ["summary"] = IncidentJson.WriteSummary(incident),
     };
+
+    /// <summary>Gives every incident stored before summaries were kept its summary, a batch at a time.</summary>
+    internal static async Task SummarizeAsync(Neo4jHttp http, CancellationToken cancellationToken)
+    {
+        while ((await http.CommitAsync([new Statement(Cypher.UnsummarizedIncidents)], isRead: false, cancellationToken))[0].Rows is { Count: > 0 } rows)
+        {
+            await http.CommitAsync(rows.Select(r => new Statement(Cypher.SetIncidentSummary, new Dictionary<string, object?>
+            {
+                ["graph"] = r[0].GetString(),
+                ["id"] = r[1].GetString(),
+                ["summary"] = IncidentJson.WriteSummary(IncidentJson.Read(r[2].GetString()!)),
+            })).ToList(), isRead: false, cancellationToken);
+        }
+    }
 }

@@ -47,6 +47,7 @@ public sealed class SqliteDatabase : IStoreReadiness
             opened_at TEXT NOT NULL,
             revision INTEGER NOT NULL,
             document TEXT NOT NULL,
+            summary TEXT,
             PRIMARY KEY (graph, id)
         ) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS events (
@@ -104,12 +105,27 @@ public sealed class SqliteDatabase : IStoreReadiness
         await using var connection = await OpenAsync(cancellationToken);
         await ExecuteAsync(connection, null, Schema, cancellationToken);
         // A store written before nodes had an availability gets the column; its nodes have none.
-        await using var columns = connection.CreateCommand();
-        columns.CommandText = "SELECT count(*) FROM pragma_table_info('nodes') WHERE name = 'availability'";
-        if (Convert.ToInt64(await columns.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) == 0)
+        await AddColumnAsync(connection, "nodes", "availability", "REAL", cancellationToken);
+        // A store written before incidents kept a summary gets the column; SqliteIncidentStore fills it in.
+        if (await AddColumnAsync(connection, "incidents", "summary", "TEXT", cancellationToken))
         {
-            await ExecuteAsync(connection, null, "ALTER TABLE nodes ADD COLUMN availability REAL", cancellationToken);
+            await SqliteIncidentStore.SummarizeAsync(connection, cancellationToken);
         }
+    }
+
+    /// <summary>Adds a column a table lacks; true when it was added.</summary>
+    private static async Task<bool> AddColumnAsync(SqliteConnection connection, string table, string column, string type, CancellationToken cancellationToken)
+    {
+        var present = await ScalarAsync(connection, null, "SELECT count(*) FROM pragma_table_info($table) WHERE name = $column", cancellationToken,
+            ("$table", table), ("$column", column));
+        if (present > 0)
+        {
+            return false;
+        }
+
+        // Names from this class's own constants, never from input: DDL takes no parameters.
+        await ExecuteAsync(connection, null, $"ALTER TABLE {table} ADD COLUMN {column} {type}", cancellationToken);
+        return true;
     }
 
     /// <inheritdoc />

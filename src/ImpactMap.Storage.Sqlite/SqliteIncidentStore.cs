@@ -1,10 +1,11 @@
 using ImpactMap.Core.Incidents;
 using ImpactMap.Core.Storage;
+using Microsoft.Data.Sqlite;
 using static ImpactMap.Storage.Sqlite.SqliteDatabase;
 
 namespace ImpactMap.Storage.Sqlite;
 
-/// <summary>Incidents in the embedded store: one row each, the incident as JSON, its revision checked on save.</summary>
+/// <summary>Incidents in the embedded store: one row each, the incident and its summary as JSON, its revision checked on save.</summary>
 public sealed class SqliteIncidentStore(SqliteDatabase database) : IIncidentStore
 {
     /// <inheritdoc />
@@ -14,9 +15,10 @@ public sealed class SqliteIncidentStore(SqliteDatabase database) : IIncidentStor
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await BeginWriteAsync(connection, cancellationToken);
         await ExecuteAsync(connection, transaction,
-            "INSERT INTO incidents (graph, id, status, opened_at, revision, document) VALUES ($graph, $id, $status, $opened, $revision, $document)",
+            "INSERT INTO incidents (graph, id, status, opened_at, revision, document, summary) VALUES ($graph, $id, $status, $opened, $revision, $document, $summary)",
             cancellationToken, ("$graph", incident.Graph), ("$id", incident.Id), ("$status", incident.Status.ToWire()),
-            ("$opened", StoredValues.Timestamp(incident.OpenedAt)), ("$revision", incident.Revision), ("$document", IncidentJson.Write(incident)));
+            ("$opened", StoredValues.Timestamp(incident.OpenedAt)), ("$revision", incident.Revision), ("$document", IncidentJson.Write(incident)),
+            ("$summary", IncidentJson.WriteSummary(incident)));
         await SqliteEventStore.AppendAsync(connection, transaction, database.Clock, incident.Graph, events, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
@@ -38,12 +40,23 @@ public sealed class SqliteIncidentStore(SqliteDatabase database) : IIncidentStor
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<Incident>> ListAsync(string graph, IncidentStatus? status, CancellationToken cancellationToken) =>
-        ReadAsync(
-            status is null
-                ? "SELECT document FROM incidents WHERE graph = $graph ORDER BY opened_at DESC, id"
-                : "SELECT document FROM incidents WHERE graph = $graph AND status = $status ORDER BY opened_at DESC, id",
-            cancellationToken, ("$graph", graph), ("$status", status?.ToWire() ?? ""));
+    public async Task<IReadOnlyList<IncidentSummary>> ListAsync(string? graph, IncidentStatus? status, bool openOnly, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, """
+            SELECT summary FROM incidents
+            WHERE ($graph IS NULL OR graph = $graph) AND ($status IS NULL OR status = $status) AND NOT ($open AND status = 'closed')
+            ORDER BY graph, opened_at DESC, id
+            """, ("$graph", OrNull(graph)), ("$status", OrNull(status?.ToWire())), ("$open", openOnly));
+        var summaries = new List<IncidentSummary>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            summaries.Add(IncidentJson.ReadSummary(reader.GetString(0)));
+        }
+
+        return summaries;
+    }
 
     /// <inheritdoc />
     public Task<IReadOnlyList<Incident>> ListOpenAsync(string? graph, CancellationToken cancellationToken) =>
@@ -67,9 +80,9 @@ public sealed class SqliteIncidentStore(SqliteDatabase database) : IIncidentStor
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await BeginWriteAsync(connection, cancellationToken);
         await using var command = Command(connection, transaction,
-            "UPDATE incidents SET status = $status, revision = $revision, document = $document WHERE graph = $graph AND id = $id AND revision = $expected",
+            "UPDATE incidents SET status = $status, revision = $revision, document = $document, summary = $summary WHERE graph = $graph AND id = $id AND revision = $expected",
             ("$graph", incident.Graph), ("$id", incident.Id), ("$status", incident.Status.ToWire()), ("$revision", incident.Revision),
-            ("$document", IncidentJson.Write(incident)), ("$expected", expectedRevision));
+            ("$document", IncidentJson.Write(incident)), ("$summary", IncidentJson.WriteSummary(incident)), ("$expected", expectedRevision));
         if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
         {
             throw new VersionConflictException($"{incident.Graph}/{incident.Id}", expectedRevision, null);
@@ -91,5 +104,27 @@ public sealed class SqliteIncidentStore(SqliteDatabase database) : IIncidentStor
         }
 
         return incidents;
+    }
+
+    /// <summary>Gives every incident stored before summaries were kept its summary, one incident in memory at a time.</summary>
+    internal static async Task SummarizeAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        var keys = new List<(string Graph, string Id)>();
+        await using (var select = Command(connection, null, "SELECT graph, id FROM incidents WHERE summary IS NULL"))
+        await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                keys.Add((reader.GetString(0), reader.GetString(1)));
+            }
+        }
+
+        foreach (var (graph, id) in keys)
+        {
+            await using var read = Command(connection, null, "SELECT document FROM incidents WHERE graph = $graph AND id = $id", ("$graph", graph), ("$id", id));
+            var summary = IncidentJson.WriteSummary(IncidentJson.Read((string)(await read.ExecuteScalarAsync(cancellationToken))!));
+            await ExecuteAsync(connection, null, "UPDATE incidents SET summary = $summary WHERE graph = $graph AND id = $id", cancellationToken,
+                ("$summary", summary), ("$graph", graph), ("$id", id));
+        }
     }
 }

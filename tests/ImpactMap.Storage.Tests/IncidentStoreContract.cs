@@ -82,16 +82,38 @@ public class IncidentStoreContract(string kind)
             await _store.CreateAsync(incident, [], CancellationToken.None);
         }
 
-        var all = await _store.ListAsync(graph, null, CancellationToken.None);
-        var open = await _store.ListAsync(graph, IncidentStatus.Investigating, CancellationToken.None);
+        var all = await _store.ListAsync(graph, null, openOnly: false, CancellationToken.None);
+        var investigating = await _store.ListAsync(graph, IncidentStatus.Investigating, openOnly: false, CancellationToken.None);
+        var openSummaries = await _store.ListAsync(null, null, openOnly: true, CancellationToken.None);
         var everywhereOpen = await _store.ListOpenAsync(null, CancellationToken.None);
         var openHere = await _store.ListOpenAsync(graph, CancellationToken.None);
 
         Assert.That(all.Select(i => i.Id), Is.EqualTo(new[] { closed.Id, newer.Id, older.Id }));
-        Assert.That(open.Select(i => i.Id), Is.EqualTo(new[] { newer.Id, older.Id }));
+        Assert.That(investigating.Select(i => i.Id), Is.EqualTo(new[] { newer.Id, older.Id }));
+        Assert.That(openSummaries.Where(i => i.Graph == graph).Select(i => i.Id), Is.EqualTo(new[] { newer.Id, older.Id }), "open ones of every graph");
+        Assert.That(openSummaries.Select(i => i.Status), Has.None.EqualTo(IncidentStatus.Closed));
         Assert.That(everywhereOpen.Select(i => i.Id), Is.SupersetOf(new[] { newer.Id, older.Id }).And.No.Member(closed.Id));
         Assert.That(openHere.Select(i => i.Id), Is.EqualTo(new[] { newer.Id, older.Id }), "a graph's open incidents alone, newest first");
     }
+
+    [Test]
+    public async Task A_listed_summary_is_the_incidents_as_last_saved()
+    {
+        var incident = NewIncident("g-" + Guid.NewGuid().ToString("N")[..8], DateTimeOffset.UtcNow);
+        await _store.CreateAsync(incident, [], CancellationToken.None);
+        var created = (await _store.ListAsync(incident.Graph, null, openOnly: false, CancellationToken.None)).Single();
+        var updated = incident.WithUpdate(DateTimeOffset.UtcNow, IncidentStatus.Identified, "found it", null, TimeSpan.FromHours(3), null);
+        await _store.SaveAsync(updated, incident.Revision, [], CancellationToken.None);
+        var saved = (await _store.ListAsync(incident.Graph, null, openOnly: false, CancellationToken.None)).Single();
+
+        Assert.That(Describe(created), Is.EqualTo(Describe(IncidentSummary.Of(incident))));
+        Assert.That(created.Counts, Is.EqualTo(new Core.Engine.StateCounts(1, 0, 0)));
+        Assert.That(Describe(saved), Is.EqualTo(Describe(IncidentSummary.Of(updated))));
+        Assert.That((saved.Status, saved.Updates, saved.ExpectedDuration), Is.EqualTo((IncidentStatus.Identified, 1, (TimeSpan?)TimeSpan.FromHours(3))));
+    }
+
+    /// <summary>A summary's every value, its outages listed (records compare lists by reference).</summary>
+    private static string Describe(IncidentSummary summary) => (summary with { Outages = [] }) + string.Join(",", summary.Outages);
 
     [Test]
     public async Task A_save_from_a_stale_revision_is_refused()
@@ -121,8 +143,8 @@ public class IncidentStoreContract(string kind)
         var deleted = await _store.DeleteAllAsync(graph, CancellationToken.None);
 
         Assert.That(deleted, Is.EqualTo(2));
-        Assert.That(await _store.ListAsync(graph, null, CancellationToken.None), Is.Empty);
-        Assert.That((await _store.ListAsync(other, null, CancellationToken.None)).Single().Id, Is.EqualTo(kept.Id));
+        Assert.That(await _store.ListAsync(graph, null, openOnly: false, CancellationToken.None), Is.Empty);
+        Assert.That((await _store.ListAsync(other, null, openOnly: false, CancellationToken.None)).Single().Id, Is.EqualTo(kept.Id));
     }
 
     [Test]

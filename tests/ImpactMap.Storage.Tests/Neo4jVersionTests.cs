@@ -1,6 +1,3 @@
-using System.Net;
-using System.Text;
-using System.Text.Json;
 using ImpactMap.Storage.Neo4j;
 
 namespace ImpactMap.Storage.Tests;
@@ -29,36 +26,5 @@ public class Neo4jVersionTests
         Assert.That(server.Posts.Select(p => p.Statement), Has.Some.StartsWith("MERGE (s:ImpactMapSequence {id: 1})"));
         Assert.That(server.Posts.Select(p => p.Statement).Count(s => s.StartsWith("CREATE", StringComparison.Ordinal)), Is.EqualTo(9),
             "constraints and indexes each in their own transaction");
-    }
-
-    private sealed class FakeNeo4j(string version) : HttpMessageHandler
-    {
-        public List<(string Path, string Statement)> Posts { get; } = [];
-
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            var path = request.RequestUri!.AbsolutePath;
-            if (request.Method == HttpMethod.Get)
-            {
-                // 4.x and 5.x describe a templated transaction endpoint at the root; 3.x points to /db/data/.
-                return Json(path switch
-                {
-                    "/" when !version.StartsWith('3') => $$"""{"transaction": "http://advertised-host:7474/db/{databaseName}/tx", "neo4j_version": "{{version}}"}""",
-                    "/" => """{"data": "http://advertised-host:7474/db/data/"}""",
-                    _ => $$"""{"transaction": "http://advertised-host:7474/db/data/transaction", "neo4j_version": "{{version}}"}""",
-                });
-            }
-
-            var body = JsonSerializer.Deserialize<JsonElement>(await request.Content!.ReadAsStringAsync(cancellationToken));
-            foreach (var statement in body.GetProperty("statements").EnumerateArray())
-            {
-                Posts.Add((path, statement.GetProperty("statement").GetString()!));
-            }
-
-            return Json("""{"results": [{"columns": [], "data": []}], "errors": []}""");
-        }
-
-        private static HttpResponseMessage Json(string json) =>
-            new(HttpStatusCode.OK) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
     }
 }

@@ -23,10 +23,10 @@ internal static class MetricsSetup
         var store = app.Services.GetRequiredService<IIncidentStore>();
         Metrics.DefaultRegistry.AddBeforeCollectCallback(async cancellationToken =>
         {
-            IReadOnlyList<Incident> open;
+            IReadOnlyList<IncidentSummary> open;
             try
             {
-                open = await store.ListOpenAsync(null, cancellationToken);
+                open = await store.ListAsync(null, null, openOnly: true, cancellationToken);
             }
             catch (StoreUnavailableException)
             {
@@ -50,7 +50,7 @@ internal static class MetricsSetup
 
             foreach (var incident in open)
             {
-                var (down, degraded, atRisk) = incident.Impact.Counts;
+                var (down, degraded, atRisk) = incident.Counts;
                 AffectedParties.WithLabels(incident.Graph, incident.Id, NodeState.Down.ToWire()).Set(down);
                 AffectedParties.WithLabels(incident.Graph, incident.Id, NodeState.Degraded.ToWire()).Set(degraded);
                 AffectedParties.WithLabels(incident.Graph, incident.Id, NodeState.AtRisk.ToWire()).Set(atRisk);

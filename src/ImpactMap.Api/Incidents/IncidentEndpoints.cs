@@ -205,13 +205,13 @@ public static class IncidentEndpoints
         return new ImpactCounts(down, degraded, atRisk);
     }
 
-    private static IncidentSummaryResponse ToSummary(Incident incident)
+    private static IncidentSummaryResponse ToSummary(IncidentSummary incident)
     {
         return new IncidentSummaryResponse(
             incident.Id, incident.Graph, incident.Title, incident.Status.ToWire(), incident.StartedAt,
             incident.ExpectedDuration is { } d ? Durations.Format(d) : null, incident.OpenedAt, incident.ClosedAt,
             incident.Outages.Select(o => new OutageResponse(o.Node, o.State.ToWire())).ToList(),
-            CountsOf(incident), incident.Impact.Total, incident.Updates.Count, incident.Review is not null);
+            new ImpactCounts(incident.Counts.Down, incident.Counts.Degraded, incident.Counts.AtRisk), incident.Total, incident.Updates, incident.Reviewed);
     }
 
     /// <summary>A page of an incident's impact in the impact endpoint's shape.</summary>

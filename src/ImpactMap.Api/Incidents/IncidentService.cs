@@ -143,7 +143,7 @@ public sealed class IncidentService(
         _recent[key] = incident;
     }
 
-    public async Task<IReadOnlyList<Incident>> ListAsync(string graph, string? status, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<IncidentSummary>> ListAsync(string graph, string? status, CancellationToken cancellationToken)
     {
         IncidentStatus? filter = null;
         if (status is not null)
@@ -154,7 +154,7 @@ public sealed class IncidentService(
         }
 
         await catalog.GetAsync(graph, cancellationToken);
-        return await store.ListAsync(graph, filter, cancellationToken);
+        return await store.ListAsync(graph, filter, openOnly: false, cancellationToken);
     }
 
     /// <summary>

@@ -39,7 +39,7 @@ public static class StatusPageEndpoints
         page.MapGet("/api/v2/components.json", ComponentList).WithName("StatusComponents").WithSummary("Statuspage components with their status")
             .Produces<StatuspageComponents>().Produces(StatusCodes.Status304NotModified);
         page.MapGet("/api/v2/incidents.json", RecentIncidents).WithName("StatusIncidents")
-            .WithSummary($"Statuspage incidents: the {StatusPageService.RecentIncidents} newest that reached a published component, with updates and postmortem")
+            .WithSummary($"Statuspage incidents: of the {StatusPageService.RecentIncidentsExamined} newest, the first {StatusPageService.RecentIncidents} that reached a published component, with updates and postmortem")
             .Produces<StatuspageIncidents>().Produces(StatusCodes.Status304NotModified);
         page.MapGet("/api/v2/incidents/unresolved.json", UnresolvedIncidents).WithName("StatusUnresolvedIncidents")
             .WithSummary("Statuspage unresolved incidents: investigating, identified or monitoring")

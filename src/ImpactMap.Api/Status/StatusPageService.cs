@@ -21,6 +21,9 @@ public sealed class StatusPageService(GraphCatalog catalog, IRecordStore records
     /// <summary>The most incidents incidents.json and the feed list.</summary>
     public const int RecentIncidents = 50;
 
+    /// <summary>How many of the newest incidents are looked at for those: a graph's long history is not read at every poll.</summary>
+    public const int RecentIncidentsExamined = 4 * RecentIncidents;
+
 
     /// <summary>The graph's settings, or null when it publishes no page; 404 for an unknown graph.</summary>
     public async Task<StatusPageSettings?> FindAsync(string graph, CancellationToken cancellationToken)
@@ -98,6 +101,22 @@ public sealed class StatusPageService(GraphCatalog catalog, IRecordStore records
         var published = components.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
         bool Reaches(Incident i) => StatusPage.Touched(i, published).Count > 0;
         return new StatusPageView(graph, settings, components, unresolved.Where(Reaches).ToList(), async token =>
-            (await incidents.ListAsync(graph, null, token)).Where(Reaches).Take(RecentIncidents).ToList());
+        {
+            // Read one at a time from the summaries, newest first, so only the incidents shown are held whole.
+            var recent = new List<Incident>();
+            foreach (var summary in (await incidents.ListAsync(graph, null, openOnly: false, token)).Take(RecentIncidentsExamined))
+            {
+                if (await incidents.GetAsync(graph, summary.Id, token) is { } incident && Reaches(incident))
+                {
+                    recent.Add(incident);
+                    if (recent.Count == RecentIncidents)
+                    {
+                        break;
+                    }
+                }
+            }
+
+            return recent;
+        });
     }
 }

@@ -21,8 +21,11 @@ public interface IIncidentStore
     /// <summary>An incident's stored revision, or null when there is none: cheap, so that a cached copy can be checked.</summary>
     Task<long?> GetRevisionAsync(string graph, string id, CancellationToken cancellationToken);
 
-    /// <summary>A graph's incidents, newest first, optionally of one status.</summary>
-    Task<IReadOnlyList<Incident>> ListAsync(string graph, IncidentStatus? status, CancellationToken cancellationToken);
+    /// <summary>
+    /// The summaries of a graph's incidents (of every graph's when <paramref name="graph"/> is null), newest first
+    /// within a graph, of one status or of all; <paramref name="openOnly"/> leaves closed ones out.
+    /// </summary>
+    Task<IReadOnlyList<IncidentSummary>> ListAsync(string? graph, IncidentStatus? status, bool openOnly, CancellationToken cancellationToken);
 
     /// <summary>Every open (not closed) incident of <paramref name="graph"/>, or of every graph when it is null.</summary>
     Task<IReadOnlyList<Incident>> ListOpenAsync(string? graph, CancellationToken cancellationToken);
