@@ -10,7 +10,8 @@ namespace ImpactMap.Bench;
 /// What the service holds after the work of a day on a large graph: the 100,000-node / 500,000-dependency
 /// tiered graph put 10 times (each replacing the last), an incident on its most depended-upon node, every
 /// page of that incident's notices and impact. Prints a row per step with the service's resident memory,
-/// read from /proc by the process id the caller gives.
+/// read from /proc by the process id the caller gives. With IMPACTMAP_BENCH_GCDUMP set to a folder, a
+/// dotnet-gcdump of the service is written there after each step (what its managed heap holds, by type).
 /// </summary>
 internal static class MemoryRun
 {
@@ -21,7 +22,18 @@ internal static class MemoryRun
         var document = Encoding.UTF8.GetBytes(GraphDocuments.ToJson(GraphDocuments.FromGraph(graph)));
         Console.WriteLine($"| step | time | service resident (peak) | managed heap |");
         Console.WriteLine($"| --- | --- | --- | --- |");
-        async Task Step(string step, TimeSpan elapsed) => Report(step, elapsed, processId, await ManagedHeapAsync(client));
+        var dumps = Environment.GetEnvironmentVariable("IMPACTMAP_BENCH_GCDUMP");
+        var steps = 0;
+        async Task Step(string step, TimeSpan elapsed)
+        {
+            Report(step, elapsed, processId, await ManagedHeapAsync(client));
+            if (!string.IsNullOrEmpty(dumps))
+            {
+                using var dump = Process.Start("dotnet-gcdump", ["collect", "-p", processId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    "-o", Path.Combine(dumps, $"step{++steps}.gcdump")])!;
+                await dump.WaitForExitAsync();
+            }
+        }
         await Step("started", TimeSpan.Zero);
         for (var i = 1; i <= 10; i++)
         {
