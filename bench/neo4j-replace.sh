@@ -29,6 +29,14 @@ for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$http/" >/dev/null && break
 java=$(pgrep -P "$neo4j" java || echo "$neo4j")
 service_args="--ImpactMap:Store=neo4j --ImpactMap:Neo4j:Url=http://127.0.0.1:$http"
 . bench/service.sh
-trap 'kill $service 2>/dev/null; kill $neo4j 2>/dev/null; sleep 2; rm -rf "$data" "$neo"' EXIT
-dotnet bench/ImpactMap.Bench/bin/Release/net10.0/ImpactMap.Bench.dll neo4j-replace "http://127.0.0.1:$port" "$java" "$nodes"
+# Another instance on the same Neo4j, which has never seen the graph: its first question loads it from Neo4j.
+other_data=$(mktemp -d); other_port=$(free_port)
+dotnet src/ImpactMap.Api/bin/Release/net10.0/ImpactMap.Api.dll --urls "http://127.0.0.1:$other_port" \
+  --ImpactMap:DataDirectory="$other_data" --ImpactMap:SampleGraphs= --ImpactMap:AuditLog="$other_data/audit.log" \
+  --ImpactMap:RateLimit:PermitsPerSecond=0 --Serilog:MinimumLevel:Default=Warning $service_args > "$other_data/service.log" 2>&1 &
+other=$!
+trap 'kill $service $other 2>/dev/null; kill $neo4j 2>/dev/null; sleep 2; tail -5 "$other_data/service.log"; rm -rf "$data" "$neo" "$other_data"' EXIT
+for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$other_port/health/ready" >/dev/null && break; sleep 0.5; done
+dotnet bench/ImpactMap.Bench/bin/Release/net10.0/ImpactMap.Bench.dll neo4j-replace "http://127.0.0.1:$port" "$java" "$nodes" \
+  "http://127.0.0.1:$other_port" "$other"
 echo "| Neo4j log lines naming OutOfMemory | $(grep -c OutOfMemory "$neo/neo4j.log" "$neo"/logs/*.log 2>/dev/null | awk -F: '{s+=$NF} END {print s+0}') |"

@@ -12,7 +12,7 @@ using QuikGraph.Algorithms.Search;
 //   or: ... -- logging [LINES] > FILE  (the CPU a request log line costs, three console sinks; see bench/README.md)
 //   or: ... -- import URL [ENTITIES]  (a generated Backstage catalog imported and merged through the service; see bench/import.sh)
 //   or: ... -- console URL GRAPHS-FOLDER  (the web console's speed in Chromium; see bench/console.sh)
-//   or: ... -- neo4j-replace URL NEO4J-PID [NODES]  (a 1,000,000-dependency PUT into Neo4j; see bench/neo4j-replace.sh)
+//   or: ... -- neo4j-replace URL NEO4J-PID NODES OTHER-URL OTHER-PID  (a 1,000,000-dependency PUT into Neo4j, loaded by another instance; see bench/neo4j-replace.sh)
 if (args is ["load", var loadUrl, var loadRate, var loadSeconds, var writeShare, ..])
 {
     var invariant = System.Globalization.CultureInfo.InvariantCulture;
@@ -42,10 +42,11 @@ if (args is ["resilience", var resilienceNodes, ..])
         args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 10_000);
 }
 
-if (args is ["neo4j-replace", var neo4jUrl, var neo4jPid, ..])
+if (args is ["neo4j-replace", var neo4jUrl, var neo4jPid, var replaceNodes, var otherUrl, var otherPid])
 {
     var invariant = System.Globalization.CultureInfo.InvariantCulture;
-    return await Neo4jReplaceRun.RunAsync(new Uri(neo4jUrl), int.Parse(neo4jPid, invariant), args.Length > 3 ? int.Parse(args[3], invariant) : 200_000);
+    return await Neo4jReplaceRun.RunAsync(new Uri(neo4jUrl), int.Parse(neo4jPid, invariant), int.Parse(replaceNodes, invariant),
+        new Uri(otherUrl), int.Parse(otherPid, invariant));
 }
 
 if (args is ["console", var consoleUrl, var graphsFolder, ..])
