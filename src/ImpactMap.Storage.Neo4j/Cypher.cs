@@ -39,18 +39,28 @@ internal static class Cypher
         ORDER BY g.name
         """;
 
-    public const string ReadNodes = """
+    /// <summary>Where the graph's content is, how many nodes it has and its highest node position: what a paged read needs.</summary>
+    public const string GraphContent = """
         MATCH (g:ImpactMapGraph {name: $graph})
-        MATCH (n:ImpactMapNode {graph: coalesce(g.part, g.name)})
-        RETURN n.id, n.name, n.kind, n.attributes, n.groups, n.availability
-        ORDER BY n.position
+        WITH coalesce(g.part, g.name) AS part
+        OPTIONAL MATCH (n:ImpactMapNode {graph: part})
+        RETURN part, count(n), max(n.position)
         """;
 
-    public const string ReadDependencies = """
-        MATCH (g:ImpactMapGraph {name: $graph})
-        MATCH (a:ImpactMapNode {graph: coalesce(g.part, g.name)})-[r:DEPENDS_ON]->(b:ImpactMapNode)
-        RETURN a.id, b.id, r.group, r.effect, r.toleranceSeconds
-        ORDER BY r.position
+    /// <summary>
+    /// The nodes of one range of positions. Unordered, so that Neo4j streams them rather than sorting a page in its
+    /// heap; the reader orders by position. The part is a parameter, so the index on graph finds its nodes.
+    /// </summary>
+    public const string ReadNodesPage = """
+        MATCH (n:ImpactMapNode {graph: $part}) WHERE n.position >= $from AND n.position < $to
+        RETURN n.id, n.name, n.kind, n.attributes, n.groups, n.availability, n.position
+        """;
+
+    /// <summary>The dependencies of the nodes of one range of positions (each found from its dependent), unordered.</summary>
+    public const string ReadDependenciesPage = """
+        MATCH (a:ImpactMapNode {graph: $part}) WHERE a.position >= $from AND a.position < $to
+        MATCH (a)-[r:DEPENDS_ON]->(b:ImpactMapNode)
+        RETURN a.id, b.id, r.group, r.effect, r.toleranceSeconds, r.position
         """;
 
     /// <summary>Deletes the graph node and leaves its part to be swept, marked stale from the start.</summary>

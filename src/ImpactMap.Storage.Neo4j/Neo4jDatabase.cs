@@ -120,10 +120,11 @@ public sealed class Neo4jDatabase : IStoreReadiness
     }
 
     /// <summary>
-    /// Reads in one auto-committed write transaction, because they take a lock first (a write); a second run changes
-    /// nothing the first did not, so they are run again when a concurrent delete trips them, as plain reads are.
+    /// Statements in one auto-committed write transaction that a second run does no harm with: the sweep's
+    /// deletes. They are run again when a concurrent delete trips them, as reads are (two sweepers of one part,
+    /// on two instances, meet so).
     /// </summary>
-    internal async Task<IReadOnlyList<Neo4jHttp.Result>> ReadLockedAsync(IReadOnlyList<Statement> statements, CancellationToken cancellationToken)
+    internal async Task<IReadOnlyList<Neo4jHttp.Result>> RerunnableWriteAsync(IReadOnlyList<Statement> statements, CancellationToken cancellationToken)
     {
         await InitializeAsync(cancellationToken);
         return await Transient(token => _http.CommitAsync(statements, isRead: false, token, rerunnable: true), cancellationToken);
@@ -139,15 +140,17 @@ public sealed class Neo4jDatabase : IStoreReadiness
     /// <summary>
     /// Opens an explicit transaction with <paramref name="first"/>, hands their results to <paramref name="work"/>
     /// (which commits or rolls back), and rolls back on any failure; the whole is tried again on transient ones.
+    /// A <paramref name="rerunnable"/> transaction (see <see cref="RerunnableWriteAsync"/>) is also tried again when
+    /// a concurrent delete trips it.
     /// </summary>
     internal async Task<T> InTransactionAsync<T>(
         IReadOnlyList<Statement> first, Func<Neo4jHttp.Transaction, IReadOnlyList<Neo4jHttp.Result>, CancellationToken, Task<T>> work,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, bool rerunnable = false)
     {
         await InitializeAsync(cancellationToken);
         return await Transient(async token =>
         {
-            var (transaction, results) = await _http.BeginAsync(first, token);
+            var (transaction, results) = await _http.BeginAsync(first, token, rerunnable);
             try
             {
                 return await work(transaction, results, token);

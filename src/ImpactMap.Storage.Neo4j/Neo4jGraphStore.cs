@@ -1,3 +1,4 @@
+using System.Text.Json;
 using ImpactMap.Core.Model;
 using ImpactMap.Core.Storage;
 
@@ -38,47 +39,60 @@ public sealed class Neo4jGraphStore(Neo4jDatabase database) : IGraphStore
     /// <inheritdoc />
     public async Task<StoredGraph?> GetAsync(string name, CancellationToken cancellationToken)
     {
-        // The graph node's lock is taken first (see LockGraphForRead); the version read again at the end still
-        // tells whether anything moved, and then the read is simply done again. Taking the lock is a write, and
-        // a whole graph takes longer to send than a read's timeout allows: it goes as a write, bounded by the
-        // write timeout, and run again whole on Neo4j's transient failures and on reads tripped by a sweep.
-        for (var attempt = 0; ; attempt++)
-        {
-            var parameters = Graph(name);
-            var results = await database.ReadLockedAsync(
-            [
-                new Statement(Cypher.LockGraphForRead, parameters),
-                new Statement(Cypher.ReadNodes, parameters),
-                new Statement(Cypher.ReadDependencies, parameters),
-                new Statement(Cypher.GraphVersion, parameters),
-            ], cancellationToken);
-            if (results[0].Rows.Count == 0)
+        // One transaction that takes the graph node's lock first (see LockGraphForRead), so nothing of the graph
+        // moves while it is read, then reads it a page of node positions at a time: each request is bounded by
+        // the write timeout and each answer by the page, where one answer of a million rows ran past both the
+        // timeout and a gigabyte. Run again whole on Neo4j's transient failures and on reads tripped by a sweep.
+        var parameters = Graph(name);
+        return await database.InTransactionAsync(
+            [new Statement(Cypher.LockGraphForRead, parameters), new Statement(Cypher.GraphContent, parameters)],
+            async (transaction, first, token) =>
             {
-                return null;
-            }
-
-            var version = results[0].Rows[0][0].GetInt64();
-            if (results[3].Rows.Count == 0 || results[3].Rows[0][0].GetInt64() != version)
-            {
-                if (attempt < 5)
+                if (first[0].Rows.Count == 0)
                 {
-                    continue;
+                    await transaction.RollbackAsync();
+                    return null;
                 }
 
-                throw new StoreUnavailableException($"graph '{name}' kept changing while being read");
-            }
+                var version = first[0].Rows[0][0].GetInt64();
+                var content = first[1].Rows[0];
+                var (part, count) = (content[0].GetString()!, content[1].GetInt32());
+                var highest = content[2].ValueKind == JsonValueKind.Number ? content[2].GetInt64() : -1;
+                var nodes = new List<(long Position, Node Node)>(count);
+                var dependencies = new List<(long Position, Dependency Dependency)>();
+                var (from, pageNodes) = (0L, database.Options.ReadPageNodes);
+                do
+                {
+                    var page = new Dictionary<string, object?> { ["part"] = part, ["from"] = from, ["to"] = from + pageNodes };
+                    Statement[] statements = [new(Cypher.ReadNodesPage, page), new(Cypher.ReadDependenciesPage, page)];
+                    from += pageNodes;
+                    var results = from > highest ? await transaction.CommitAsync(statements, token) : await transaction.RunAsync(statements, token);
+                    nodes.AddRange(results[0].Rows.Select(r => (r[6].GetInt64(), ReadNode(r))));
+                    dependencies.AddRange(results[1].Rows.Select(r => (r[5].GetInt64(), ReadDependency(r))));
+                }
+                while (from <= highest);
 
-            var nodes = results[1].Rows.Select(r => new Node(
-                r[0].GetString()!, r[1].GetString()!, r[2].GetString()!,
-                StoredValues.Attributes(Neo4jHttp.TextOrNull(r[3])), StoredValues.Groups(Neo4jHttp.TextOrNull(r[4])))
-            {
-                Availability = r[5].ValueKind == System.Text.Json.JsonValueKind.Number ? r[5].GetDouble() : null,
-            }).ToList();
-            var dependencies = results[2].Rows.Select(r => new Dependency(r[0].GetString()!, r[1].GetString()!,
-                Neo4jHttp.TextOrNull(r[2]), StoredValues.Effect(r[3].GetString()!), TimeSpan.FromSeconds(r[4].GetInt64()))).ToList();
-            return new StoredGraph(name, DependencyGraph.Create(nodes, dependencies), version);
-        }
+                if (nodes.Count != count)
+                {
+                    throw new InvalidOperationException($"graph '{name}': {count - nodes.Count} of its {count} nodes in Neo4j have no position");
+                }
+
+                return new StoredGraph(name, DependencyGraph.Create(
+                    [.. nodes.OrderBy(n => n.Position).Select(n => n.Node)],
+                    [.. dependencies.OrderBy(d => d.Position).Select(d => d.Dependency)]), version);
+            }, cancellationToken, rerunnable: true);
     }
+
+    private static Node ReadNode(JsonElement row) =>
+        new(row[0].GetString()!, row[1].GetString()!, row[2].GetString()!,
+            StoredValues.Attributes(Neo4jHttp.TextOrNull(row[3])), StoredValues.Groups(Neo4jHttp.TextOrNull(row[4])))
+        {
+            Availability = row[5].ValueKind == JsonValueKind.Number ? row[5].GetDouble() : null,
+        };
+
+    private static Dependency ReadDependency(JsonElement row) =>
+        new(row[0].GetString()!, row[1].GetString()!, Neo4jHttp.TextOrNull(row[2]), StoredValues.Effect(row[3].GetString()!),
+            TimeSpan.FromSeconds(row[4].GetInt64()));
 
     /// <inheritdoc />
     public async Task<ReplaceResult> ReplaceAsync(
@@ -152,12 +166,12 @@ public sealed class Neo4jGraphStore(Neo4jDatabase database) : IGraphStore
             var parameters = new Dictionary<string, object?> { ["part"] = row[0].GetString(), ["max"] = database.Options.BatchSize };
             foreach (var sweep in new[] { Cypher.SweepDependencies, Cypher.SweepNodes })
             {
-                while ((await database.WriteAsync([new Statement(sweep, parameters)], cancellationToken))[0].Rows[0][0].GetInt64() > 0)
+                while ((await database.RerunnableWriteAsync([new Statement(sweep, parameters)], cancellationToken))[0].Rows[0][0].GetInt64() > 0)
                 {
                 }
             }
 
-            await database.WriteAsync([new Statement(Cypher.ForgetPart, parameters)], cancellationToken);
+            await database.RerunnableWriteAsync([new Statement(Cypher.ForgetPart, parameters)], cancellationToken);
         }
     }
 

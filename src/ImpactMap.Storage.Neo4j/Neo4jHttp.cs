@@ -69,27 +69,27 @@ internal sealed class Neo4jHttp(HttpClient reads, HttpClient writes, Neo4jStoreO
 
     /// <summary>
     /// Runs statements in one auto-committed transaction; _reads may be retried by the read client's policy.
-    /// <paramref name="rerunnable"/> statements change nothing a second run would not (reads, and reads that take
-    /// a lock): a read that failed on a concurrent delete is reported as transient for them.
+    /// <paramref name="rerunnable"/> statements change nothing a second run would not (reads, reads that take a
+    /// lock, the sweep's deletes): one that tripped over a concurrent delete is reported as transient for them.
     /// </summary>
     public async Task<IReadOnlyList<Result>> CommitAsync(IReadOnlyList<Statement> statements, bool isRead, CancellationToken cancellationToken, bool rerunnable = false) =>
         (await PostAsync(isRead ? _reads : _writes, $"{_transactionEndpoint}/commit", statements, cancellationToken, isRead || rerunnable)).Results;
 
     /// <summary>Opens an explicit transaction with its first statements.</summary>
     public async Task<(Transaction Transaction, IReadOnlyList<Result> Results)> BeginAsync(
-        IReadOnlyList<Statement> statements, CancellationToken cancellationToken)
+        IReadOnlyList<Statement> statements, CancellationToken cancellationToken, bool rerunnable = false)
     {
-        var (results, location) = await PostAsync(_writes, _transactionEndpoint!, statements, cancellationToken);
-        return (new Transaction(this, location ?? throw new StoreUnavailableException("Neo4j opened no transaction")), results);
+        var (results, location) = await PostAsync(_writes, _transactionEndpoint!, statements, cancellationToken, rerunnable);
+        return (new Transaction(this, location ?? throw new StoreUnavailableException("Neo4j opened no transaction"), rerunnable), results);
     }
 
-    internal sealed class Transaction(Neo4jHttp http, string location)
+    internal sealed class Transaction(Neo4jHttp http, string location, bool rerunnable)
     {
         public async Task<IReadOnlyList<Result>> RunAsync(IReadOnlyList<Statement> statements, CancellationToken cancellationToken) =>
-            (await http.PostAsync(http._writes, location, statements, cancellationToken)).Results;
+            (await http.PostAsync(http._writes, location, statements, cancellationToken, rerunnable)).Results;
 
         public async Task<IReadOnlyList<Result>> CommitAsync(IReadOnlyList<Statement> statements, CancellationToken cancellationToken) =>
-            (await http.PostAsync(http._writes, $"{location}/commit", statements, cancellationToken)).Results;
+            (await http.PostAsync(http._writes, $"{location}/commit", statements, cancellationToken, rerunnable)).Results;
 
         public async Task RollbackAsync()
         {
@@ -107,6 +107,15 @@ internal sealed class Neo4jHttp(HttpClient reads, HttpClient writes, Neo4jStoreO
 
     /// <summary>The rows of one statement's result, each a JSON array of the returned columns.</summary>
     internal sealed record Result(IReadOnlyList<JsonElement> Rows);
+
+    // The transaction API's answer, as far as it is read; each row's "meta" is skipped unread.
+    private sealed record Answer(List<AnswerResult>? Results, List<AnswerError>? Errors);
+
+    private sealed record AnswerResult(List<AnswerRow>? Data);
+
+    private sealed record AnswerRow(JsonElement Row);
+
+    private sealed record AnswerError(string? Code, string? Message);
 
     /// <summary>A returned text column that may be null.</summary>
     internal static string? TextOrNull(JsonElement value) => value.ValueKind == JsonValueKind.Null ? null : value.GetString();
@@ -128,12 +137,14 @@ internal sealed class Neo4jHttp(HttpClient reads, HttpClient writes, Neo4jStoreO
                 throw new StoreUnavailableException($"Neo4j answered {(int)response.StatusCode} to {request.Method} {new Uri(url).AbsolutePath}");
             }
 
-            using var document = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
-            var errors = document.RootElement.GetProperty("errors");
-            if (errors.GetArrayLength() > 0)
+            // Read as it streams in, each row into a small document of its own: a whole graph's answer (a million
+            // rows, 100 MB of JSON) is never held as one document beside the rows taken from it.
+            var answer = await JsonSerializer.DeserializeAsync<Answer>(await response.Content.ReadAsStreamAsync(cancellationToken), Json, cancellationToken)
+                         ?? throw new StoreUnavailableException($"Neo4j answered null to {request.Method} {new Uri(url).AbsolutePath}");
+            if (answer.Errors is [var error, ..])
             {
-                var code = errors[0].GetProperty("code").GetString() ?? "";
-                var message = $"{code}: {errors[0].GetProperty("message").GetString()}";
+                var code = error.Code ?? "";
+                var message = $"{code}: {error.Message}";
                 // A transaction Neo4j no longer has (idle too long, or ended by the server) committed nothing: run it again whole.
                 // Neo4j reads committed data without snapshots, so a read can trip over what a concurrent delete (our sweep)
                 // just removed: 5.x calls that transient, 3.x an unknown or entity-not-found error. A read may run again.
@@ -145,9 +156,7 @@ internal sealed class Neo4jHttp(HttpClient reads, HttpClient writes, Neo4jStoreO
                         : new InvalidOperationException("Neo4j refused a statement: " + message);
             }
 
-            var results = document.RootElement.GetProperty("results").EnumerateArray()
-                .Select(r => new Result(r.GetProperty("data").EnumerateArray().Select(d => d.GetProperty("row").Clone()).ToList()))
-                .ToList();
+            var results = (answer.Results ?? []).Select(r => new Result((r.Data ?? []).Select(d => d.Row).ToList())).ToList();
             return (results, response.Headers.Location?.ToString());
         }
         catch (Exception e) when (IsUnreachable(e, cancellationToken))

@@ -21,6 +21,9 @@ public sealed class Neo4jStoreOptions
     /// <summary>Rows per UNWIND statement in a bulk import.</summary>
     public int BatchSize { get; set; } = 5000;
 
+    /// <summary>Node positions per request when a whole graph is read: each answer holds those nodes and their dependencies.</summary>
+    public int ReadPageNodes { get; set; } = 50_000;
+
     /// <summary>How long one read may take, each try; reads are retried on transient failures.</summary>
     public TimeSpan ReadTimeout { get; set; } = TimeSpan.FromSeconds(5);
 

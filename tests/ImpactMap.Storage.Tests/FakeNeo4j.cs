@@ -30,6 +30,11 @@ internal sealed class FakeNeo4j(string version) : HttpMessageHandler
             });
         }
 
+        if (request.Method == HttpMethod.Delete)
+        {
+            return Json("""{"results": [], "errors": []}""");
+        }
+
         var body = JsonSerializer.Deserialize<JsonElement>(await request.Content!.ReadAsStringAsync(cancellationToken));
         var statements = body.GetProperty("statements").EnumerateArray().Select(s => s.GetProperty("statement").GetString()!).ToList();
         foreach (var statement in statements)
@@ -42,7 +47,14 @@ internal sealed class FakeNeo4j(string version) : HttpMessageHandler
             return Json($$"""{"results": [], "errors": [{"code": "{{code}}", "message": "refused by the fake"}]}""");
         }
 
-        return Json("{\"results\": [" + string.Join(",", statements.Select(_ => """{"columns": [], "data": []}""")) + "], \"errors\": []}");
+        var answer = Json("{\"results\": [" + string.Join(",", statements.Select(_ => """{"columns": [], "data": []}""")) + "], \"errors\": []}");
+        if (path.EndsWith("/transaction", StringComparison.Ordinal) || path.EndsWith("/tx", StringComparison.Ordinal))
+        {
+            // Opening an explicit transaction: Neo4j says where it lives.
+            answer.Headers.Location = new Uri(request.RequestUri, path + "/1");
+        }
+
+        return answer;
     }
 
     private static HttpResponseMessage Json(string json) =>

@@ -32,11 +32,11 @@ public static class StoreFactories
                 return () => Sqlite(new SqliteDatabase(file, clock));
             case "neo4j":
                 var url = await Neo4jTestServer.UrlAsync();
-                // Small batches so that imports in these tests cross batch boundaries.
+                // Small batches and read pages so that writes and whole-graph reads in these tests cross their boundaries.
                 return () => Neo4j(new Neo4jDatabase(
                     new HttpClient { Timeout = TimeSpan.FromSeconds(60) },
                     new HttpClient { Timeout = TimeSpan.FromSeconds(60) },
-                    new Neo4jStoreOptions { Url = url, BatchSize = 500 },
+                    new Neo4jStoreOptions { Url = url, BatchSize = 500, ReadPageNodes = 700 },
                     clock));
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind));

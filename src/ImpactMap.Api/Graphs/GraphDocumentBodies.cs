@@ -1,6 +1,7 @@
 using System.Text;
 using ImpactMap.Api.Hosting;
 using ImpactMap.Core.Documents;
+using ImpactMap.Core.Model;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Net.Http.Headers;
 
@@ -24,7 +25,15 @@ internal static class GraphDocumentBodies
         }
     }
 
-    public static async Task<GraphDocument> ReadAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
+    /// <summary>
+    /// The body's graph, validated. Only the graph outlives this call: the parsed document (for a large graph
+    /// about as large again as the graph) is garbage before the caller's next await, instead of living in the
+    /// caller's async state until the graph is stored.
+    /// </summary>
+    public static async Task<DependencyGraph> ReadGraphAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken) =>
+        GraphDocuments.ToGraph(await ReadAsync(request, maxBytes, cancellationToken));
+
+    private static async Task<GraphDocument> ReadAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
     {
         AllowLargeBody(request, maxBytes);
         if (request.ContentLength > maxBytes)

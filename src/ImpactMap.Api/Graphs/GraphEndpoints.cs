@@ -78,8 +78,7 @@ public static class GraphEndpoints
             AccessControl.RequireToCreateGraph(context);
         }
 
-        var document = await GraphDocumentBodies.ReadAsync(context.Request, options.Value.MaxDocumentBytes, cancellationToken);
-        var model = GraphDocuments.ToGraph(document);
+        var model = await GraphDocumentBodies.ReadGraphAsync(context.Request, options.Value.MaxDocumentBytes, cancellationToken);
         if (!exists)
         {
             // Whatever a deleted graph of this name left behind (a delete cut short) is not this graph's.
