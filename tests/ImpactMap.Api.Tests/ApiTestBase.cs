@@ -33,8 +33,16 @@ public abstract class ApiTestBase(string store)
     }
 
     /// <summary>Another instance on the same store, which knows a graph only as the store holds it.</summary>
-    protected async Task<ApiServer> StartAnotherInstanceAsync() =>
-        await ApiServer.StartAsync(await ApiStores.SettingsAsync(store, _data!.Path, samples: false));
+    protected async Task<ApiServer> StartAnotherInstanceAsync(IReadOnlyDictionary<string, string>? more = null)
+    {
+        var settings = await ApiStores.SettingsAsync(store, _data!.Path, samples: false);
+        foreach (var (key, value) in more ?? new Dictionary<string, string>())
+        {
+            settings[key] = value;
+        }
+
+        return await ApiServer.StartAsync(settings);
+    }
 
     /// <summary>
     /// Deletes every answer kept for an Idempotency-Key, straight in the store: what a service killed between

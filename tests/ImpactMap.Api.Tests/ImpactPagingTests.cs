@@ -191,30 +191,7 @@ public class ImpactPagingTests(string store) : ApiTestBase(store)
         Assert.That(opened.StatusCode, Is.EqualTo(HttpStatusCode.Created), await opened.Content.ReadAsStringAsync());
         var incident = (await JsonOf(opened)).GetProperty("id").GetString();
 
-        string[] asks =
-        [
-            "nodes?limit=1000", "dependencies?limit=1000", "dependencies?to=hub&limit=1000",
-            "nodes/hub/impact?limit=100000&paths=none", "nodes/hub/impact?limit=100000", "nodes/c1/exposure",
-            "criticality?top=1000", "cycles", "resilience?top=10000", "nodes/hub/resilience?maxOrder=4&limit=10000",
-            "incidents", $"incidents/{incident}", $"incidents/{incident}/impact?limit=100000&paths=none",
-            $"incidents/{incident}/notices?limit=1000", $"incidents/{incident}/notices?limit=1000&format=markdown",
-        ];
-        foreach (var ask in asks)
-        {
-            using var response = await client.GetAsync($"/v1/graphs/{graph}/{ask}");
-            var body = await response.Content.ReadAsStringAsync();
-            // An answer, a refusal that says how to ask instead, or the query budget's 503: never a 500.
-            Assert.That((int)response.StatusCode, Is.AnyOf(200, 400, 503), $"{ask}: {body[..Math.Min(500, body.Length)]}");
-            if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
-            {
-                Assert.That(response.Headers.RetryAfter, Is.Not.Null, ask);
-            }
-
-            if (response.StatusCode == HttpStatusCode.BadRequest)
-            {
-                Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"), ask);
-            }
-        }
+        await AskEveryListEndpointAsync(client, graph, "hub", "c1", incident!);
 
         var impact = await JsonOf(await client.GetAsync($"/v1/graphs/{graph}/nodes/hub/impact?limit=100000&paths=none"));
         Assert.That(impact.GetProperty("affected").GetArrayLength(), Is.EqualTo(99_999));
@@ -253,6 +230,67 @@ public class ImpactPagingTests(string store) : ApiTestBase(store)
         // Left in the store like the ring: deleting it sets off a sweep of 200,000 records that, on the test Neo4j,
         // overlapped the next fixture's first reads and failed one with Neo.DatabaseError.General.UnknownError.
         Assert.That(own.PeakResidentBytes, Is.LessThan(OneGigabyte), "the service's peak resident memory");
+    }
+
+    [TestCase("chain")]
+    [TestCase("ring")]
+    public async Task A_100000_node_chain_or_ring_on_every_list_endpoint_answers_refuses_or_runs_out_of_budget_within_1_GB(string shape)
+    {
+        // Every node behind every other: the deepest chains, the longest letters, the largest cones upstream. On an
+        // instance of its own with a 5 s query budget, so that what runs out of budget does so quickly.
+        await using var own = await StartAnotherInstanceAsync(new Dictionary<string, string> { ["ImpactMap:QueryBudget"] = "00:00:05" });
+        var client = own.Client;
+        var graph = NewGraphName();
+        var put = await client.PutAsync($"/v1/graphs/{graph}", shape == "ring" ? Ring(100_000) : Chain(100_000));
+        Assert.That(put.StatusCode, Is.EqualTo(HttpStatusCode.Created), await put.Content.ReadAsStringAsync());
+        var opened = await client.PostAsync($"/v1/graphs/{graph}/incidents", ApiServer.Json("""{"title":"Root down","outages":[{"node":"n0"}]}"""));
+        Assert.That(opened.StatusCode, Is.EqualTo(HttpStatusCode.Created), await opened.Content.ReadAsStringAsync());
+        var incident = (await JsonOf(opened)).GetProperty("id").GetString()!;
+
+        await AskEveryListEndpointAsync(client, graph, "n0", "n99999", incident);
+
+        // The deepest notices: each chain holds about 99,000 ids, so a page holds only as many as MaxNoticePathIds lets
+        // through, and its letters name the first steps and count the rest.
+        var deep = await JsonOf(await client.GetAsync($"/v1/graphs/{graph}/incidents/{incident}/impact?paths=none&limit=99000"));
+        var cursor = deep.GetProperty("nextCursor").GetString();
+        var page = await client.GetAsync($"/v1/graphs/{graph}/incidents/{incident}/notices?limit=1000&cursor={cursor}");
+        var notices = await JsonOf(page);
+        Assert.That(notices.GetArrayLength(), Is.EqualTo(5), "500,000 chain ids at most: 99,002 to 99,006 each");
+        Assert.That(page.Headers.Contains("Link"), Is.True, "the rest follow");
+        Assert.That((notices[0].GetProperty("node").GetString(), notices[0].GetProperty("path").GetArrayLength()), Is.EqualTo(("n99001", 99_002)));
+        Assert.That(notices[0].GetProperty("message").GetString(), Does.Contain("more components, on n0").And.Length.LessThan(3_000));
+        Assert.That(own.PeakResidentBytes, Is.LessThan(OneGigabyte), "the service's peak resident memory");
+    }
+
+    /// <summary>
+    /// Every endpoint that answers a list, with its largest limits: each answers, refuses with problem+json, or gives
+    /// the query budget's 503 with Retry-After; never a 500.
+    /// </summary>
+    private static async Task AskEveryListEndpointAsync(HttpClient client, string graph, string origin, string far, string incident)
+    {
+        string[] asks =
+        [
+            "nodes?limit=1000", "dependencies?limit=1000", $"dependencies?to={origin}&limit=1000",
+            $"nodes/{origin}/impact?limit=100000&paths=none", $"nodes/{origin}/impact?limit=100000", $"nodes/{far}/exposure",
+            "criticality?top=1000", "cycles", "resilience?top=10000", $"nodes/{far}/resilience?maxOrder=4&limit=10000",
+            "incidents", $"incidents/{incident}", $"incidents/{incident}/impact?limit=100000&paths=none",
+            $"incidents/{incident}/notices?limit=1000", $"incidents/{incident}/notices?limit=1000&format=markdown",
+        ];
+        foreach (var ask in asks)
+        {
+            using var response = await client.GetAsync($"/v1/graphs/{graph}/{ask}");
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.That((int)response.StatusCode, Is.AnyOf(200, 400, 503), $"{ask}: {body[..Math.Min(500, body.Length)]}");
+            if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+            {
+                Assert.That(response.Headers.RetryAfter, Is.Not.Null, ask);
+            }
+
+            if (response.StatusCode == HttpStatusCode.BadRequest)
+            {
+                Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"), ask);
+            }
+        }
     }
 
     private async Task<JsonElement> ImpactAsync(string body)

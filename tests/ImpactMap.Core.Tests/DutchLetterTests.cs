@@ -119,6 +119,19 @@ public class DutchLetterTests
     }
 
     [Test]
+    public void A_long_chain_is_told_in_Dutch_by_its_first_steps_and_a_count()
+    {
+        var incident = LetterTests.OnChain(5_000);
+
+        var deep = For(incident, "s4999", "nl");
+
+        Assert.That(deep.Message, Does.Contain("U ondervindt hinder door een storing bij Service 0: die dienst is uitgevallen. U merkt dit via uw dienst Service 4998, "
+            + "die daarvan afhankelijk is via Service 4997, Service 4996, Service 4995, Service 4994, Service 4993, Service 4992, Service 4991, Service 4990, "
+            + "Service 4989 en 4.988 andere onderdelen."));
+        Assert.That(deep.Message, Has.Length.LessThan(2_000));
+    }
+
+    [Test]
     public void Every_Dutch_letter_of_the_samples_in_every_phase_is_Dutch_throughout()
     {
         string[] english = ["You ", " affected", " because ", "Impact on you", "Kind regards", "Dear ", " which ", " depends", "Service has been", "Latest update"];

@@ -132,4 +132,35 @@ public class LetterTests
             }
         }
     }
+
+    /// <summary>An incident on a chain of services: s0 down takes s1 … s(length - 1) down, each through the one before.</summary>
+    internal static Incident OnChain(int length)
+    {
+        var graph = DependencyGraph.Create(
+            Enumerable.Range(0, length).Select(i => Node.Create($"s{i}", Node.Service, $"Service {i}")).ToList(),
+            Enumerable.Range(1, length - 1).Select(i => Dependency.Create($"s{i}", $"s{i - 1}")).ToList());
+        var outages = new[] { new IncidentOutage("s0", NodeState.Down) };
+        var impact = IncidentImpacts.Compute(new PropagationEngine(graph), 1, outages, null, Start, length);
+        return new Incident("i-1", "chain", "s0 down", IncidentStatus.Investigating, Start, null, outages, impact, [], null, Start, null, 1);
+    }
+
+    [Test]
+    public void A_long_chain_is_told_by_its_first_steps_a_count_and_the_origin_while_the_path_keeps_every_step()
+    {
+        var incident = OnChain(5_000);
+
+        var deep = Notices.For(incident, Bank).Single(n => n.Node == "s4999");
+        var tenBetween = Notices.For(incident, Bank).Single(n => n.Node == "s12");
+        var elevenBetween = Notices.For(incident, Bank).Single(n => n.Node == "s13");
+
+        Assert.That(deep.Message, Does.Contain("You are affected because your service Service 4998 depends on Service 4997, which depends on Service 4996, "
+            + "which depends on Service 4995, which depends on Service 4994, which depends on Service 4993, which depends on Service 4992, "
+            + "which depends on Service 4991, which depends on Service 4990, which depends on Service 4989, "
+            + "which depends, through 4,988 more components, on Service 0, which is down."));
+        Assert.That(deep.Message, Has.Length.LessThan(2_000), "a letter stays a letter");
+        Assert.That(deep.Path, Is.EqualTo(Enumerable.Range(0, 5_000).Select(i => $"s{i}")), "the path lists every step");
+        Assert.That(tenBetween.Message, Does.Contain("which depends on Service 1, which depends on Service 0, which is down."),
+            "ten components between are named, all of them");
+        Assert.That(elevenBetween.Message, Does.Contain("which depends on Service 3, which depends, through 2 more components, on Service 0, which is down."));
+    }
 }

@@ -41,6 +41,13 @@ public sealed class ImpactMapOptions
     /// <summary>The most node ids the chains (paths) of one answer may hold together; more is refused with 400.</summary>
     public long MaxPathIds { get; set; } = 5_000_000;
 
+    /// <summary>
+    /// The most node ids the chains of one page of notices may hold together: a page holds fewer notices than
+    /// its limit when their chains are longer (its Link names the rest). Each notice costs more than its ids
+    /// (its chain as steps, in JSON and in Markdown), so this is smaller than <see cref="MaxPathIds"/>.
+    /// </summary>
+    public long MaxNoticePathIds { get; set; } = 500_000;
+
     /// <summary>How incident letters are signed and told: <c>ImpactMap:Notices</c>.</summary>
     public NoticeOptions Notices { get; set; } = new();
 

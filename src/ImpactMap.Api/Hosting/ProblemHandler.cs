@@ -44,6 +44,9 @@ public sealed partial class ProblemHandler(ILogger<ProblemHandler> logger) : IEx
                 $"The chains (paths) of this answer would hold {e.PathIds} node ids, more than the {e.MaxPathIds} allowed. Ask with "
                 + "paths=none (every node still names its via, the node before it on its chain), or page with a smaller limit and the "
                 + "nextCursor, or narrow it with states, kinds or maxDepth."),
+            ImpactMap.Core.Resilience.ResilienceTooLargeException e => new ApiProblem(StatusCodes.Status400BadRequest, "Analysis too large",
+                $"The resilience of '{e.Node}' cannot be analysed within bounds: its upstream cone of {e.ConeNodes} nodes holds groups of alternatives "
+                + "behind chains too long for its false fallbacks to be told. Ask about a node nearer the suppliers, whose cone is smaller."),
             BadHttpRequestException { InnerException: JsonException json } => Unparsable(json),
             BadHttpRequestException e => new ApiProblem(e.StatusCode, e.StatusCode == 413 ? "Request body too large" : "Invalid request", Describe(e)),
             JsonException e => Unparsable(e),

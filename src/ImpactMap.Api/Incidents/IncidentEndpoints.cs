@@ -104,8 +104,8 @@ public static class IncidentEndpoints
         TypedResults.Ok(ToResponse(await incidents.CloseAsync(graph, id, cancellationToken), options.Value));
 
     /// <summary>
-    /// Notices a page at a time (limit, default and at most 1,000; cursor), filtered by state, kind or node; a
-    /// further page is named by a Link header with rel="next".
+    /// Notices a page at a time (limit, default and at most 1,000; cursor; fewer when their chains would hold more
+    /// than MaxNoticePathIds ids), filtered by state, kind or node; a further page is named by a Link header with rel="next".
     /// </summary>
     public static async Task<IResult> GetNotices(
         string graph, string id, string? format, string? cursor, int? limit, string? node, string? lang,
@@ -120,7 +120,7 @@ public static class IncidentEndpoints
             }
         }, maxLimit: IncidentPages.DefaultLimit);
         var incident = await incidents.GetAsync(graph, id, cancellationToken);
-        var page = IncidentPages.Take(incident.Impact, filter, IncidentPages.After(cursor, incident), size);
+        var page = IncidentPages.Take(incident.Impact, filter, IncidentPages.After(cursor, incident), size, options.Value.MaxNoticePathIds);
         if (page.Next is { } next)
         {
             var query = QueryString.Create(context.Request.Query.Where(q => q.Key != "cursor")

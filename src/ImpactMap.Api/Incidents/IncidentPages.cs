@@ -17,7 +17,7 @@ internal static class IncidentPages
 
     /// <summary>
     /// Up to <paramref name="limit"/> matching parties after <paramref name="after"/>; with
-    /// <paramref name="maxPathIds"/>, only as many as have chains of that many ids in all.
+    /// <paramref name="maxPathIds"/>, only as many as have chains of that many ids in all (at least one).
     /// </summary>
     public static IncidentPage Take(
         IncidentImpact impact, Func<AffectedParty, bool> matches, ImpactPosition? after, int limit, long? maxPathIds = null)
@@ -40,7 +40,8 @@ internal static class IncidentPages
             }
 
             remaining++;
-            full = full || parties.Count == limit || (maxPathIds is { } max && (pathIds += IncidentImpact.PathLength(party)) > max);
+            // A page holds at least one party, however long its chain: otherwise its cursor would never move on.
+            full = full || parties.Count == limit || (maxPathIds is { } max && (pathIds += IncidentImpact.PathLength(party)) > max && parties.Count > 0);
             if (!full)
             {
                 parties.Add(party);

@@ -100,8 +100,15 @@ internal static class DutchLetters
         text.Append(origin.Name).Append(": die dienst ").Append(Origin(originState, past, plural: false)).Append('.');
         var first = own is { Names.Count: >= 2 } ? $"uw {Relation(providers[0].Kind)}s {Names(own.Names)}" : $"uw {Relation(providers[0].Kind)} {providers[0].Name}";
         // Between the reader's own supplier and the origin; where alternatives fell together, all of them.
-        var between = Enumerable.Range(1, providers.Count - 2)
+        // A long chain: the components past the first few are counted, as the English letter does (Notices.NamedSteps).
+        var total = providers.Count - 2;
+        var named = total <= Notices.NamedSteps ? total : Notices.NamedSteps - 1;
+        var between = Enumerable.Range(1, named)
             .Select(i => providers[i - 1].Lost is { Names.Count: >= 2 } lost ? Names(lost.Names) : providers[i].Name).ToList();
+        if (named < total)
+        {
+            between.Add($"{(total - named).ToString("N0", CultureInfo.InvariantCulture).Replace(',', '.')} andere onderdelen");
+        }
         var are = own is { Names.Count: >= 2 } ? (past ? "waren" : "zijn") : (past ? "was" : "is");
         text.Append(past ? " U merkte dit via " : " U merkt dit via ").Append(first).Append(", die ");
         if (between.Count == 0)

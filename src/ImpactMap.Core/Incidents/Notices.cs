@@ -34,6 +34,13 @@ public static class Notices
     /// <summary>The languages letters are written in: English and Dutch.</summary>
     public static readonly IReadOnlyList<string> Languages = ["en", "nl"];
 
+    /// <summary>
+    /// The most components a letter names on the way from the reader's own supplier to the origin; the rest of a
+    /// longer chain is counted, not named (a reader does not follow a hundred hops, and a letter stays a letter).
+    /// The notice's path still lists every step.
+    /// </summary>
+    public const int NamedSteps = 10;
+
     /// <summary>One notice per affected party, in the order of the incident's impact (depth, then id).</summary>
     public static IReadOnlyList<Notice> For(Incident incident, LetterSettings? settings = null) =>
         For(incident, incident?.Impact.Affected ?? [], settings);
@@ -102,6 +109,14 @@ public static class Notices
 
         for (var i = 1; i < providers.Count; i++)
         {
+            if (i == NamedSteps && providers.Count - 1 - NamedSteps >= 2)
+            {
+                text.Append($", which {(plural ? dependsPlural : depends)}, through {(providers.Count - 1 - NamedSteps).ToString("N0", CultureInfo.InvariantCulture)} more components, on ")
+                    .Append(providers[^1].Name);
+                plural = false;
+                break;
+            }
+
             var lost = providers[i - 1].Lost;
             var together = lost is { Names.Count: >= 2 };
             text.Append(i == 1 ? $" {(plural ? dependsPlural : depends)} on " : $", which {(plural ? dependsPlural : depends)} on ");

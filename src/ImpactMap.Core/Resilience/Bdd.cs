@@ -4,6 +4,20 @@ namespace ImpactMap.Core.Resilience;
 public sealed class BddBudgetExceededException(string reason) : Exception(reason);
 
 /// <summary>
+/// A node's upstream cone is too entangled to tell its false fallbacks within bounds: the families of single
+/// failures that defeat its groups would hold more than <paramref name="maxHeldWords"/> words.
+/// </summary>
+public sealed class ResilienceTooLargeException(string node, int coneNodes, long maxHeldWords)
+    : Exception($"the false fallbacks upstream of '{node}' ({coneNodes} nodes in its cone) cannot be told within the analysis's memory bound ({maxHeldWords} words)")
+{
+    /// <summary>The node asked about.</summary>
+    public string Node { get; } = node;
+
+    /// <summary>How many nodes its upstream cone holds.</summary>
+    public int ConeNodes { get; } = coneNodes;
+}
+
+/// <summary>
 /// A reduced ordered binary decision diagram over variables 0..n-1 (0 nearest the root), for the monotone
 /// functions of which nodes fail. Nodes are ints: 0 is false, 1 is true. Bounded by a node budget.
 /// </summary>
@@ -34,6 +48,9 @@ internal sealed class Bdd : IFailureAlgebra<int>
     private int _cacheBits = 10;
     private long[] _cacheKey = NewCacheKeys(10);
     private int[] _cacheValue = new int[1 << 10];
+
+    /// <summary>The most sets <see cref="MinimalSolutions"/> keeps for all nodes together (a reference each, and the sets it adds).</summary>
+    public const long MaxMinimalSolutionsHeld = 8_000_000;
 
     /// <param name="time">How long building may go on: a diagram that grows slowly is as much too large as one that grows big.</param>
     public Bdd(int budget, TimeSpan time, CancellationToken cancellationToken)
@@ -342,6 +359,9 @@ internal sealed class Bdd : IFailureAlgebra<int>
     {
         var memo = new Dictionary<(int, int), List<int[]>>();
         var capped = false;
+        // Every node's list is kept, and on a long chain each holds all the failures below it: past this many
+        // sets in all, the sets are left to the families, which bound what they hold.
+        var held = 0L;
         var sets = Solve(f, maxOrder);
         return (sets, capped);
 
@@ -380,6 +400,17 @@ internal sealed class Bdd : IFailureAlgebra<int>
                         result.Add([v, .. set]);
                     }
                 }
+            }
+
+            held += result.Count;
+            if (held > MaxMinimalSolutionsHeld)
+            {
+                throw new BddBudgetExceededException($"its minimal solutions would hold more than {MaxMinimalSolutionsHeld:N0} sets while found");
+            }
+
+            if ((memo.Count & 0xfff) == 0)
+            {
+                _cancellationToken.ThrowIfCancellationRequested();
             }
 
             memo[(node, order)] = result;

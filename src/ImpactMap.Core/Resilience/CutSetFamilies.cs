@@ -102,6 +102,8 @@ internal sealed class CutSetFamilies(int order, long workBudget, CancellationTok
 
             kept.Add(Key(set));
             result.Add(set);
+            // A reference and the set itself (counted again where sets are shared: a bound, not an account).
+            _work.Hold(2 + set.Length);
         }
 
         return result;
@@ -141,11 +143,30 @@ internal sealed class CutSetFamilies(int order, long workBudget, CancellationTok
 /// <summary>The cut sets needed more work than their bound allows.</summary>
 internal sealed class CutSetWorkExceededException : Exception;
 
-/// <summary>Work counted against a bound, and a check for cancellation every so often.</summary>
+/// <summary>
+/// Work counted against a bound, and a check for cancellation every so often; and what the families made so far
+/// hold, against a bound of its own. Families are kept for every node of a cone, so on a long chain (each node's
+/// family holds every single failure upstream of it) what they hold grows with the square of its length while
+/// the work stays within its bound until gigabytes are held.
+/// </summary>
 internal sealed class WorkBound(long budget, CancellationToken cancellationToken)
 {
+    /// <summary>The most 4-byte words all families of one analysis may hold together: 128 MB.</summary>
+    public const long MaxHeldWords = 32_000_000;
+
     private long _spent;
     private long _sinceCheck;
+    private long _held;
+
+    /// <summary>Counts a family just made, of <paramref name="words"/> 4-byte words.</summary>
+    public void Hold(long words)
+    {
+        _held += words;
+        if (_held > MaxHeldWords)
+        {
+            throw new CutSetWorkExceededException();
+        }
+    }
 
     public void Spend(long work)
     {

@@ -34,8 +34,8 @@ internal sealed class PairFamily
 
 /// <summary>
 /// Families of cut sets of order 1 or 2 (see <see cref="PairFamily"/>): exact for every cut set up to that
-/// order however large the function; work and the size of any one family are bounded, and past the bound the
-/// analysis knows only what a single failure does.
+/// order however large the function; work, the size of any one family and what all of them hold are bounded,
+/// and past the bound the analysis knows only what a single failure does.
 /// </summary>
 internal sealed class PairFamilies(int variables, int order, long workBudget, CancellationToken cancellationToken) : IFailureAlgebra<PairFamily>
 {
@@ -78,7 +78,7 @@ internal sealed class PairFamilies(int variables, int order, long workBudget, Ca
         var singles = Union(a.Singles, b.Singles);
         if (order < 2 || (a.Pairs.Length == 0 && b.Pairs.Length == 0))
         {
-            return new PairFamily(singles, []);
+            return Held(new PairFamily(singles, []));
         }
 
         // Each side's pairs avoid its own singles; only the other side's can make one of them not minimal.
@@ -88,7 +88,7 @@ internal sealed class PairFamilies(int variables, int order, long workBudget, Ca
         Mark(a.Singles, true);
         var fromB = b.Pairs.Where(p => !Touches(p)).ToArray();
         Mark(a.Singles, false);
-        return new PairFamily(singles, Bounded(Union(fromA, fromB)));
+        return Held(new PairFamily(singles, Bounded(Union(fromA, fromB))));
     }
 
     public PairFamily And(PairFamily a, PairFamily b)
@@ -112,7 +112,7 @@ internal sealed class PairFamilies(int variables, int order, long workBudget, Ca
         var singles = Intersection(a.Singles, b.Singles);
         if (order < 2)
         {
-            return new PairFamily(singles, []);
+            return Held(new PairFamily(singles, []));
         }
 
         // A pair of one side holds the other side too when it has one of the other's singles or is one of its
@@ -141,7 +141,7 @@ internal sealed class PairFamilies(int variables, int order, long workBudget, Ca
         }
 
         Array.Sort(pairs);
-        return new PairFamily(singles, Bounded(Union(pairs, Union(fromA, fromB))));
+        return Held(new PairFamily(singles, Bounded(Union(pairs, Union(fromA, fromB)))));
     }
 
     private long[] HoldingAlso(long[] pairs, PairFamily other)
@@ -164,6 +164,12 @@ internal sealed class PairFamilies(int variables, int order, long workBudget, Ca
         {
             _marked[v] = marked;
         }
+    }
+
+    private PairFamily Held(PairFamily family)
+    {
+        _work.Hold(family.Singles.Length + 2L * family.Pairs.Length);
+        return family;
     }
 
     private static long[] Bounded(long[] pairs) => pairs.Length > MaxFamily ? throw new CutSetWorkExceededException() : pairs;

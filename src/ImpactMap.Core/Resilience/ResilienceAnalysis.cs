@@ -381,9 +381,27 @@ internal static class ResilienceAnalysis
     /// <summary>
     /// Each group in the cone that one failure of a non-member defeats. Only single failures matter, so families
     /// of order 1 answer it exactly, apart from the diagram (which then needs only the level asked), and at a
-    /// cost polynomial in the cone: their work is not bounded.
+    /// cost polynomial in the cone: their work is not bounded, but what they hold is (a 400 past it).
     /// </summary>
     private static List<FalseFallback> FalseFallbacks(CompiledGraph g, Cone cone, CancellationToken cancellationToken)
+    {
+        if (cone.GroupStart[^1] == 0)
+        {
+            // No group of alternatives upstream, so no fallback to be false: a long plain chain costs nothing here.
+            return [];
+        }
+
+        try
+        {
+            return FalseFallbacksOf(g, cone, cancellationToken);
+        }
+        catch (CutSetWorkExceededException)
+        {
+            throw new ResilienceTooLargeException(g.IdOf(cone.Preorder[0]), cone.Count, WorkBound.MaxHeldWords);
+        }
+    }
+
+    private static List<FalseFallback> FalseFallbacksOf(CompiledGraph g, Cone cone, CancellationToken cancellationToken)
     {
         var algebra = new PairFamilies(cone.Count, 1, long.MaxValue, cancellationToken);
         var reaches = Reaches(cone, algebra, Needed(NodeState.Degraded), cancellationToken);
