@@ -10,6 +10,7 @@ using QuikGraph.Algorithms.Search;
 //   or: ... -- memory URL SERVICE-PID [NODES]  (the service's memory after a day's work on a large graph; see bench/memory.sh)
 //   or: ... -- resilience NODES [RANKED]  (cut sets and unavailability by cone size, and a ranking of RANKED customers (10,000; 0: none), on the tiered graph)
 //   or: ... -- logging [LINES] > FILE  (the CPU a request log line costs, three console sinks; see bench/README.md)
+//   or: ... -- http-prepare DATA-DIR NODES, then http URL NODES  (the HTTP layer's cost on the default impact answer; see bench/http.sh)
 //   or: ... -- import URL [ENTITIES]  (a generated Backstage catalog imported and merged through the service; see bench/import.sh)
 //   or: ... -- console URL GRAPHS-FOLDER  (the web console's speed in Chromium; see bench/console.sh)
 //   or: ... -- neo4j-replace URL NEO4J-PID NODES OTHER-URL OTHER-PID  (a 1,000,000-dependency PUT into Neo4j, loaded by another instance; see bench/neo4j-replace.sh)
@@ -24,6 +25,16 @@ if (args is ["memory", var memoryUrl, var memoryPid, ..])
 {
     var invariant = System.Globalization.CultureInfo.InvariantCulture;
     return await MemoryRun.RunAsync(new Uri(memoryUrl), int.Parse(memoryPid, invariant), args.Length > 3 ? int.Parse(args[3], invariant) : 100_000);
+}
+
+if (args is ["http-prepare", var httpData, var httpNodes])
+{
+    return await HttpRun.PrepareAsync(httpData, int.Parse(httpNodes, System.Globalization.CultureInfo.InvariantCulture));
+}
+
+if (args is ["http", var httpUrl, var httpGraphNodes])
+{
+    return await HttpRun.RunAsync(new Uri(httpUrl), int.Parse(httpGraphNodes, System.Globalization.CultureInfo.InvariantCulture));
 }
 
 if (args is ["import", var importUrl, ..])

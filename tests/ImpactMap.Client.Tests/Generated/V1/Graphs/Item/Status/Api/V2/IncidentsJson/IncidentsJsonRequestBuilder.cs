@@ -34,7 +34,7 @@ namespace ImpactMap.Client.V1.Graphs.Item.Status.Api.V2.IncidentsJson
         {
         }
         /// <summary>
-        /// Statuspage incidents: the 50 newest that reached a published component, with updates and postmortem
+        /// Statuspage incidents: of the 200 newest, the first 50 that reached a published component, with updates and postmortem
         /// </summary>
         /// <returns>A <see cref="global::ImpactMap.Client.Models.StatuspageIncidents"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -65,7 +65,7 @@ namespace ImpactMap.Client.V1.Graphs.Item.Status.Api.V2.IncidentsJson
             return await RequestAdapter.SendAsync<global::ImpactMap.Client.Models.StatuspageIncidents>(requestInfo, global::ImpactMap.Client.Models.StatuspageIncidents.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Statuspage incidents: the 50 newest that reached a published component, with updates and postmortem
+        /// Statuspage incidents: of the 200 newest, the first 50 that reached a published component, with updates and postmortem
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
