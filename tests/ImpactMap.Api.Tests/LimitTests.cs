@@ -107,4 +107,31 @@ public class LimitTests
         Assert.That(server.CpuTime - after, Is.LessThan(TimeSpan.FromSeconds(0.2)), "a second after the client left, the service is idle");
         Assert.That((await server.Client.GetAsync("/health/live")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
     }
+
+    [Test]
+    public async Task SIGTERM_lets_a_request_in_flight_finish_and_then_the_service_exits()
+    {
+        // Criticality on a 40,000-node chain: seconds of work, well within the 30 s budget and shutdown timeout.
+        using var data = new TempFolder();
+        await using var server = await ApiServer.StartAsync(ApiServer.EmbeddedSettings(data.Path, samples: false));
+        const int length = 40_000;
+        var nodes = string.Join(",", Enumerable.Range(0, length).Select(i => $$"""{"id":"p{{i}}","kind":"service"}"""));
+        var dependencies = string.Join(",", Enumerable.Range(1, length - 1).Select(i => $$"""{"from":"p{{i}}","to":"p{{i - 1}}"}"""));
+        Assert.That((await server.Client.PutAsync("/v1/graphs/long", ApiServer.Json($$"""{"nodes":[{{nodes}}],"dependencies":[{{dependencies}}]}"""))).StatusCode,
+            Is.EqualTo(HttpStatusCode.Created));
+
+        var request = server.Client.GetAsync("/v1/graphs/long/criticality?top=5");
+        await Task.Delay(TimeSpan.FromSeconds(0.5));
+        var working = server.CpuTime;
+        await Task.Delay(TimeSpan.FromSeconds(0.3));
+        Assert.That(request.IsCompleted, Is.False, "the request is in flight when the service is told to stop");
+        Assert.That(server.CpuTime - working, Is.GreaterThan(TimeSpan.FromSeconds(0.1)), "and being worked on");
+        server.Terminate();
+
+        var response = await request;
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
+        Assert.That((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("nodes")[0].GetProperty("id").GetString(), Is.EqualTo("p0"),
+            "the whole answer: p0 takes the most down");
+        Assert.That(server.ExitsWithin(TimeSpan.FromSeconds(35)), Is.True, "the service exits once drained, within the host's 30 s shutdown timeout");
+    }
 }

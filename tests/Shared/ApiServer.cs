@@ -197,6 +197,16 @@ public sealed partial class ApiServer : IAsyncDisposable
         await _process.WaitForExitAsync();
     }
 
+    /// <summary>SIGTERM, as a container runtime or systemd stops a service: the host drains, then exits.</summary>
+    public void Terminate()
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
+    /// <summary>Whether the process has exited within <paramref name="time"/>.</summary>
+    public bool ExitsWithin(TimeSpan time) => _process.WaitForExit(time);
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
