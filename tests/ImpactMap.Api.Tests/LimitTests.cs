@@ -66,9 +66,7 @@ public class LimitTests
         settings["ImpactMap:QueryBudget"] = "00:00:00.001";
         await using var server = await ApiServer.StartAsync(settings);
         const int length = 20_000;
-        var nodes = string.Join(",", Enumerable.Range(0, length).Select(i => $$"""{"id":"p{{i}}","kind":"service"}"""));
-        var dependencies = string.Join(",", Enumerable.Range(1, length - 1).Select(i => $$"""{"from":"p{{i}}","to":"p{{i - 1}}"}"""));
-        var put = await server.Client.PutAsync("/v1/graphs/budget", ApiServer.Json($$"""{"nodes":[{{nodes}}],"dependencies":[{{dependencies}}]}"""));
+        var put = await server.Client.PutAsync("/v1/graphs/budget", Chain(length));
         Assert.That(put.StatusCode, Is.EqualTo(HttpStatusCode.Created));
 
         var response = await server.Client.GetAsync("/v1/graphs/budget/criticality?top=5");
@@ -87,9 +85,7 @@ public class LimitTests
         using var data = new TempFolder();
         await using var server = await ApiServer.StartAsync(ApiServer.EmbeddedSettings(data.Path, samples: false));
         const int length = 60_000;
-        var nodes = string.Join(",", Enumerable.Range(0, length).Select(i => $$"""{"id":"p{{i}}","kind":"service"}"""));
-        var dependencies = string.Join(",", Enumerable.Range(1, length - 1).Select(i => $$"""{"from":"p{{i}}","to":"p{{i - 1}}"}"""));
-        Assert.That((await server.Client.PutAsync("/v1/graphs/long", ApiServer.Json($$"""{"nodes":[{{nodes}}],"dependencies":[{{dependencies}}]}"""))).StatusCode,
+        Assert.That((await server.Client.PutAsync("/v1/graphs/long", Chain(length))).StatusCode,
             Is.EqualTo(HttpStatusCode.Created));
 
         using var hangUp = new CancellationTokenSource();
@@ -115,9 +111,7 @@ public class LimitTests
         using var data = new TempFolder();
         await using var server = await ApiServer.StartAsync(ApiServer.EmbeddedSettings(data.Path, samples: false));
         const int length = 40_000;
-        var nodes = string.Join(",", Enumerable.Range(0, length).Select(i => $$"""{"id":"p{{i}}","kind":"service"}"""));
-        var dependencies = string.Join(",", Enumerable.Range(1, length - 1).Select(i => $$"""{"from":"p{{i}}","to":"p{{i - 1}}"}"""));
-        Assert.That((await server.Client.PutAsync("/v1/graphs/long", ApiServer.Json($$"""{"nodes":[{{nodes}}],"dependencies":[{{dependencies}}]}"""))).StatusCode,
+        Assert.That((await server.Client.PutAsync("/v1/graphs/long", Chain(length))).StatusCode,
             Is.EqualTo(HttpStatusCode.Created));
 
         var request = server.Client.GetAsync("/v1/graphs/long/criticality?top=5");
@@ -133,5 +127,13 @@ public class LimitTests
         Assert.That((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("nodes")[0].GetProperty("id").GetString(), Is.EqualTo("p0"),
             "the whole answer: p0 takes the most down");
         Assert.That(server.ExitsWithin(TimeSpan.FromSeconds(35)), Is.True, "the service exits once drained, within the host's 30 s shutdown timeout");
+    }
+
+    /// <summary>p(i) depends on p(i - 1): failing p(i) alone takes every node after it down.</summary>
+    private static StringContent Chain(int length)
+    {
+        var nodes = string.Join(",", Enumerable.Range(0, length).Select(i => $$"""{"id":"p{{i}}","kind":"service"}"""));
+        var dependencies = string.Join(",", Enumerable.Range(1, length - 1).Select(i => $$"""{"from":"p{{i}}","to":"p{{i - 1}}"}"""));
+        return ApiServer.Json($$"""{"nodes":[{{nodes}}],"dependencies":[{{dependencies}}]}""");
     }
 }
