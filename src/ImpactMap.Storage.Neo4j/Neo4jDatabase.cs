@@ -45,6 +45,13 @@ public sealed class Neo4jDatabase : IStoreReadiness
     public Neo4jDatabase(HttpClient reads, HttpClient writes, Neo4jStoreOptions options, TimeProvider clock)
     {
         Options = options ?? throw new ArgumentNullException(nameof(options));
+        // A batch or page of nothing would never end a write or a read: refused at start rather than hanging later.
+        if (options.BatchSize < 1 || options.ReadPageNodes < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options),
+                $"ImpactMap:Neo4j:BatchSize ({options.BatchSize}) and ImpactMap:Neo4j:ReadPageNodes ({options.ReadPageNodes}) must be at least 1");
+        }
+
         Clock = clock ?? throw new ArgumentNullException(nameof(clock));
         _http = new Neo4jHttp(reads, writes, options);
     }

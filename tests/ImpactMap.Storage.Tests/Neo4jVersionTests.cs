@@ -27,4 +27,16 @@ public class Neo4jVersionTests
         Assert.That(server.Posts.Select(p => p.Statement).Count(s => s.StartsWith("CREATE", StringComparison.Ordinal)), Is.EqualTo(9),
             "constraints and indexes each in their own transaction");
     }
+
+    [TestCase(0, 50_000)]
+    [TestCase(5_000, 0)]
+    public void Batches_or_read_pages_of_nothing_are_refused_at_start(int batchSize, int readPageNodes)
+    {
+        var server = new FakeNeo4j("5.26.0");
+
+        var refused = Assert.Throws<ArgumentOutOfRangeException>(() => _ = new Neo4jDatabase(new HttpClient(server), new HttpClient(server),
+            new Neo4jStoreOptions { Url = new Uri("http://neo4j.test:7474"), BatchSize = batchSize, ReadPageNodes = readPageNodes }, TimeProvider.System));
+
+        Assert.That(refused!.Message, Does.Contain("must be at least 1"));
+    }
 }
