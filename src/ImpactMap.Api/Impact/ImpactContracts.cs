@@ -30,7 +30,11 @@ public sealed record ImpactRequest(
 public sealed record AffectedNode(string Id, string Name, string Kind, string State, int Depth, string? Via, IReadOnlyList<string>? Path, string ImpactAt);
 
 /// <summary>Affected nodes by state, over all of them.</summary>
-public sealed record ImpactCounts(int Down, int Degraded, int AtRisk);
+public sealed record ImpactCounts(int Down, int Degraded, int AtRisk)
+{
+    /// <summary>The engine's counts in the wire form.</summary>
+    internal static ImpactCounts Of(ImpactMap.Core.Engine.StateCounts counts) => new(counts.Down, counts.Degraded, counts.AtRisk);
+}
 
 /// <summary>
 /// The blast radius of an outage on one version of a graph: a page of the affected nodes that match the

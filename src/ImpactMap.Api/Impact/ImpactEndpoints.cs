@@ -212,7 +212,7 @@ public static class ImpactEndpoints
             asked.Name,
             asked.Version,
             result.Affected.Select(Describe).ToList(),
-            new ImpactCounts(result.Counts.Down, result.Counts.Degraded, result.Counts.AtRisk),
+            ImpactCounts.Of(result.Counts),
             result.Total,
             result.Truncated,
             result.Origins.Select(Describe).ToList(),

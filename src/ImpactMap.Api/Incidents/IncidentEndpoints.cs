@@ -211,7 +211,7 @@ public static class IncidentEndpoints
             incident.Id, incident.Graph, incident.Title, incident.Status.ToWire(), incident.StartedAt,
             incident.ExpectedDuration is { } d ? Durations.Format(d) : null, incident.OpenedAt, incident.ClosedAt,
             incident.Outages.Select(o => new OutageResponse(o.Node, o.State.ToWire())).ToList(),
-            new ImpactCounts(incident.Counts.Down, incident.Counts.Degraded, incident.Counts.AtRisk), incident.Total, incident.Updates, incident.Reviewed);
+            ImpactCounts.Of(incident.Counts), incident.Total, incident.Updates, incident.Reviewed);
     }
 
     /// <summary>A page of an incident's impact in the impact endpoint's shape.</summary>
