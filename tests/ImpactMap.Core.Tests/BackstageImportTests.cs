@@ -141,4 +141,28 @@ public class BackstageImportTests
         Assert.That(refused!.File, Is.EqualTo("catalog-info.yaml"));
         Assert.That(refused.Line, Is.GreaterThanOrEqualTo(2));
     }
+
+    [Test]
+    public void A_member_named_twice_in_alternatives_and_a_group_named_twice_are_read_not_a_crash()
+    {
+        const string catalog = """
+            kind: Component
+            metadata:
+              name: app
+              annotations:
+                impactmap.io/alternatives: "psp: api:a, api:a, api:b; psp: api:b"
+            spec: {consumesApis: [a, b]}
+            ---
+            kind: API
+            metadata: {name: a}
+            ---
+            kind: API
+            metadata: {name: b}
+            """;
+
+        var imported = BackstageImport.Read([("catalog-info.yaml", catalog)]);
+
+        Assert.That(imported.Nodes.Single(n => n.Id == "component:app").Groups, Is.EqualTo(new Dictionary<string, int> { ["psp"] = 1 }));
+        Assert.That(imported.Dependencies.Select(d => (d.To, d.Group)), Is.EquivalentTo(new[] { ("api:a", "psp"), ("api:b", "psp") }));
+    }
 }

@@ -64,4 +64,14 @@ public class CycloneDxImportTests
         Assert.That(graph.FindDependency("ms-2.example.com", "pkg:npm~acme~web@1.0"), Is.Not.Null);
         Assert.Throws<UnreadableFileException>(() => CycloneDxImport.Read([("other.json", """{"spdxVersion": "SPDX-2.3"}""")], components: false));
     }
+
+    [Test]
+    public void A_spec_version_that_is_no_CycloneDX_version_and_a_bom_format_that_is_no_string_are_refused()
+    {
+        var future = Assert.Throws<UnreadableFileException>(() => CycloneDxImport.Read([("bom.json", """{"bomFormat": "CycloneDX", "specVersion": "9.9"}""")], components: false))!;
+        Assert.Throws<UnreadableFileException>(() => CycloneDxImport.Read([("bom.json", """{"bomFormat": 5, "specVersion": "1.5"}""")], components: false));
+
+        Assert.That(future.Problem, Does.Contain("specVersion '9.9' is not a CycloneDX version"));
+        Assert.That(CycloneDxImport.Read([("bom.json", """{"bomFormat": "CycloneDX", "specVersion": "1.7"}""")], components: false).Nodes, Is.Empty);
+    }
 }

@@ -8,17 +8,25 @@ namespace ImpactMap.Core.Tests;
 
 public class ImportTests
 {
-    private static readonly string[] Awkward = ["plain", "with, comma", "with \"quotes\"", "two\nlines", "semi;colon", "=1+1"];
+    // Spreadsheet formulas (=, +, -, @, apostrophes before them), CSV's own characters and other scripts.
+    private static readonly string[] AwkwardNames =
+        ["plain", "with, comma", "with \"quotes\"", "semi;colon", "=1+1", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)", "'=already guarded",
+         "''@twice", "'plain apostrophe", "日本語の名前", "Ελληνικά", "عربى", "\u202eevil"];
+
+    private static readonly string[] AwkwardValues = [.. AwkwardNames, "two\nlines", "\ttab first", "\r\nbreak first", "=HYPERLINK(\"http://x\")"];
 
     [FsCheck.NUnit.Property(MaxTest = 300)]
     public Property A_csv_export_imports_back_as_the_same_graph() =>
-        Prop.ForAll(Arb.From(RandomGraphs.Scenarios(withTime: true)), Arb.From(Gen.ArrayOf(Gen.Choose(0, 5), 14)), (scenario, seeds) =>
+        Prop.ForAll(Arb.From(RandomGraphs.Scenarios(withTime: true)), Arb.From(Gen.ArrayOf(Gen.Choose(0, 100), 14)), (scenario, seeds) =>
         {
             var graph = DependencyGraph.Create(scenario.Graph.Nodes.Select((n, i) => n with
             {
-                Name = $"{n.Id} {Awkward[seeds[i]]}",
+                Name = seeds[i] % 2 == 0 ? $"{AwkwardNames[seeds[i] % AwkwardNames.Length]} {n.Id}" : $"{n.Id} {AwkwardNames[seeds[i] % AwkwardNames.Length]}",
                 Availability = seeds[i] % 3 == 0 ? null : 1 - seeds[i] * 1e-4,
-                Attributes = seeds[i] % 2 == 0 ? new Dictionary<string, string>() : new Dictionary<string, string> { ["owner"] = Awkward[(seeds[i] + 1) % 6] },
+                Attributes = seeds[i] % 4 == 0 ? new Dictionary<string, string>() : new Dictionary<string, string>
+                {
+                    ["owner"] = AwkwardValues[seeds[i] % AwkwardValues.Length], [AwkwardNames[seeds[i] % AwkwardNames.Length]] = AwkwardValues[(seeds[i] + 3) % AwkwardValues.Length],
+                },
             }).ToList(), scenario.Graph.Dependencies);
 
             var imported = CsvImport.Read([("nodes.csv", GraphExports.NodesCsv(graph)), ("dependencies.csv", GraphExports.DependenciesCsv(graph))]);
@@ -169,5 +177,14 @@ public class ImportTests
         Assert.That(broken!.File, Is.EqualTo("deps.json"));
         Assert.That(broken.Line, Is.GreaterThan(1));
         Assert.That(collision.Warnings.Select(w => w.Code), Is.EqualTo(new[] { "id-collision" }), "a/b and a?b both become a~b");
+    }
+
+    [Test]
+    public void A_jaeger_call_count_that_is_not_a_number_is_left_out_not_a_crash()
+    {
+        var imported = JaegerImport.Read([("deps.json", """[{"parent": "a", "child": "b", "callCount": "5"}, {"parent": "a", "child": "c", "callCount": {"x": 1}}]""")]);
+
+        Assert.That(imported.Dependencies, Has.Count.EqualTo(2));
+        Assert.That(imported.Nodes.Single(n => n.Id == "a").Attributes.Keys, Is.Empty);
     }
 }

@@ -20,7 +20,6 @@ namespace ImpactMap.Api.Imports;
 public static class ImportEndpoints
 {
     public const int MaxZipEntries = 10_000;
-    public const int MaxExpansion = 16;
     internal static readonly string[] Formats = ["csv", "jaeger", "backstage", "cyclonedx", "servicenow", "dora"];
 
     public static RouteHandlerBuilder MapImports(this IEndpointRouteBuilder app) =>
@@ -81,10 +80,11 @@ public static class ImportEndpoints
 
             var merge = (mode ?? (current is null ? "replace" : "merge")) == "merge";
             var result = ImportPlan.Apply(current?.Graph, imported, merge, prune == true);
-            if (strict == true && result.Warnings.Count > 0)
+            if (strict == true && result.WarningTotal > 0)
             {
                 var listed = result.Warnings.Select(w => $"{w.Source}: {w.Code}: {w.Message}").ToList();
-                throw ApiProblem.BadRequest($"strict: the import has {result.Warnings.Count} warning(s), so nothing was changed: {string.Join("; ", listed.Take(5))}", listed);
+                var codes = string.Join(", ", result.WarningCounts.Select(c => $"{c.Value} {c.Key}"));
+                throw ApiProblem.BadRequest($"strict: the import has {result.WarningTotal} warning(s) ({codes}), so nothing was changed: {string.Join("; ", listed.Take(5))}", listed);
             }
 
             if (dryRun == true)
@@ -139,25 +139,42 @@ public static class ImportEndpoints
         new(graph, version, format,
             new ImportCountsResponse(result.Nodes.Added, result.Nodes.Updated, result.Nodes.Removed, result.Nodes.Unchanged),
             new ImportCountsResponse(result.Dependencies.Added, result.Dependencies.Updated, result.Dependencies.Removed, result.Dependencies.Unchanged),
-            result.Skipped, result.Warnings.Select(w => new ImportWarningResponse(w.Code, w.Source, w.Message)).ToList(), document);
+            result.Skipped, result.Warnings.Select(w => new ImportWarningResponse(w.Code, w.Source, w.Message)).ToList(), document)
+        {
+            WarningCounts = result.WarningCounts,
+        };
 
-    /// <summary>The files of the body: itself, the entries of a zip, or the parts of a multipart form (each part may be a zip).</summary>
+    /// <summary>
+    /// The files of the body: itself, the entries of a zip, or the parts of a multipart form (each part may be a zip).
+    /// All of them together may hold at most <paramref name="maxBytes"/> of text, however well they compress: CSV
+    /// compresses far better than any fixed ratio, so only the absolute size tells a bomb from a large export.
+    /// </summary>
     private static async Task<List<(string Name, string Text)>> ReadFilesAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
     {
         GraphDocumentBodies.AllowLargeBody(request, maxBytes);
-        var files = new List<(string, string)>();
+        var files = new ImportFiles(maxBytes);
         var contentType = MediaTypeHeaderValue.TryParse(request.ContentType, out var parsed) ? parsed : null;
         if (contentType?.MediaType.Value?.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase) == true)
         {
             var boundary = HeaderUtilities.RemoveQuotes(contentType.Boundary).Value
                            ?? throw ApiProblem.BadRequest("multipart/form-data needs a boundary.");
             var reader = new MultipartReader(boundary, request.Body);
-            for (var section = await reader.ReadNextSectionAsync(cancellationToken); section is not null; section = await reader.ReadNextSectionAsync(cancellationToken))
+            var part = 0;
+            try
             {
-                var name = ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
-                    ? HeaderUtilities.RemoveQuotes(disposition.FileName).Value ?? HeaderUtilities.RemoveQuotes(disposition.Name).Value
-                    : null;
-                Add(files, name ?? $"part{files.Count + 1}", await BytesAsync(section.Body, maxBytes, cancellationToken));
+                for (var section = await reader.ReadNextSectionAsync(cancellationToken); section is not null; section = await reader.ReadNextSectionAsync(cancellationToken))
+                {
+                    part++;
+                    var name = ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
+                        ? HeaderUtilities.RemoveQuotes(disposition.FileName).Value ?? HeaderUtilities.RemoveQuotes(disposition.Name).Value
+                        : null;
+                    files.Add(name ?? $"part{part}", await BytesAsync(section.Body, maxBytes, cancellationToken));
+                }
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException && !cancellationToken.IsCancellationRequested)
+            {
+                // A boundary that never comes, a part cut off, headers too long or too many: the form, not the service.
+                throw ApiProblem.BadRequest($"The multipart body cannot be read at part {part + 1}: {MultipartProblem(e)}");
             }
         }
         else
@@ -165,48 +182,97 @@ public static class ImportEndpoints
             var name = request.Headers.ContentDisposition is { Count: > 0 } header && ContentDispositionHeaderValue.TryParse(header.ToString(), out var disposition)
                 ? HeaderUtilities.RemoveQuotes(disposition.FileName).Value
                 : null;
-            Add(files, name ?? "upload", await BytesAsync(request.Body, maxBytes, cancellationToken));
+            files.Add(name ?? "upload", await BytesAsync(request.Body, maxBytes, cancellationToken));
         }
 
-        return files.Count == 0 ? throw ApiProblem.BadRequest("The import has no files.") : files;
+        return files.Count == 0 ? throw ApiProblem.BadRequest("The import has no files.") : files.Read;
     }
 
-    private static void Add(List<(string, string)> files, string name, byte[] content)
+    // MultipartReader's own words name its limits (16 headers of at most 16 KB a part); the end of the body is ours.
+    private static string MultipartProblem(Exception e) => e is InvalidDataException
+        ? e.Message
+        : "the body ends before the closing boundary, or the boundary does not match the Content-Type's";
+
+    /// <summary>The files an import reads, and the text they hold so far.</summary>
+    private sealed class ImportFiles(long maxBytes)
     {
-        if (content is not [0x50, 0x4B, 0x03, 0x04, ..])
-        {
-            files.Add((name, Encoding.UTF8.GetString(content)));
-            return;
-        }
+        private long _bytes;
 
-        using var zip = new ZipArchive(new MemoryStream(content), ZipArchiveMode.Read);
-        if (zip.Entries.Count > MaxZipEntries)
-        {
-            throw new ApiProblem(StatusCodes.Status413PayloadTooLarge, "Too many files", $"A zip may hold at most {MaxZipEntries:N0} entries; {name} holds {zip.Entries.Count:N0}.");
-        }
+        public List<(string Name, string Text)> Read { get; } = [];
 
-        // Declared sizes first; the reads below stop at the same bound, whatever the entries claim.
-        var allowed = (long)content.Length * MaxExpansion;
-        var total = 0L;
-        foreach (var entry in zip.Entries.Where(e => e.Length > 0 || !e.FullName.EndsWith('/')))
+        public int Count => Read.Count;
+
+        public void Add(string name, byte[] content)
         {
-            using var stream = entry.Open();
-            using var text = new MemoryStream();
-            var buffer = new byte[81920];
-            for (int read; (read = stream.Read(buffer)) > 0;)
+            if (content is not [0x50, 0x4B, 0x03, 0x04, ..])
             {
-                total += read;
-                if (total > allowed)
-                {
-                    throw new ApiProblem(StatusCodes.Status413PayloadTooLarge, "Zip too large",
-                        $"{name} expands to more than {MaxExpansion} times its size; split it or send the files themselves.");
-                }
-
-                text.Write(buffer, 0, read);
+                Keep(name, content, content.Length);
+                return;
             }
 
-            files.Add(($"{name}/{entry.FullName}", Encoding.UTF8.GetString(text.ToArray())));
+            try
+            {
+                AddZip(name, content);
+            }
+            catch (Exception e) when (e is InvalidDataException or NotSupportedException)
+            {
+                throw ApiProblem.BadRequest($"{GraphValidator.Shorten(name)} is not a readable zip: {e.Message}");
+            }
         }
+
+        private void AddZip(string name, byte[] content)
+        {
+            using var zip = new ZipArchive(new MemoryStream(content), ZipArchiveMode.Read);
+            if (zip.Entries.Count > MaxZipEntries)
+            {
+                throw new ApiProblem(StatusCodes.Status413PayloadTooLarge, "Too many files", $"A zip may hold at most {MaxZipEntries:N0} entries; {name} holds {zip.Entries.Count:N0}.");
+            }
+
+            foreach (var entry in zip.Entries.Where(e => e.Length > 0 || !e.FullName.EndsWith('/')))
+            {
+                // The declared size first; the read below stops at the same bound, whatever the entry claims.
+                var room = maxBytes - _bytes;
+                if (entry.Length > room)
+                {
+                    throw TooLarge($"{name}/{entry.FullName}");
+                }
+
+                using var stream = entry.Open();
+                var text = new byte[entry.Length];
+                var length = 0;
+                for (int read; (read = stream.Read(text, length, text.Length - length)) > 0 || length == text.Length;)
+                {
+                    length += read;
+                    if (length == text.Length)
+                    {
+                        // A zip that understates an entry's size: one byte more says so.
+                        if (stream.ReadByte() >= 0)
+                        {
+                            throw new InvalidDataException($"{entry.FullName} holds more than the {entry.Length:N0} bytes its header declares");
+                        }
+
+                        break;
+                    }
+                }
+
+                Keep($"{name}/{entry.FullName}", text, length);
+            }
+        }
+
+        private void Keep(string name, byte[] content, int length)
+        {
+            _bytes += length;
+            if (_bytes > maxBytes)
+            {
+                throw TooLarge(name);
+            }
+
+            Read.Add((name, Encoding.UTF8.GetString(content, 0, length)));
+        }
+
+        private ApiProblem TooLarge(string name) =>
+            new(StatusCodes.Status413PayloadTooLarge, "Import too large",
+                $"The files of an import may hold at most {maxBytes:N0} bytes of text together; {GraphValidator.Shorten(name)} goes past that.");
     }
 
     private static Task<byte[]> BytesAsync(Stream body, long maxBytes, CancellationToken cancellationToken) =>

@@ -52,12 +52,12 @@ public static class GraphDocuments
     {
         try
         {
-            return YamlReader.Deserialize<GraphDocument?>(yaml) ?? throw Unreadable("$", "the document is empty");
+            return YamlReader.Deserialize<GraphDocument?>(new BoundedYamlParser(yaml)) ?? throw Unreadable("$", "the document is empty");
         }
         catch (YamlException e)
         {
             var detail = e.InnerException is { } inner and not YamlException ? inner.Message : e.Message;
-            throw Unreadable($"line {e.Start.Line}, column {e.Start.Column}", $"not a valid graph document: {FirstSentence(detail)}");
+            throw Unreadable($"line {e.Start.Line}, column {e.Start.Column}", $"not a valid graph document: {JsonErrors.DescribeYaml(FirstSentence(detail))}");
         }
     }
 

@@ -9,7 +9,8 @@ namespace ImpactMap.Core.Documents;
 
 /// <summary>
 /// A graph, and a blast radius, in the forms people paste elsewhere: CSV for spreadsheets, DOT for Graphviz,
-/// GraphML for yEd and Gephi, Mermaid for incident documents.
+/// GraphML for yEd and Gephi, Mermaid for incident documents. CSV cells that a spreadsheet would take for a
+/// formula are guarded (<see cref="SpreadsheetCells"/>); Mermaid and DOT labels are escaped.
 /// </summary>
 public static class GraphExports
 {
@@ -210,15 +211,19 @@ public static class GraphExports
 
     private static string Class(NodeState state) => state switch { NodeState.Down => "down", NodeState.Degraded => "degraded", _ => "atrisk" };
 
-    // Mermaid labels in double quotes take entity codes for quotes; # starts one.
-    private static string MermaidText(string text) => text.Replace("#", "#35;", StringComparison.Ordinal).Replace("\"", "#quot;", StringComparison.Ordinal);
+    // Mermaid labels in double quotes take entity codes (# starts one); markup and Markdown strings are written as
+    // codes too, since Mermaid renders labels as HTML where a page lets it.
+    private static string MermaidText(string text) => text.Replace("#", "#35;", StringComparison.Ordinal).Replace("\"", "#quot;", StringComparison.Ordinal)
+        .Replace("<", "#lt;", StringComparison.Ordinal).Replace(">", "#gt;", StringComparison.Ordinal).Replace("&", "#amp;", StringComparison.Ordinal)
+        .Replace("`", "#96;", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
 
     private static string Quote(string text) =>
         "\"" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal) + "\"";
 
     private static void Row(StringBuilder text, IEnumerable<string> fields)
     {
-        text.AppendJoin(',', fields.Select(f => f.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? $"\"{f.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : f));
+        text.AppendJoin(',', fields.Select(SpreadsheetCells.Guard)
+            .Select(f => f.IndexOfAny([',', ';', '"', '\n', '\r']) >= 0 ? $"\"{f.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : f));
         text.Append("\r\n");
     }
 }

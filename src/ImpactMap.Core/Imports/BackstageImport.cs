@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using ImpactMap.Core.Documents;
 using ImpactMap.Core.Model;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
@@ -103,7 +104,7 @@ public static class BackstageImport
 
             var groups = Alternatives(annotations, ns);
             nodes[mapped] = new ImportedNode(mapped, Text(metadata, "title") ?? name, Text(annotations, Annotation + "kind") ?? nodeKind, availability,
-                groups.Count == 0 ? null : groups.ToDictionary(g => g.Name, g => g.Need), attributes);
+                groups.Count == 0 ? null : groups.DistinctBy(g => g.Name).ToDictionary(g => g.Name, g => g.Need), attributes);
             known.Add((entity, mapped, ns, source));
             foreach (var relation in Containment.Where(spec.ContainsKey))
             {
@@ -117,7 +118,9 @@ public static class BackstageImport
             var annotations = Map(Map(entity, "metadata"), "annotations");
             var effects = Effects(annotations, ns);
             var tolerances = Tolerances(annotations, ns, log, id);
-            var groupOf = Alternatives(annotations, ns).SelectMany(g => g.Members.Select(m => (m, g.Name))).ToDictionary(p => p.m, p => p.Name, StringComparer.Ordinal);
+            // A member named twice, or in two groups, belongs to the first group that names it.
+            var groupOf = Alternatives(annotations, ns).SelectMany(g => g.Members.Select(m => (m, g.Name))).DistinctBy(p => p.m)
+                .ToDictionary(p => p.m, p => p.Name, StringComparer.Ordinal);
             void Add(string from, string to, string relation)
             {
                 if (!nodes.ContainsKey(from) || !nodes.ContainsKey(to))
@@ -166,7 +169,7 @@ public static class BackstageImport
             }
         }
 
-        return new ImportedGraph([.. nodes.Values], [.. edges.Values], log.Warnings, log.Skipped);
+        return log.Read([.. nodes.Values], [.. edges.Values]);
     }
 
     private static string IdOf(string kind, string ns, string name) =>
@@ -253,7 +256,7 @@ public static class BackstageImport
         var found = new List<(Dictionary<string, object?>, string)>();
         try
         {
-            var parser = new Parser(new StringReader(text));
+            var parser = new BoundedYamlParser(new StringReader(text));
             var deserializer = new DeserializerBuilder().Build();
             parser.Consume<YamlDotNet.Core.Events.StreamStart>();
             while (parser.Accept<YamlDotNet.Core.Events.DocumentStart>(out var start))
@@ -275,14 +278,15 @@ public static class BackstageImport
 
     private static object? Normalise(object? value) => value switch
     {
-        IDictionary<object, object?> map => map.ToDictionary(p => p.Key.ToString()!, p => Normalise(p.Value), StringComparer.Ordinal),
+        // Keys that read alike (1 and "1", or a null key) keep the first.
+        IDictionary<object, object?> map => map.DistinctBy(p => p.Key?.ToString() ?? "").ToDictionary(p => p.Key?.ToString() ?? "", p => Normalise(p.Value), StringComparer.Ordinal),
         IList<object?> list => list.Select(Normalise).ToList(),
         _ => value?.ToString(),
     };
 
     private static object? FromJson(JsonElement e) => e.ValueKind switch
     {
-        JsonValueKind.Object => e.EnumerateObject().ToDictionary(p => p.Name, p => FromJson(p.Value), StringComparer.Ordinal),
+        JsonValueKind.Object => e.EnumerateObject().DistinctBy(p => p.Name).ToDictionary(p => p.Name, p => FromJson(p.Value), StringComparer.Ordinal),
         JsonValueKind.Array => e.EnumerateArray().Select(FromJson).ToList(),
         JsonValueKind.Null => null,
         _ => e.ToString(),

@@ -1,3 +1,4 @@
+using ImpactMap.Core.Documents;
 using System.Text;
 
 namespace ImpactMap.Core.Imports;
@@ -28,28 +29,36 @@ public sealed class UnreadableFileException(string source, int line, string prob
 /// <summary>RFC 4180 CSV with a header row: UTF-8 with or without BOM, comma or semicolon (told by the header).</summary>
 public static class Csv
 {
-    /// <summary>The header and the data rows (blank lines skipped); <see cref="UnreadableFileException"/> naming the line that breaks.</summary>
-    public static (IReadOnlyList<string> Header, IReadOnlyList<CsvRow> Rows) Read(string text, string source)
+    /// <summary>
+    /// The header, and the data rows (blank lines skipped) read as they are enumerated, so that an import keeps only
+    /// what it uses; <see cref="UnreadableFileException"/> naming the line that breaks.
+    /// </summary>
+    public static (IReadOnlyList<string> Header, IEnumerable<CsvRow> Rows) Read(string text, string source)
     {
         ArgumentNullException.ThrowIfNull(text);
         text = text.TrimStart('\uFEFF');
         var firstLine = text.Split('\n', 2)[0];
         var separator = firstLine.Contains(';', StringComparison.Ordinal) && !firstLine.Contains(',', StringComparison.Ordinal) ? ';' : ',';
-        var records = Records(text, separator, source).ToList();
-        if (records.Count == 0)
+        var records = Records(text, separator, source);
+        var first = records.FirstOrDefault();
+        if (first.Fields is null)
         {
             throw new UnreadableFileException(source, 1, "the file is empty: a header row is required");
         }
 
-        var header = records[0].Fields.Select(h => h.Trim()).ToList();
+        var header = first.Fields.Select(h => h.Trim()).ToList();
         var duplicate = header.GroupBy(h => h, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
         {
             throw new UnreadableFileException(source, 1, $"the column '{duplicate.Key}' appears twice");
         }
 
-        var rows = new List<CsvRow>();
-        foreach (var (line, fields) in records.Skip(1))
+        return (header, Rows(records.Skip(1), header, source));
+    }
+
+    private static IEnumerable<CsvRow> Rows(IEnumerable<(int Line, List<string> Fields)> records, List<string> header, string source)
+    {
+        foreach (var (line, fields) in records)
         {
             if (fields is [""])
             {
@@ -61,10 +70,14 @@ public static class Csv
                 throw new UnreadableFileException(source, line, $"{fields.Count} fields where the header has {header.Count}");
             }
 
-            rows.Add(new CsvRow(source, line, header.Zip(fields).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal)));
-        }
+            var row = new Dictionary<string, string>(header.Count, StringComparer.Ordinal);
+            for (var i = 0; i < header.Count; i++)
+            {
+                row[header[i]] = SpreadsheetCells.Unguard(fields[i]);
+            }
 
-        return (header, rows);
+            yield return new CsvRow(source, line, row);
+        }
     }
 
     private static IEnumerable<(int Line, List<string> Fields)> Records(string text, char separator, string source)

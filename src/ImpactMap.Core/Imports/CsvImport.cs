@@ -12,17 +12,51 @@ public sealed record ImportedNode(string Id, string? Name, string? Kind, double?
 /// <summary>A dependency as a source states it; null fields were not stated (a merge keeps what the dependency has).</summary>
 public sealed record ImportedDependency(string From, string To, string? Group, NodeState? Effect, TimeSpan? Tolerance);
 
-/// <summary>What a source holds, after the items it could not use were set aside with a warning each.</summary>
+/// <summary>
+/// What a source holds, after the items it could not use were set aside with a warning each (the first
+/// <see cref="MaxListedWarnings"/> listed, all of them counted by code in <paramref name="WarningCounts"/>).
+/// </summary>
 public sealed record ImportedGraph(
     IReadOnlyList<ImportedNode> Nodes, IReadOnlyList<ImportedDependency> Dependencies,
-    IReadOnlyList<ImportWarning> Warnings, IReadOnlyDictionary<string, int> Skipped);
+    IReadOnlyList<ImportWarning> Warnings, IReadOnlyDictionary<string, int> Skipped, IReadOnlyDictionary<string, int> WarningCounts)
+{
+    /// <summary>The most warnings an import lists one by one.</summary>
+    public const int MaxListedWarnings = ImportLog.MaxListed;
+}
 
 /// <summary>
 /// ImpactMap's own CSV: nodes.csv (id,name,kind,availability,groups as name=need;name=need, attr.&lt;key&gt;
-/// columns) and dependencies.csv (from,to,group,effect,tolerance), as the export writes them.
+/// columns) and dependencies.csv (from,to,group,effect,tolerance), as the export writes them. Other columns of
+/// nodes.csv (owner, tier) become attributes of their own name; other columns of dependencies.csv are warned of.
 /// </summary>
 public static class CsvImport
 {
+    private static readonly string[] NodeColumns = ["id", "name", "kind", "availability", "groups"];
+    private static readonly string[] DependencyColumns = ["from", "to", "group", "effect", "tolerance"];
+
+    /// <summary>attr.&lt;key&gt; columns, and columns the format does not name (an attr. column wins over a plain one of the same key).</summary>
+    private static Dictionary<string, string> Attributes(CsvRow row)
+    {
+        var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (column, value) in row.Fields)
+        {
+            if (value.Length > 0 && !NodeColumns.Contains(column) && !column.StartsWith("attr.", StringComparison.Ordinal))
+            {
+                attributes[column] = value;
+            }
+        }
+
+        foreach (var (column, value) in row.Fields)
+        {
+            if (value.Length > 0 && column.StartsWith("attr.", StringComparison.Ordinal))
+            {
+                attributes[column["attr.".Length..]] = value;
+            }
+        }
+
+        return attributes;
+    }
+
     /// <summary>Reads the files (name, text); each is told apart by its header (id: nodes; from and to: dependencies).</summary>
     public static ImportedGraph Read(IReadOnlyList<(string Name, string Text)> files)
     {
@@ -30,18 +64,23 @@ public static class CsvImport
         var log = new ImportLog();
         var nodes = new List<ImportedNode>();
         var dependencies = new List<ImportedDependency>();
-        var nodeRows = new List<CsvRow>();
-        var dependencyRows = new List<CsvRow>();
+        // Rows are read as they are used: a file of one repeated row costs a warning count, not a copy of the file.
+        var nodeFiles = new List<IEnumerable<CsvRow>>();
+        var dependencyFiles = new List<IEnumerable<CsvRow>>();
         foreach (var (name, text) in files)
         {
             var (header, rows) = Csv.Read(text, name);
             if (header.Contains("from") && header.Contains("to"))
             {
-                dependencyRows.AddRange(rows);
+                dependencyFiles.Add(rows);
+                foreach (var column in header.Where(c => !DependencyColumns.Contains(c)))
+                {
+                    log.Warn("unknown-column", $"{name}:1", $"the column '{GraphValidator.Shorten(column)}' is not read: dependencies carry from, to, group, effect and tolerance");
+                }
             }
             else if (header.Contains("id"))
             {
-                nodeRows.AddRange(rows);
+                nodeFiles.Add(rows);
             }
             else
             {
@@ -50,7 +89,7 @@ public static class CsvImport
         }
 
         var ids = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var row in nodeRows)
+        foreach (var row in nodeFiles.SelectMany(rows => rows))
         {
             var id = row["id"];
             if (id is null || !Identifier.IsValid(id))
@@ -103,13 +142,12 @@ public static class CsvImport
                 }
             }
 
-            var attributes = row.Fields.Where(f => f.Key.StartsWith("attr.", StringComparison.Ordinal) && f.Value.Length > 0)
-                .ToDictionary(f => f.Key["attr.".Length..], f => f.Value, StringComparer.Ordinal);
+            var attributes = Attributes(row);
             nodes.Add(new ImportedNode(id, row["name"], kind, availability, groups, attributes));
         }
 
         var pairs = new HashSet<(string, string)>();
-        foreach (var row in dependencyRows)
+        foreach (var row in dependencyFiles.SelectMany(rows => rows))
         {
             var (from, to) = (row["from"], row["to"]);
             if (from is null || to is null)
@@ -157,6 +195,6 @@ public static class CsvImport
             dependencies.Add(new ImportedDependency(from, to, row["group"], effect, tolerance));
         }
 
-        return new ImportedGraph(nodes, dependencies, log.Warnings, log.Skipped);
+        return log.Read(nodes, dependencies);
     }
 }

@@ -10,7 +10,7 @@ namespace ImpactMap.Core.Imports;
 /// Components count only when asked for. Compositions that call a node's dependencies incomplete or unknown
 /// are warnings: its blast radius may be understated.
 /// </summary>
-public static class CycloneDxImport
+public static partial class CycloneDxImport
 {
     /// <summary>Reads each BOM; <see cref="UnreadableFileException"/> for one that is not JSON.</summary>
     public static ImportedGraph Read(IReadOnlyList<(string Name, string Text)> files, bool components)
@@ -22,9 +22,15 @@ public static class CycloneDxImport
         foreach (var (name, text) in files)
         {
             var bom = Json.Parse(name, text);
-            if (bom.ValueKind != JsonValueKind.Object || !bom.TryGetProperty("bomFormat", out var format) || format.GetString() != "CycloneDX")
+            if (bom.ValueKind != JsonValueKind.Object || Text(bom, "bomFormat") != "CycloneDX")
             {
                 throw new UnreadableFileException(name, 1, "not a CycloneDX BOM (bomFormat CycloneDX)");
+            }
+
+            // Every CycloneDX version so far is 1.x, each a superset of the one before; 9.9 is not a BOM this reads.
+            if (Text(bom, "specVersion") is not { } version || !SpecVersion().IsMatch(version))
+            {
+                throw new UnreadableFileException(name, 1, $"specVersion '{GraphValidator.Shorten(Text(bom, "specVersion"))}' is not a CycloneDX version this import reads (1.x)");
             }
 
             var metadata = Property(bom, "metadata");
@@ -117,7 +123,7 @@ public static class CycloneDxImport
             {
                 if (Text(composition, "aggregate") is { } aggregate && (aggregate.StartsWith("incomplete", StringComparison.Ordinal) || aggregate == "unknown"))
                 {
-                    foreach (var reference in Items(composition, "dependencies").Select(d => d.GetString()))
+                    foreach (var reference in Items(composition, "dependencies").Select(d => d.ValueKind == JsonValueKind.String ? d.GetString() : d.ToString()))
                     {
                         log.Warn("incomplete-dependencies", $"{name}:compositions[{i}]",
                             $"the BOM says the dependencies of '{reference}' are {Text(composition, "aggregate")}: its blast radius may be understated");
@@ -126,7 +132,7 @@ public static class CycloneDxImport
             }
         }
 
-        return new ImportedGraph([.. nodes.Values], [.. dependencies.Values], log.Warnings, log.Skipped);
+        return log.Read([.. nodes.Values], [.. dependencies.Values]);
     }
 
     private static JsonElement Property(JsonElement element, string name) =>
@@ -137,4 +143,7 @@ public static class CycloneDxImport
 
     private static IEnumerable<JsonElement> Items(JsonElement element, string name) =>
         Property(element, name) is { ValueKind: JsonValueKind.Array } list ? list.EnumerateArray() : [];
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^1\.[0-9]{1,2}$")]
+    private static partial System.Text.RegularExpressions.Regex SpecVersion();
 }

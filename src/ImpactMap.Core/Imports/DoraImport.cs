@@ -214,7 +214,7 @@ public static partial class DoraImport
             nodes[id] = service with { Attributes = assessed };
         }
 
-        return new ImportedGraph(nodes.Values.ToList(), dependencies.Values.ToList(), log.Warnings, log.Skipped);
+        return log.Read(nodes.Values.ToList(), dependencies.Values.ToList());
 
         IEnumerable<CsvRow> Rows(string table) => tables.GetValueOrDefault(table) ?? [];
 

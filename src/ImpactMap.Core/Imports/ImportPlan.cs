@@ -13,7 +13,14 @@ public sealed record ImportCounts(int Added, int Updated, int Removed, int Uncha
 /// </summary>
 public sealed record ImportResult(
     DependencyGraph Graph, ImportCounts Nodes, ImportCounts Dependencies, IReadOnlyList<ImportWarning> Warnings, IReadOnlyDictionary<string, int> Skipped,
-    IReadOnlyList<GraphChange> Changes);
+    IReadOnlyList<GraphChange> Changes)
+{
+    /// <summary>Every warning by its code; <see cref="Warnings"/> lists only the first ones.</summary>
+    public IReadOnlyDictionary<string, int> WarningCounts { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>How many warnings there were in all.</summary>
+    public int WarningTotal => WarningCounts.Values.Sum();
+}
 
 /// <summary>
 /// Applies an import to a graph. Replace: the graph becomes exactly what was imported. Merge: imported nodes and
@@ -120,7 +127,7 @@ public static class ImportPlan
             ? (MergeCounts(kept.Nodes, nodes, null), MergeCounts(kept.Dependencies, dependencies, pruned))
             : (ReplaceCounts(before.Nodes, nodes, n => before.FindNode(n.Id)), ReplaceCounts(before.Dependencies, dependencies, DependencyIn(before)));
         return new ImportResult(graph, nodeCounts, dependencyCounts, log.Warnings, log.Skipped,
-            merge ? Changes(kept, nodes, dependencies, pruned) : []);
+            merge ? Changes(kept, nodes, dependencies, pruned) : []) { WarningCounts = log.WarningCounts };
     }
 
     /// <summary>Removals first (a pruned dependency cannot come back in the same import), then nodes, then the dependencies between them.</summary>

@@ -53,7 +53,7 @@ public static class JaegerImport
                     continue;
                 }
 
-                if (link.TryGetProperty("callCount", out var calls) && calls.TryGetInt64(out var count) && $"calls.{to}".Length <= 100)
+                if (link.TryGetProperty("callCount", out var calls) && calls.ValueKind == JsonValueKind.Number && calls.TryGetInt64(out var count) && $"calls.{to}".Length <= 100)
                 {
                     nodes[from].Attributes[$"calls.{to}"] = count.ToString(CultureInfo.InvariantCulture);
                 }
@@ -62,9 +62,9 @@ public static class JaegerImport
             }
         }
 
-        return new ImportedGraph(
+        return log.Read(
             nodes.Select(n => new ImportedNode(n.Key, n.Value.Original, Model.Node.Service, null, null, n.Value.Attributes)).ToList(),
-            dependencies, log.Warnings, log.Skipped);
+            dependencies);
 
         string Node(string service, string place)
         {

@@ -156,7 +156,7 @@ public static class ServiceNowImport
                 ? n.Node with { Groups = new Dictionary<string, int>(StringComparer.Ordinal) { [MembersGroup] = 1 } }
                 : n.Node)
             .ToList();
-        return new ImportedGraph(imported, dependencies, log.Warnings, log.Skipped);
+        return log.Read(imported, dependencies);
 
         // A sys_id first; else a display name, which a list export writes by default; else the value as an id the graph may hold.
         string Resolve(string reference, string place)

@@ -9,6 +9,9 @@ public static class GraphValidator
     /// <summary>The longest name, attribute key or value.</summary>
     public const int MaxTextLength = 1000;
 
+    /// <summary>The most attributes one node carries.</summary>
+    public const int MaxAttributes = 500;
+
     internal static (Dictionary<string, int> Index, List<GraphProblem> Problems, ResolvedEdges Edges) Validate(
         IReadOnlyList<Node> nodes, IReadOnlyList<Dependency> dependencies)
     {
@@ -154,6 +157,10 @@ public static class GraphValidator
         {
             problems.Add($"{Path()}.name", $"name must be 1 to {MaxTextLength} characters");
         }
+        else if (HasControl(node.Name, allowLineBreaks: false))
+        {
+            problems.Add($"{Path()}.name", "name cannot hold control characters (a NUL, an escape, a line break)");
+        }
 
         if (!Identifier.IsValidKind(node.Kind))
         {
@@ -166,11 +173,22 @@ public static class GraphValidator
             problems.Add($"{Path()}.availability", $"availability must be a share of time above 0 and at most 1 (0.9995 for 99.95%), not {availability.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
         }
 
+        if (node.Attributes?.Count > MaxAttributes)
+        {
+            problems.Add($"{Path()}.attributes", $"a node carries at most {MaxAttributes} attributes, not {node.Attributes.Count:N0}");
+        }
+
         foreach (var (key, value) in node.Attributes ?? Node.EmptyAttributes)
         {
             if (string.IsNullOrEmpty(key) || key.Length > 100 || value is null || value.Length > MaxTextLength)
             {
                 problems.Add($"{Path()}.attributes", $"attribute keys must be 1 to 100 characters and values at most {MaxTextLength}");
+                break;
+            }
+
+            if (HasControl(key, allowLineBreaks: false) || HasControl(value, allowLineBreaks: true))
+            {
+                problems.Add($"{Path()}.attributes.{Shorten(key)}", "attributes cannot hold control characters (a NUL, an escape; values may hold tabs and line breaks)");
                 break;
             }
         }
@@ -191,6 +209,23 @@ public static class GraphValidator
         }
 
         return position;
+    }
+
+    /// <summary>
+    /// C0 controls and DEL, which no export format carries faithfully (XML refuses a NUL) and which a terminal or a
+    /// spreadsheet may act on.
+    /// </summary>
+    private static bool HasControl(string text, bool allowLineBreaks)
+    {
+        foreach (var c in text)
+        {
+            if ((c < ' ' || c == '\u007f') && !(allowLineBreaks && c is '\t' or '\n' or '\r'))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Text cut to 60 characters for quoting in messages, so hostile input cannot flood them.</summary>
