@@ -27,7 +27,7 @@ public class HostileImportTests(string store) : ApiTestBase(store)
         Assert.That(_watch.Misses, Is.Empty, $"/health/live went unanswered within {LivenessWatch.Patience.TotalSeconds} s");
         Assert.That(_watch.Probes, Is.GreaterThan(0));
         Assert.That(Server.PeakResidentBytes, Is.LessThan(OneGigabyte), "the service's peak resident memory");
-        Assert.That(Server.ErrorSummary, Is.EqualTo("(no errors logged)"));
+        Assert.That(Server.ErrorSummary, Does.Not.Contain("responded 500"), "no answer of this service was a 500");
     }
 
     private Task<HttpResponseMessage> ImportAsync(string graph, string format, HttpContent content, string options = "") =>
@@ -106,6 +106,33 @@ public class HostileImportTests(string store) : ApiTestBase(store)
         Assert.That(refusal.Length, Is.LessThan(1_000_000), "the strict refusal's size");
         Assert.That((await ProblemOf(strict, HttpStatusCode.BadRequest)).GetProperty("detail").GetString(), Does.Contain($"{repeats - 1} warning(s) ({repeats - 1} duplicate)"));
         Assert.That((await Client.GetAsync($"/v1/graphs/{graph}")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+    }
+
+    [Test]
+    public async Task Three_large_zip_imports_at_once_run_one_at_a_time_and_the_rest_are_told_to_retry()
+    {
+        // 120 MB of CSV in a zip of a few hundred KB: each import holds its text twice over while it reads.
+        using var buffer = new MemoryStream();
+        using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            await using var entry = zip.CreateEntry("nodes.csv").Open();
+            await entry.WriteAsync(Encoding.UTF8.GetBytes("id,kind\n"));
+            var rows = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("app,service\n", 100_000)));
+            for (var written = 0L; written < 120_000_000; written += rows.Length)
+            {
+                await entry.WriteAsync(rows);
+            }
+        }
+
+        var imports = Enumerable.Range(0, 3).Select(_ => ImportAsync(NewGraphName(), "csv", Bytes(buffer.ToArray(), "application/zip"), "&dryRun=true")).ToList();
+        var answers = await Task.WhenAll(imports);
+
+        Assert.That(answers.Count(a => a.StatusCode == HttpStatusCode.OK), Is.GreaterThanOrEqualTo(1));
+        foreach (var refused in answers.Where(a => a.StatusCode != HttpStatusCode.OK))
+        {
+            Assert.That((await ProblemOf(refused, HttpStatusCode.ServiceUnavailable)).GetProperty("detail").GetString(), Does.StartWith("Not started"));
+            Assert.That(refused.Headers.RetryAfter, Is.Not.Null);
+        }
     }
 
     private static byte[] ZipOf(string name, string text)

@@ -166,9 +166,9 @@ public class ImportApiTests(string store) : ApiTestBase(store)
             await using var entry = zip.CreateEntry("nodes.csv", CompressionLevel.SmallestSize).Open();
             var header = Encoding.UTF8.GetBytes("id,kind\n");
             await entry.WriteAsync(header);
-            // Past the default 256 MB of text an import may hold, in about 260 KB of zip.
+            // Past the default 128 MB of text an import may hold, in about 130 KB of zip.
             var zeros = new byte[1 << 20];
-            for (var megabyte = 0; megabyte < 257; megabyte++)
+            for (var megabyte = 0; megabyte < 129; megabyte++)
             {
                 await entry.WriteAsync(zeros);
             }
@@ -178,7 +178,7 @@ public class ImportApiTests(string store) : ApiTestBase(store)
 
         Assert.That((await ProblemOf(broken, HttpStatusCode.BadRequest)).GetProperty("detail").GetString(), Is.EqualTo("nodes.csv, line 2: a quoted field is not closed"));
         Assert.That((await ProblemOf(unknown, HttpStatusCode.BadRequest)).GetProperty("detail").GetString(), Does.Contain("format: 'visio' is not one of csv"));
-        Assert.That((await ProblemOf(exploded, HttpStatusCode.RequestEntityTooLarge)).GetProperty("detail").GetString(), Does.Contain("may hold at most 268,435,456 bytes of text together"));
+        Assert.That((await ProblemOf(exploded, HttpStatusCode.RequestEntityTooLarge)).GetProperty("detail").GetString(), Does.Contain("may hold at most 134,217,728 bytes of text together"));
         Assert.That((await Client.GetAsync($"/v1/graphs/{graph}")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
     }
 

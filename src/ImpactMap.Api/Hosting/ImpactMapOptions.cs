@@ -22,6 +22,13 @@ public sealed class ImpactMapOptions
     /// <summary>The largest graph document accepted by PUT.</summary>
     public long MaxDocumentBytes { get; set; } = 256L * 1024 * 1024;
 
+    /// <summary>
+    /// The most text the files of one import may hold together, unpacked, however well they compress. Imports read
+    /// their files whole, and UTF-8 text is twice its size as .NET strings: 128 MB keeps an import under about 600 MB
+    /// of memory, and holds four times the CSV export of the 1,000,000-dependency bench graph (30 MB).
+    /// </summary>
+    public long MaxImportBytes { get; set; } = 128L * 1024 * 1024;
+
     /// <summary>How long an impact or analysis query may compute before it is stopped with 503.</summary>
     public TimeSpan QueryBudget { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -53,6 +60,9 @@ public sealed class ImpactMapOptions
 
     /// <summary>Following suppliers' status pages: <c>ImpactMap:Watches</c>.</summary>
     public WatchOptions Watches { get; set; } = new();
+
+    /// <summary>How much heavy work runs at once: <c>ImpactMap:Work</c>.</summary>
+    public Access.WorkOptions Work { get; set; } = new();
 
     /// <summary>Pushing notices: <c>ImpactMap:Webhooks</c>.</summary>
     public WebhookOptions Webhooks { get; set; } = new();

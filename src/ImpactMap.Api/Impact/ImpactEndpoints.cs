@@ -31,12 +31,12 @@ public static class ImpactEndpoints
             .WithSummary("Blast radius of this one node going down (CSV, DOT or Mermaid by Accept, as for POST .../impact)")
             .Produces<ImpactResponse>(StatusCodes.Status200OK, "application/json", GraphDocumentBodies.Csv, GraphDocumentBodies.Dot, GraphDocumentBodies.Mermaid)
             .ProducesProblem(StatusCodes.Status400BadRequest);
-        group.MapGet("/nodes/{id}/exposure", GetExposure).WithName("Exposure")
+        group.MapGet("/nodes/{id}/exposure", GetExposure).WithName("Exposure").HeavyAnalysis()
             .WithSummary("Every provider this node depends on, transitively, and which alone take it down");
-        group.MapPost("/nodes/{id}/exposure", PostExposure).WithName("ExposureAssuming").RequireRole(ApiRole.Reader)
+        group.MapPost("/nodes/{id}/exposure", PostExposure).WithName("ExposureAssuming").RequireRole(ApiRole.Reader).HeavyAnalysis()
             .WithSummary("The exposure under assumptions (what if), computed on a copy; nothing is stored")
             .ProducesProblem(StatusCodes.Status400BadRequest);
-        group.MapGet("/criticality", GetCriticality).WithName("Criticality")
+        group.MapGet("/criticality", GetCriticality).WithName("Criticality").HeavyAnalysis()
             .WithSummary("Nodes ranked by how many nodes (and customers) go down when each alone fails")
             .ProducesProblem(StatusCodes.Status400BadRequest);
         group.MapGet("/cycles", GetCycles).WithName("Cycles").WithSummary("The dependency cycles (strongly connected components)");

@@ -29,12 +29,13 @@ public static class ImportEndpoints
             .Accepts<string>("text/csv", "application/json", "application/yaml", "application/zip", "multipart/form-data")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
     public static async Task<Results<Created<ImportResponse>, Ok<ImportResponse>>> Import(
         string graph, string? format, string? mode, bool? dryRun, bool? strict, bool? prune, bool? components, HttpContext context,
         GraphCatalog catalog, IncidentService incidents, IOptions<ImpactMapOptions> options, MemoryReclaimer reclaimer,
-        CancellationToken cancellationToken)
+        WorkGate gate, CancellationToken cancellationToken)
     {
         var problems = new List<string>();
         if (format is null || !Formats.Contains(format))
@@ -60,16 +61,23 @@ public static class ImportEndpoints
         ApiProblem.ThrowIfAny(problems);
 
         var ifMatch = context.Request.IfMatch();
-        var files = await ReadFilesAsync(context.Request, options.Value.MaxDocumentBytes, cancellationToken);
-        var imported = format switch
+        ImportedGraph imported;
+        using (gate.EnterImport(context.Request))
         {
-            "jaeger" => JaegerImport.Read(files),
-            "backstage" => BackstageImport.Read(files),
-            "cyclonedx" => CycloneDxImport.Read(files, components == true),
-            "servicenow" => ServiceNowImport.Read(files),
-            "dora" => DoraImport.Read(files),
-            _ => CsvImport.Read(files),
-        };
+            var files = await ReadFilesAsync(context.Request, options.Value.MaxImportBytes, cancellationToken);
+            imported = format switch
+            {
+                "jaeger" => JaegerImport.Read(files),
+                "backstage" => BackstageImport.Read(files),
+                "cyclonedx" => CycloneDxImport.Read(files, components == true),
+                "servicenow" => ServiceNowImport.Read(files),
+                "dora" => DoraImport.Read(files),
+                _ => CsvImport.Read(files),
+            };
+            // The files' text is garbage from here on: give a large import's memory back rather than keep it.
+            reclaimer.AfterLargeRead(files.Sum(f => (long)f.Text.Length));
+        }
+
         for (var attempt = 1; ; attempt++)
         {
             var current = await catalog.ExistsAsync(graph, cancellationToken) ? await catalog.GetAsync(graph, cancellationToken) : null;
@@ -182,7 +190,7 @@ public static class ImportEndpoints
             var name = request.Headers.ContentDisposition is { Count: > 0 } header && ContentDispositionHeaderValue.TryParse(header.ToString(), out var disposition)
                 ? HeaderUtilities.RemoveQuotes(disposition.FileName).Value
                 : null;
-            files.Add(name ?? "upload", await BytesAsync(request.Body, maxBytes, cancellationToken));
+            files.Add(name ?? "upload", await BytesAsync(request.Body, maxBytes, cancellationToken, request.ContentLength));
         }
 
         return files.Count == 0 ? throw ApiProblem.BadRequest("The import has no files.") : files.Read;
@@ -272,10 +280,11 @@ public static class ImportEndpoints
 
         private ApiProblem TooLarge(string name) =>
             new(StatusCodes.Status413PayloadTooLarge, "Import too large",
-                $"The files of an import may hold at most {maxBytes:N0} bytes of text together; {GraphValidator.Shorten(name)} goes past that.");
+                $"The files of an import may hold at most {maxBytes:N0} bytes of text together (ImpactMap:MaxImportBytes); {GraphValidator.Shorten(name)} goes past that.");
     }
 
-    private static Task<byte[]> BytesAsync(Stream body, long maxBytes, CancellationToken cancellationToken) =>
+    private static Task<byte[]> BytesAsync(Stream body, long maxBytes, CancellationToken cancellationToken, long? declaredLength = null) =>
         BoundedRead.BytesAsync(body, maxBytes,
-            () => new ApiProblem(StatusCodes.Status413PayloadTooLarge, "Request body too large", $"An import may be at most {maxBytes} bytes."), cancellationToken);
+            () => new ApiProblem(StatusCodes.Status413PayloadTooLarge, "Request body too large", $"An import may be at most {maxBytes:N0} bytes."), cancellationToken,
+            declaredLength);
 }

@@ -37,7 +37,8 @@ public static class Csv
     {
         ArgumentNullException.ThrowIfNull(text);
         text = text.TrimStart('\uFEFF');
-        var firstLine = text.Split('\n', 2)[0];
+        var end = text.IndexOf('\n', StringComparison.Ordinal);
+        var firstLine = end < 0 ? text : text[..end];
         var separator = firstLine.Contains(';', StringComparison.Ordinal) && !firstLine.Contains(',', StringComparison.Ordinal) ? ';' : ',';
         var records = Records(text, separator, source);
         var first = records.FirstOrDefault();
