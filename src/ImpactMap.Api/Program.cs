@@ -86,6 +86,8 @@ try
     // API keys, per-key rate limits and the audit trail.
     builder.Services.AddSingleton<ApiKeys>();
     builder.Services.AddSingleton<AuditLog>();
+    // Answers kept for Idempotency-Keys expire.
+    builder.Services.AddHostedService<IdempotencySweeper>();
     // Analyses and imports held to a few at a time, refused with 503 before they start.
     builder.Services.AddSingleton<WorkGate>();
     builder.Services.AddKeyRateLimits(builder.Configuration);

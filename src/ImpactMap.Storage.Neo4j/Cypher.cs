@@ -252,8 +252,18 @@ internal static class Cypher
         "MATCH (s:ImpactMapSequence {id: 2}) RETURN s.lastVersion";
 
     public const string FindResponse = """
-        MATCH (r:ImpactMapIdempotency {key: $key})
+        MATCH (r:ImpactMapIdempotency {key: $key}) WHERE r.at >= $since
         RETURN r.requestHash, r.status, r.contentType, r.location, r.etag, r.body
+        """;
+
+    public const string ForgetExpiredResponse =
+        "MATCH (r:ImpactMapIdempotency {key: $key}) WHERE r.at < $since DELETE r";
+
+    public const string ForgetResponsesBefore = """
+        MATCH (r:ImpactMapIdempotency) WHERE r.at < $before
+        WITH r LIMIT $batch
+        DELETE r
+        RETURN count(*)
         """;
 
     public const string SaveResponse = """

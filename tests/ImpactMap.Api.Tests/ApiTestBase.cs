@@ -63,6 +63,21 @@ public abstract class ApiTestBase(string store)
         await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>How many answers the store keeps for Idempotency-Keys, counted straight in the store.</summary>
+    protected async Task<long> KeptAnswersAsync()
+    {
+        if (store == "neo4j")
+        {
+            return (await Neo4jTestServer.CypherAsync("MATCH (r:ImpactMapIdempotency) RETURN count(r)"))[0][0].GetInt64();
+        }
+
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_data!.Path, "impactmap.db")}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM idempotency";
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
     /// <summary>A graph name no other test uses.</summary>
     protected static string NewGraphName() => "t-" + Guid.NewGuid().ToString("N")[..12];
 

@@ -104,4 +104,68 @@ public class IdempotencyTests(string store) : ApiTestBase(store)
         var edges = await JsonOf(await Client.GetAsync($"/v1/graphs/{graph}/dependencies?from=shop&to=region"));
         Assert.That(edges.GetProperty("items").GetArrayLength(), Is.EqualTo(1));
     }
+
+    [Test]
+    public async Task Read_only_posts_keep_no_answer_and_a_repeat_recomputes()
+    {
+        var before = await KeptAnswersAsync();
+        var key = Guid.NewGuid().ToString();
+        var answers = new List<HttpResponseMessage>();
+        for (var i = 0; i < 20; i++)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/v1/graphs/cloud-region/impact")
+            {
+                Content = ApiServer.Json("""{"outages": [{"node": "aws-eu-west-1"}]}"""),
+                Headers = { { "Idempotency-Key", i == 19 ? key : Guid.NewGuid().ToString() }, { "Accept", "text/csv" } },
+            };
+            answers.Add(await Client.SendAsync(request));
+        }
+
+        var what = await PostAsync("/v1/graphs/cloud-region/nodes/kyc-check/resilience", "{}", key);
+        var dryRun = new HttpRequestMessage(HttpMethod.Post, "/v1/graphs/cloud-region/imports?format=csv&dryRun=true")
+        {
+            Content = new StringContent("id,kind\nextra,service\n", System.Text.Encoding.UTF8, "text/csv"), Headers = { { "Idempotency-Key", key } },
+        };
+        var dry = await Client.SendAsync(dryRun);
+
+        Assert.That(answers.Select(a => a.StatusCode), Has.All.EqualTo(HttpStatusCode.OK));
+        Assert.That(what.StatusCode, Is.EqualTo(HttpStatusCode.OK), await what.Content.ReadAsStringAsync());
+        Assert.That(dry.StatusCode, Is.EqualTo(HttpStatusCode.OK), await dry.Content.ReadAsStringAsync());
+        Assert.That(new[] { answers[^1], what, dry }.Any(a => a.Headers.Contains("Idempotent-Replayed")), Is.False, "the same key thrice, each answered anew");
+        Assert.That(await KeptAnswersAsync(), Is.EqualTo(before), "nothing kept for what changes nothing");
+    }
+
+    [Test]
+    public async Task An_import_over_the_small_request_limit_is_taken_with_an_Idempotency_Key_as_without()
+    {
+        var graph = NewGraphName();
+        var rows = string.Concat(Enumerable.Range(0, 60_000).Select(i => $"node-{i},service\n"));
+        Assert.That(rows.Length, Is.GreaterThan(1024 * 1024));
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/graphs/{graph}/imports?format=csv")
+        {
+            Content = new StringContent("id,kind\n" + rows, System.Text.Encoding.UTF8, "text/csv"), Headers = { { "Idempotency-Key", Guid.NewGuid().ToString() } },
+        };
+
+        var response = await Client.SendAsync(request);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
+    }
+
+    [Test]
+    public async Task A_kept_answer_expires_after_its_retention_and_the_key_then_makes_a_new_request()
+    {
+        await using var shortMemory = await StartAnotherInstanceAsync(new Dictionary<string, string> { ["ImpactMap:Idempotency:Retention"] = "00:00:02" });
+        var graph = await CreateGraphAsync(SmallGraph);
+        var key = Guid.NewGuid().ToString();
+        async Task<HttpResponseMessage> Post(string id)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/graphs/{graph}/nodes") { Content = ApiServer.Json($$"""{"id": "{{id}}", "kind": "supplier"}""") };
+            request.Headers.Add("Idempotency-Key", key);
+            return await shortMemory.Client.SendAsync(request);
+        }
+
+        Assert.That((await Post("cdn")).StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        Assert.That((await Post("cdn")).Headers.Contains("Idempotent-Replayed"), Is.True, "within its retention the answer is given again");
+        await Poll.UntilAsync(async () => (await Post("dns")).StatusCode == HttpStatusCode.Created, "past its retention, the key is a new request", TimeSpan.FromSeconds(20));
+    }
 }

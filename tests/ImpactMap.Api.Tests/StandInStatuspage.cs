@@ -20,6 +20,7 @@ public sealed class StandInStatuspage : IAsyncDisposable
     private volatile string _summary = "operational.json";
     private volatile string _mode = "normal";
     private int _polls;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<DateTimeOffset> _pollTimes = new();
 
     private StandInStatuspage(WebApplication app) => _app = app;
 
@@ -27,6 +28,12 @@ public sealed class StandInStatuspage : IAsyncDisposable
 
     /// <summary>How many times summary.json was asked for, 304s included.</summary>
     public int Polls => Volatile.Read(ref _polls);
+
+    /// <summary>When each poll of summary.json arrived.</summary>
+    public IReadOnlyList<DateTimeOffset> PollTimes => [.. _pollTimes];
+
+    /// <summary>How long every answer waits before it is sent (a slow page that does answer).</summary>
+    public TimeSpan Delay { get; set; }
 
     public static async Task<StandInStatuspage> StartAsync()
     {
@@ -52,6 +59,12 @@ public sealed class StandInStatuspage : IAsyncDisposable
     private async Task SummaryAsync(HttpContext context)
     {
         Interlocked.Increment(ref _polls);
+        _pollTimes.Enqueue(DateTimeOffset.UtcNow);
+        if (Delay > TimeSpan.Zero)
+        {
+            await Task.Delay(Delay, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+
         switch (_mode)
         {
             case "huge":

@@ -25,6 +25,8 @@ public class StatusPageApiTests(string store)
           - {from: shop, to: alt, group: fe}
         """;
 
+    private const string PublicUrl = "https://impactmap.example.test";
+
     private TempFolder _data = null!;
     private ApiServer _server = null!;
     private HttpClient _anonymous = null!;
@@ -36,6 +38,7 @@ public class StatusPageApiTests(string store)
         var settings = await ApiStores.SettingsAsync(store, _data.Path, samples: false);
         AccessTests.AddKey(settings, 0, "reader", ReaderKey, "Reader");
         AccessTests.AddKey(settings, 1, "editor", EditorKey, "Admin");
+        settings["ImpactMap:PublicUrl"] = PublicUrl + "/";
         _server = await ApiServer.StartAsync(settings);
         _server.Client.DefaultRequestHeaders.Add("X-Api-Key", EditorKey);
         _anonymous = new HttpClient { BaseAddress = _server.Address };
@@ -86,7 +89,8 @@ public class StatusPageApiTests(string store)
         var summary = await _anonymous.GetFromJsonAsync<JsonElement>($"/v1/graphs/{graph}/status/api/v2/summary.json");
 
         Assert.That(summary.GetProperty("page").GetProperty("name").GetString(), Is.EqualTo("Shop status"));
-        Assert.That(summary.GetProperty("page").GetProperty("url").GetString(), Is.EqualTo(new Uri(_server.Address, $"/v1/graphs/{graph}/status").ToString()));
+        Assert.That(summary.GetProperty("page").GetProperty("url").GetString(), Is.EqualTo($"{PublicUrl}/v1/graphs/{graph}/status"));
+        Assert.That(calm.GetProperty("page").TryGetProperty("updated_at", out _), Is.True, "a page with nothing on it still says when it last changed");
         Assert.That(summary.GetProperty("status").GetProperty("indicator").GetString(), Is.EqualTo("critical"));
         Assert.That(Statuses(summary.GetProperty("components")), Is.EqualTo(new Dictionary<string, string>
         {
@@ -196,5 +200,22 @@ public class StatusPageApiTests(string store)
         Assert.That(kept.GetProperty("kind").GetString(), Is.EqualTo("service"), "a refused PUT changes nothing");
         Assert.That((await Client.DeleteAsync($"/v1/graphs/{graph}/status-page")).StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
         Assert.That((await Client.GetAsync($"/v1/graphs/{graph}/status/api/v2/summary.json")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+    }
+
+    [Test]
+    public async Task Links_on_a_public_page_come_from_the_configured_address_never_from_the_Host_a_client_sends()
+    {
+        var graph = await NewGraphAsync(isPublic: true);
+        await OpenAsync(graph);
+
+        foreach (var path in new[] { "api/v2/summary.json", "api/v2/incidents.json", "history.atom" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"/v1/graphs/{graph}/status/{path}");
+            request.Headers.Host = "attacker.example";
+            var body = await (await _anonymous.SendAsync(request)).Content.ReadAsStringAsync();
+
+            Assert.That(body, Does.Not.Contain("attacker.example"), path);
+            Assert.That(body, Does.Contain(PublicUrl), path);
+        }
     }
 }

@@ -21,8 +21,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, JsonElement> _unique = new();
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _arrivedAt = new();
     private int _received, _badSignatures;
-    private volatile bool _failing;
+    private volatile bool _failing, _hanging;
 
     private WebhookReceiver(WebApplication app) => _app = app;
 
@@ -40,6 +41,12 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public bool Failing { set => _failing = value; }
 
+    /// <summary>Never answers: each delivery waits until the sender gives up.</summary>
+    public bool Hanging { set => _hanging = value; }
+
+    /// <summary>When each delivery first arrived, by webhook-id.</summary>
+    public IReadOnlyDictionary<string, DateTimeOffset> ArrivedAt => _arrivedAt;
+
     public static async Task<WebhookReceiver> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -56,6 +63,12 @@ public sealed class WebhookReceiver : IAsyncDisposable
     private async Task<IResult> ReceiveAsync(HttpContext context)
     {
         Interlocked.Increment(ref _received);
+        if (_hanging)
+        {
+            await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+            return Results.NoContent();
+        }
+
         using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
         var body = await reader.ReadToEndAsync();
         var id = context.Request.Headers["webhook-id"].ToString();
@@ -72,6 +85,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
             return Results.StatusCode(StatusCodes.Status500InternalServerError);
         }
 
+        _arrivedAt.TryAdd(id, DateTimeOffset.UtcNow);
         _unique.TryAdd(id, JsonSerializer.Deserialize<JsonElement>(body));
         return Results.NoContent();
     }

@@ -5,10 +5,23 @@ using ImpactMap.Core.Storage;
 
 namespace ImpactMap.Api.Access;
 
+/// <summary>How long first answers to an Idempotency-Key are kept: <c>ImpactMap:Idempotency</c>.</summary>
+public sealed class IdempotencyOptions
+{
+    /// <summary>How long a kept answer is given to retries, then deleted; 24 hours, as Stripe keeps them.</summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromHours(24);
+}
+
+/// <summary>A POST that changes nothing (an impact, a what-if, a dry run): its Idempotency-Key keeps no answer, a retry recomputes.</summary>
+/// <param name="Applies">Whether this request is the read-only kind, when that depends on it (imports with dryRun).</param>
+public sealed record ReadOnlyPost(Func<HttpRequest, bool>? Applies = null);
+
 /// <summary>
 /// <c>Idempotency-Key</c> on POST: the first successful answer is kept in the store under the caller, the
-/// route and the key; a retry with the same key and body gets that answer again (with
-/// <c>Idempotent-Replayed: true</c>) and changes nothing; the same key with another body gets 422.
+/// route and the key, for <see cref="IdempotencyOptions.Retention"/>; a retry with the same key and body gets that
+/// answer again (with <c>Idempotent-Replayed: true</c>) and changes nothing; the same key with another body gets
+/// 422. Read-only POSTs (<see cref="ReadOnlyPost"/>) keep nothing: 20 impact answers as CSV under distinct keys
+/// once stored 102 MB that never expired.
 /// </summary>
 public static class Idempotency
 {
@@ -26,7 +39,9 @@ public static class Idempotency
         app.Use(async (context, next) =>
         {
             var presented = context.Request.Headers[Header].ToString();
-            if (!HttpMethods.IsPost(context.Request.Method) || presented.Length == 0)
+            var endpoint = context.GetEndpoint();
+            if (!HttpMethods.IsPost(context.Request.Method) || presented.Length == 0
+                || endpoint?.Metadata.GetMetadata<ReadOnlyPost>() is { } readOnly && (readOnly.Applies is null || readOnly.Applies(context.Request)))
             {
                 await next(context);
                 return;
@@ -38,6 +53,14 @@ public static class Idempotency
             }
 
             var store = context.RequestServices.GetRequiredService<IIdempotencyStore>();
+            var options = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<ImpactMapOptions>>().Value;
+            var keptSince = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow() - options.Idempotency.Retention;
+            // The body is read here, before the endpoint: it gets the endpoint's own limit, with or without a key.
+            if (endpoint?.Metadata.GetMetadata<LargeBody>() is { } large)
+            {
+                BoundedRead.AllowLargeBody(context.Request, large.Limit(options));
+            }
+
             var key = $"{AccessControl.CallerOf(context).KeyId}\n{context.Request.Path}\n{presented}";
             context.Request.EnableBuffering();
             var hash = Convert.ToHexStringLower(await SHA256.HashDataAsync(context.Request.Body, context.RequestAborted));
@@ -48,7 +71,7 @@ public static class Idempotency
             // One at a time per key here; the store keeps the first answer for retries reaching other instances.
             using (await InFlight.EnterAsync(key, context.RequestAborted))
             {
-                if (await store.FindAsync(key, context.RequestAborted) is { } first)
+                if (await store.FindAsync(key, keptSince, context.RequestAborted) is { } first)
                 {
                     if (first.RequestHash != hash)
                     {
@@ -93,7 +116,7 @@ public static class Idempotency
                     await store.SaveAsync(key, new IdempotentResponse(hash, context.Response.StatusCode, context.Response.ContentType,
                         context.Response.Headers.Location.ToString() is { Length: > 0 } location ? location : null,
                         context.Response.Headers.ETag.ToString() is { Length: > 0 } etag ? etag : null,
-                        captured.ToArray()), CancellationToken.None);
+                        captured.ToArray()), keptSince, CancellationToken.None);
                 }
             }
         });

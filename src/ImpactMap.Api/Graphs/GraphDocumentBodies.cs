@@ -2,7 +2,6 @@ using System.Text;
 using ImpactMap.Api.Hosting;
 using ImpactMap.Core.Documents;
 using ImpactMap.Core.Model;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Net.Http.Headers;
 
 namespace ImpactMap.Api.Graphs;
@@ -14,18 +13,6 @@ internal static class GraphDocumentBodies
     public static readonly string[] YamlTypes = [Yaml, "application/x-yaml", "text/yaml", "text/x-yaml"];
 
     /// <summary>
-    /// Raises this request's body limit to maxBytes: graph documents and imports may be large; every other route
-    /// keeps Kestrel's small default limit.
-    /// </summary>
-    public static void AllowLargeBody(HttpRequest request, long maxBytes)
-    {
-        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-        {
-            limit.MaxRequestBodySize = maxBytes;
-        }
-    }
-
-    /// <summary>
     /// The body's graph, validated. Only the graph outlives this call: the parsed document (for a large graph
     /// about as large again as the graph) is garbage before the caller's next await, instead of living in the
     /// caller's async state until the graph is stored.
@@ -35,7 +22,7 @@ internal static class GraphDocumentBodies
 
     private static async Task<GraphDocument> ReadAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
     {
-        AllowLargeBody(request, maxBytes);
+        BoundedRead.AllowLargeBody(request, maxBytes);
         if (request.ContentLength > maxBytes)
         {
             throw new ApiProblem(StatusCodes.Status413PayloadTooLarge, "Request body too large",

@@ -14,6 +14,12 @@ public sealed class ImpactMapOptions
     /// <summary>A folder of graph documents loaded into an empty store at start; empty turns it off.</summary>
     public string? SampleGraphs { get; set; } = "graphs";
 
+    /// <summary>
+    /// The service's address as the outside world reaches it (https://impactmap.example.com), for absolute links in
+    /// what it publishes (status pages, their feeds); without it those links are paths. Never taken from Host.
+    /// </summary>
+    public string? PublicUrl { get; set; }
+
     public const long DefaultMaxRequestBytes = 1024 * 1024;
 
     /// <summary>The largest request body on every route but PUT of a whole graph.</summary>
@@ -60,6 +66,9 @@ public sealed class ImpactMapOptions
 
     /// <summary>Following suppliers' status pages: <c>ImpactMap:Watches</c>.</summary>
     public WatchOptions Watches { get; set; } = new();
+
+    /// <summary>How long answers to an Idempotency-Key are kept: <c>ImpactMap:Idempotency</c>.</summary>
+    public Access.IdempotencyOptions Idempotency { get; set; } = new();
 
     /// <summary>How much heavy work runs at once: <c>ImpactMap:Work</c>.</summary>
     public Access.WorkOptions Work { get; set; } = new();

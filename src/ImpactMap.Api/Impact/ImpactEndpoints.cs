@@ -22,7 +22,7 @@ public static class ImpactEndpoints
         var group = app.MapGroup("/v1/graphs/{graph}").WithTags("Impact")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
-        group.MapPost("/impact", PostImpact).WithName("Impact").RequireRole(ApiRole.Reader)
+        group.MapPost("/impact", PostImpact).WithName("Impact").RequireRole(ApiRole.Reader).WithMetadata(new ReadOnlyPost())
             .WithSummary("Blast radius: who goes down, degraded or at-risk when these nodes fail, why and when; Accept text/csv, text/vnd.graphviz or text/vnd.mermaid for the whole list as CSV, DOT or Mermaid")
             .Produces<ImpactResponse>(StatusCodes.Status200OK, "application/json", GraphDocumentBodies.Csv, GraphDocumentBodies.Dot, GraphDocumentBodies.Mermaid)
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -33,7 +33,7 @@ public static class ImpactEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest);
         group.MapGet("/nodes/{id}/exposure", GetExposure).WithName("Exposure").HeavyAnalysis()
             .WithSummary("Every provider this node depends on, transitively, and which alone take it down");
-        group.MapPost("/nodes/{id}/exposure", PostExposure).WithName("ExposureAssuming").RequireRole(ApiRole.Reader).HeavyAnalysis()
+        group.MapPost("/nodes/{id}/exposure", PostExposure).WithName("ExposureAssuming").RequireRole(ApiRole.Reader).WithMetadata(new ReadOnlyPost()).HeavyAnalysis()
             .WithSummary("The exposure under assumptions (what if), computed on a copy; nothing is stored")
             .ProducesProblem(StatusCodes.Status400BadRequest);
         group.MapGet("/criticality", GetCriticality).WithName("Criticality").HeavyAnalysis()

@@ -30,7 +30,8 @@ public static class ImportEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .WithMetadata(new LargeBody(o => o.MaxImportBytes), new ReadOnlyPost(r => r.Query["dryRun"] == "true"));
 
     public static async Task<Results<Created<ImportResponse>, Ok<ImportResponse>>> Import(
         string graph, string? format, string? mode, bool? dryRun, bool? strict, bool? prune, bool? components, HttpContext context,
@@ -159,7 +160,7 @@ public static class ImportEndpoints
     /// </summary>
     private static async Task<List<(string Name, string Text)>> ReadFilesAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
     {
-        GraphDocumentBodies.AllowLargeBody(request, maxBytes);
+        BoundedRead.AllowLargeBody(request, maxBytes);
         var files = new ImportFiles(maxBytes);
         var contentType = MediaTypeHeaderValue.TryParse(request.ContentType, out var parsed) ? parsed : null;
         if (contentType?.MediaType.Value?.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase) == true)

@@ -25,7 +25,8 @@ public static class ResilienceEndpoints
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapGet("/nodes/{id}/resilience", GetResilience).WithName("Resilience").HeavyAnalysis()
             .WithSummary("Minimal cut sets, exact unavailability from suppliers' availabilities, importance and false fallbacks of one node");
-        group.MapPost("/nodes/{id}/resilience", PostResilience).WithName("ResilienceAssuming").RequireRole(ApiRole.Reader).HeavyAnalysis()
+        group.MapPost("/nodes/{id}/resilience", PostResilience).WithName("ResilienceAssuming").RequireRole(ApiRole.Reader).WithMetadata(new ReadOnlyPost())
+            .HeavyAnalysis()
             .WithSummary("The resilience analysis under assumptions (what if), computed on a copy; nothing is stored");
         group.MapGet("/resilience", GetWeakestNodes).WithName("WeakestNodes").HeavyAnalysis()
             .WithSummary("Nodes of a kind (default: those nothing depends on) by unavailability, with single points and false fallbacks");

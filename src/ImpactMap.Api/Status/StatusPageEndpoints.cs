@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using ImpactMap.Api.Access;
+using ImpactMap.Api.Hosting;
 using ImpactMap.Core.Catalog;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
@@ -121,7 +122,13 @@ public static class StatusPageEndpoints
 
     private static string PageUrl(HttpContext context, string graph) => $"{ConsoleBase(context)}/v1/graphs/{Uri.EscapeDataString(graph)}/status";
 
-    private static string ConsoleBase(HttpContext context) => $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}";
+    /// <summary>
+    /// Where the service is reached from outside (<c>ImpactMap:PublicUrl</c>), never the request's Host, which a
+    /// client chooses: absolute links on a public page would otherwise point wherever a crafted Host says. Without
+    /// it, links are paths on this service.
+    /// </summary>
+    private static string ConsoleBase(HttpContext context) =>
+        context.RequestServices.GetRequiredService<IOptions<ImpactMapOptions>>().Value.PublicUrl?.TrimEnd('/') ?? $"{context.Request.PathBase}";
 
     /// <summary>For the access check: whether this request reads a public status page, which needs no key.</summary>
     public static async Task<bool> IsPublicReadAsync(HttpContext context)

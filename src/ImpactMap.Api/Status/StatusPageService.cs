@@ -13,7 +13,7 @@ public sealed record StatusPageView(
     Func<CancellationToken, Task<IReadOnlyList<Incident>>> RecentAsync);
 
 /// <summary>Keeps each graph's status page settings (a record in the store) and reads what the page shows.</summary>
-public sealed class StatusPageService(GraphCatalog catalog, IRecordStore records, IIncidentStore incidents)
+public sealed class StatusPageService(GraphCatalog catalog, IRecordStore records, IIncidentStore incidents, TimeProvider clock)
 {
     private const string Collection = "status-page", RecordId = "page";
     private const int MaxComponents = 1000;
@@ -79,7 +79,7 @@ public sealed class StatusPageService(GraphCatalog catalog, IRecordStore records
         }
 
         ApiProblem.ThrowIfAny(problems);
-        var settings = new StatusPageSettings(name!, body.Components, body.Kind, body.Public ?? false);
+        var settings = new StatusPageSettings(name!, body.Components, body.Kind, body.Public ?? false) { UpdatedAt = clock.GetUtcNow() };
         await records.PutAsync(graph, Collection, RecordId, StoredJson.Write(settings), null, cancellationToken);
         return settings;
     }

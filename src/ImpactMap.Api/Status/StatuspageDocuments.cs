@@ -18,8 +18,10 @@ public static class StatuspageDocuments
         _ => "operational",
     };
 
+    /// <summary>The page; updated_at is its last change: an incident on it, a component's state, or its settings.</summary>
     public static StatuspagePage Page(StatusPageView view, string url) =>
-        new(view.Graph, view.Settings.Name, url, "Etc/UTC", view.Unresolved.Select(StatusPage.LastChange).DefaultIfEmpty().Max() is var at && at == default ? null : at);
+        new(view.Graph, view.Settings.Name, url, "Etc/UTC", view.Unresolved.Select(i => (DateTimeOffset?)StatusPage.LastChange(i))
+            .Concat(view.Components.Select(c => c.ChangedAt)).Append(view.Settings.UpdatedAt).Max());
 
     public static StatuspageStatus Status(StatusPageView view)
     {

@@ -19,7 +19,12 @@ public sealed class WatchPoller(
     IRecordStore records, WatchService watches, IncidentService incidents, SupplierPageClient pages, GraphCatalog catalog, TimeProvider clock,
     IOptions<ImpactMapOptions> options, ILogger<WatchPoller> logger) : BackgroundService
 {
-    private const int MaxWatches = 10_000, Parallel = 8;
+    private const int MaxWatches = 10_000;
+
+    /// <summary>Watches of one graph polled at once; each in a lane of its own (<see cref="FairLanes"/>).</summary>
+    public const int LanesPerGraph = 8;
+
+    private readonly FairLanes _lanes = new(LanesPerGraph);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -41,31 +46,40 @@ public sealed class WatchPoller(
 
             await Task.Delay(tick, clock, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
         }
+
+        await _lanes.WhenAllAsync();
     }
 
+    /// <summary>A lane for every due watch that has none: a slow page delays only its own watch.</summary>
     private async Task PollDueAsync(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var due = (await records.ListAsync(null, WatchService.StateCollection, "", MaxWatches, cancellationToken))
-            .Where(r => WatchService.ReadState(r).NextPollAt <= now).ToList();
-        await System.Threading.Tasks.Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = Parallel, CancellationToken = cancellationToken },
-            async (record, token) =>
+        foreach (var record in (await records.ListAsync(null, WatchService.StateCollection, "", MaxWatches, cancellationToken))
+                 .Where(r => WatchService.ReadState(r).NextPollAt <= now))
+        {
+            _lanes.TryStart(record.Graph, record.Id, token => LeaseAndPollAsync(record.Graph, record.Id, token), cancellationToken);
+        }
+    }
+
+    private async Task LeaseAndPollAsync(string graph, string id, CancellationToken cancellationToken)
+    {
+        // Short, so that a crashed holder's watches move on soon; a poll that outlives it is harmless, every step being idempotent.
+        var lease = clock.GetUtcNow() + options.Value.Watches.Timeout * 2 + TimeSpan.FromSeconds(5);
+        try
+        {
+            if (await records.TryLeaseAsync(graph, WatchService.StateCollection, id, BackgroundWork.LeaseHolder, lease, cancellationToken))
             {
-                // Short, so that a crashed holder's watches move on soon; a poll that outlives it is harmless, every step being idempotent.
-                var lease = now + options.Value.Watches.Timeout * 2 + TimeSpan.FromSeconds(5);
-                try
-                {
-                    if (await records.TryLeaseAsync(record.Graph, WatchService.StateCollection, record.Id, BackgroundWork.LeaseHolder, lease, token))
-                    {
-                        await PollAsync(record.Graph, record.Id, token);
-                    }
-                }
-                catch (Exception e) when (e is not OperationCanceledException || !token.IsCancellationRequested)
-                {
-                    // One watch's trouble (its graph deleted meanwhile, the store failing) must not stop the others, nor the service.
-                    logger.LogError(e, "Watch {Watch} of graph {Graph} was not polled", record.Id, record.Graph);
-                }
-            });
+                await PollAsync(graph, id, cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            // One watch's trouble (its graph deleted meanwhile, the store failing) must not stop the others, nor the service.
+            logger.LogError(e, "Watch {Watch} of graph {Graph} was not polled", id, graph);
+        }
     }
 
     /// <summary>One poll of one watch, under its lease.</summary>

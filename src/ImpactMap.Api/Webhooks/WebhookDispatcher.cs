@@ -31,17 +31,21 @@ public sealed class WebhookDispatcher(
     /// <summary>How many delivered or failed deliveries a subscription's log keeps.</summary>
     public const int LogKept = 1000;
 
-    private const int Batch = 500, Parallel = 16;
+    private const int Batch = 500, AttemptsAtOnce = 16;
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromHours(1);
+
+    /// <summary>Subscriptions of one graph served at once; each in a lane of its own (<see cref="FairLanes"/>).</summary>
+    public const int LanesPerGraph = 4;
+
+    private readonly FairLanes _lanes = new(LanesPerGraph);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
-            var busy = false;
             try
             {
-                busy = await RoundAsync(stoppingToken);
+                await StartLanesAsync(stoppingToken);
             }
             catch (Exception e) when (e is StoreUnavailableException or HttpRequestException or TimeoutException or VersionConflictException)
             {
@@ -49,41 +53,61 @@ public sealed class WebhookDispatcher(
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
-                return;
+                break;
             }
 
-            if (!busy)
+            try
             {
                 await feed.WaitAsync(TimeSpan.FromMilliseconds(500), stoppingToken);
             }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+
+        await _lanes.WhenAllAsync();
+    }
+
+    /// <summary>A lane for every subscription that has none: each is served on its own, so that no receiver waits for another's.</summary>
+    private async Task StartLanesAsync(CancellationToken cancellationToken)
+    {
+        foreach (var subscription in await records.ListAsync(null, WebhookService.Collection, "", 10_000, cancellationToken))
+        {
+            _lanes.TryStart(subscription.Graph, subscription.Id, token => ServeAsync(subscription.Graph, subscription.Id, token), cancellationToken);
         }
     }
 
-    /// <summary>One round over every subscription this instance may lease; true when there was work, so the next round follows at once.</summary>
-    private async Task<bool> RoundAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Serves one subscription under its lease for as long as it has work: queues what is new, tries what is due. Each
+    /// turn is bounded by the lease (three timeouts), renewed between turns.
+    /// </summary>
+    private async Task ServeAsync(string graph, string id, CancellationToken cancellationToken)
     {
-        var busy = false;
-        foreach (var subscription in await records.ListAsync(null, WebhookService.Collection, "", 10_000, cancellationToken))
+        try
         {
-            var until = clock.GetUtcNow() + options.Value.Webhooks.Timeout * 3 + TimeSpan.FromSeconds(5);
-            try
+            for (var busy = true; busy && !cancellationToken.IsCancellationRequested;)
             {
+                var until = clock.GetUtcNow() + options.Value.Webhooks.Timeout * 3 + TimeSpan.FromSeconds(5);
                 // Read again once leased: the listing may be older than another instance's last round.
-                if (await records.TryLeaseAsync(subscription.Graph, WebhookService.Collection, subscription.Id, BackgroundWork.LeaseHolder, until, cancellationToken)
-                    && await records.GetAsync(subscription.Graph, WebhookService.Collection, subscription.Id, cancellationToken) is { } record)
+                if (!await records.TryLeaseAsync(graph, WebhookService.Collection, id, BackgroundWork.LeaseHolder, until, cancellationToken)
+                    || await records.GetAsync(graph, WebhookService.Collection, id, cancellationToken) is not { } record)
                 {
-                    busy |= await QueueAsync(record, cancellationToken);
-                    busy |= await DeliverAsync(record.Graph, record.Id, WebhookService.Read(record), cancellationToken);
+                    return;
                 }
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                // One subscription's trouble must not stop the others, nor the service; it is tried again next round.
-                logger.LogError(e, "Webhook {Webhook} of graph {Graph} was not served", subscription.Id, subscription.Graph);
+
+                busy = await QueueAsync(record, cancellationToken);
+                busy |= await DeliverAsync(graph, id, WebhookService.Read(record), until - options.Value.Webhooks.Timeout, cancellationToken);
             }
         }
-
-        return busy;
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            // One subscription's trouble must not stop the others, nor the service; it is tried again next round.
+            logger.LogError(e, "Webhook {Webhook} of graph {Graph} was not served", id, graph);
+        }
     }
 
     /// <summary>Queues the events after the subscription's cursor that it asked for, then moves the cursor past them.</summary>
@@ -155,8 +179,8 @@ public sealed class WebhookDispatcher(
         }.ToJsonString())).ToList();
     }
 
-    /// <summary>Tries every due delivery of the outbox once.</summary>
-    private async Task<bool> DeliverAsync(string graph, string id, StoredWebhook webhook, CancellationToken cancellationToken)
+    /// <summary>Tries every due delivery of the outbox once, starting none after <paramref name="startBefore"/> (so each ends within the lease).</summary>
+    private async Task<bool> DeliverAsync(string graph, string id, StoredWebhook webhook, DateTimeOffset startBefore, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var due = (await records.ListAsync(graph, WebhookService.Outbox(id), "", Batch, cancellationToken))
@@ -167,8 +191,14 @@ public sealed class WebhookDispatcher(
         }
 
         var outcomes = new System.Collections.Concurrent.ConcurrentBag<Outcome>();
-        await System.Threading.Tasks.Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = Parallel, CancellationToken = cancellationToken },
-            async (item, token) => outcomes.Add(await AttemptAsync(graph, id, webhook, item.Record, item.Delivery, token)));
+        await System.Threading.Tasks.Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = AttemptsAtOnce, CancellationToken = cancellationToken },
+            async (item, token) =>
+            {
+                if (clock.GetUtcNow() < startBefore)
+                {
+                    outcomes.Add(await AttemptAsync(graph, id, webhook, item.Record, item.Delivery, token));
+                }
+            });
 
         // Failing once a delivery is given up; well again once the receiver takes deliveries and none was given up.
         var failing = outcomes.Contains(Outcome.GaveUp) || (webhook.Failing && !outcomes.Contains(Outcome.Delivered));

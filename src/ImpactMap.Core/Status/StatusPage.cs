@@ -4,7 +4,11 @@ using ImpactMap.Core.Model;
 namespace ImpactMap.Core.Status;
 
 /// <summary>What a graph publishes as its status page: a name, the nodes shown as components (or every node of a kind), and whether anyone may read it.</summary>
-public sealed record StatusPageSettings(string Name, IReadOnlyList<string>? Components, string? Kind, bool Public);
+public sealed record StatusPageSettings(string Name, IReadOnlyList<string>? Components, string? Kind, bool Public)
+{
+    /// <summary>When the settings were last written; the page's own updated_at while nothing on it has changed since.</summary>
+    public DateTimeOffset? UpdatedAt { get; init; }
+}
 
 /// <summary>A published component, the worst state the unresolved incidents leave it in, and when the latest of them changed (null when none reaches it).</summary>
 public sealed record ComponentState(string Id, string Name, int Position, NodeState State, DateTimeOffset? ChangedAt);
