@@ -99,6 +99,7 @@ try
 
     // HEAD is GET without the body; routing comes after that, so that every GET route takes HEAD.
     app.UseHeadAsGet();
+    app.UseNoSniffing();
     app.UseRouting();
 
     // Request logging and HTTP metrics sit outside the problem handler, so they see the status the client got.

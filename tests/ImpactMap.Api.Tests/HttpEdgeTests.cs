@@ -143,4 +143,21 @@ public class HttpEdgeTests(string store) : ApiTestBase(store)
         Assert.That(changed.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(changed.Headers.ETag, Is.Not.EqualTo(before));
     }
+
+    [Test]
+    public async Task Every_answer_forbids_content_sniffing()
+    {
+        using var csv = new HttpRequestMessage(HttpMethod.Get, "/v1/graphs/cloud-region") { Headers = { { "Accept", "text/csv" } } };
+        var answers = new[]
+        {
+            await Client.GetAsync("/v1/graphs"), await Client.GetAsync("/nope"), await Client.SendAsync(csv),
+            await Client.PostAsync("/v1/graphs/cloud-region/impact", ApiServer.Json("{")), await Client.GetAsync("/health/live"),
+        };
+
+        foreach (var answer in answers)
+        {
+            Assert.That(answer.Headers.TryGetValues("X-Content-Type-Options", out var values) ? values.Single() : null, Is.EqualTo("nosniff"),
+                answer.RequestMessage!.RequestUri!.ToString());
+        }
+    }
 }

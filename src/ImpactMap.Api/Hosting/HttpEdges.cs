@@ -5,11 +5,28 @@ using Microsoft.AspNetCore.Mvc;
 namespace ImpactMap.Api.Hosting;
 
 /// <summary>
-/// The HTTP edges every route shares: HEAD wherever GET works, unknown query parameters refused like unknown
-/// body fields, and a detail on the answers the framework gives itself (no route, method not allowed, media type).
+/// The HTTP edges every route shares: HEAD wherever GET works, no content sniffing, unknown query parameters
+/// refused like unknown body fields, and a detail on the answers the framework gives itself (no route, method not
+/// allowed, media type).
 /// </summary>
 internal static class HttpEdges
 {
+    /// <summary>
+    /// Every answer, problems and exports included, says its type is meant: a browser never guesses HTML from a
+    /// name in a CSV or a JSON body.
+    /// </summary>
+    public static IApplicationBuilder UseNoSniffing(this IApplicationBuilder app) =>
+        app.Use((context, next) =>
+        {
+            // When the answer starts: the exception handler clears the headers of an answer it replaces with a problem.
+            context.Response.OnStarting(() =>
+            {
+                context.Response.Headers.XContentTypeOptions = "nosniff";
+                return Task.CompletedTask;
+            });
+            return next(context);
+        });
+
     /// <summary>HEAD is answered as GET with the body left out, so that every GET route also takes HEAD. Before routing.</summary>
     public static IApplicationBuilder UseHeadAsGet(this IApplicationBuilder app) =>
         app.Use(async (context, next) =>

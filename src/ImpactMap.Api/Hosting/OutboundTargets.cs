@@ -33,14 +33,14 @@ public static class OutboundTargets
                 [169, 254, ..] => "link-local",
                 [100, >= 64 and <= 127, ..] => "shared (carrier-grade NAT)",
                 [192, 0, 2, _] or [198, 51, 100, _] or [203, 0, 113, _] or [198, 18 or 19, ..] or [192, 0, 0, _] => "reserved",
-                [0, ..] or [>= 224, ..] => "not a unicast address",
+                [0, ..] or [>= 224, ..] => "non-unicast",
                 _ => null,
             };
         }
 
         return address.IsIPv6LinkLocal ? "link-local"
             : address.IsIPv6SiteLocal || address.IsIPv6UniqueLocal ? "private"
-            : address.IsIPv6Multicast || address.Equals(IPAddress.IPv6None) ? "not a unicast address"
+            : address.IsIPv6Multicast || address.Equals(IPAddress.IPv6None) ? "non-unicast"
             : null;
     }
 

@@ -1,3 +1,4 @@
+using ImpactMap.Api.Access;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ImpactMap.Api.Watches;
@@ -25,11 +26,16 @@ public static class WatchEndpoints
         return created ? TypedResults.Created($"/v1/graphs/{graph}/watches/{watch}", response) : TypedResults.Ok(response);
     }
 
-    public static async Task<Ok<IReadOnlyList<WatchResponse>>> ListWatches(string graph, WatchService watches, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await watches.ListAsync(graph, cancellationToken));
+    public static async Task<Ok<IReadOnlyList<WatchResponse>>> ListWatches(string graph, HttpContext context, WatchService watches, CancellationToken cancellationToken) =>
+        TypedResults.Ok<IReadOnlyList<WatchResponse>>((await watches.ListAsync(graph, cancellationToken)).Select(w => ForCaller(context, w)).ToList());
 
-    public static async Task<Ok<WatchResponse>> GetWatch(string graph, string watch, WatchService watches, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await watches.GetAsync(graph, watch, cancellationToken));
+    public static async Task<Ok<WatchResponse>> GetWatch(string graph, string watch, HttpContext context, WatchService watches, CancellationToken cancellationToken) =>
+        TypedResults.Ok(ForCaller(context, await watches.GetAsync(graph, watch, cancellationToken)));
+
+    private static WatchResponse ForCaller(HttpContext context, WatchResponse watch) =>
+        ReaderRedaction.Applies(context)
+            ? watch with { Url = ReaderRedaction.Url(watch.Url), Health = watch.Health with { Problem = ReaderRedaction.Error(watch.Health.Problem) } }
+            : watch;
 
     public static async Task<NoContent> DeleteWatch(string graph, string watch, WatchService watches, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using ImpactMap.Api.Access;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ImpactMap.Api.Webhooks;
@@ -26,11 +27,12 @@ public static class WebhookEndpoints
         return TypedResults.Created($"/v1/graphs/{graph}/webhooks/{created.Id}", created);
     }
 
-    public static async Task<Ok<IReadOnlyList<WebhookResponse>>> ListWebhooks(string graph, WebhookService webhooks, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await webhooks.ListAsync(graph, cancellationToken));
+    public static async Task<Ok<IReadOnlyList<WebhookResponse>>> ListWebhooks(
+        string graph, HttpContext context, WebhookService webhooks, CancellationToken cancellationToken) =>
+        TypedResults.Ok<IReadOnlyList<WebhookResponse>>((await webhooks.ListAsync(graph, cancellationToken)).Select(w => ForCaller(context, w)).ToList());
 
-    public static async Task<Ok<WebhookResponse>> GetWebhook(string graph, string id, WebhookService webhooks, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await webhooks.GetAsync(graph, id, cancellationToken));
+    public static async Task<Ok<WebhookResponse>> GetWebhook(string graph, string id, HttpContext context, WebhookService webhooks, CancellationToken cancellationToken) =>
+        TypedResults.Ok(ForCaller(context, await webhooks.GetAsync(graph, id, cancellationToken)));
 
     public static async Task<NoContent> DeleteWebhook(string graph, string id, WebhookService webhooks, CancellationToken cancellationToken)
     {
@@ -39,6 +41,14 @@ public static class WebhookEndpoints
     }
 
     public static async Task<Ok<DeliveryLogResponse>> ListDeliveries(
-        string graph, string id, int? limit, WebhookService webhooks, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await webhooks.DeliveriesAsync(graph, id, limit, cancellationToken));
+        string graph, string id, int? limit, HttpContext context, WebhookService webhooks, CancellationToken cancellationToken)
+    {
+        var log = await webhooks.DeliveriesAsync(graph, id, limit, cancellationToken);
+        return TypedResults.Ok(ReaderRedaction.Applies(context)
+            ? new DeliveryLogResponse(log.Items.Select(d => d with { LastError = ReaderRedaction.Error(d.LastError) }).ToList())
+            : log);
+    }
+
+    private static WebhookResponse ForCaller(HttpContext context, WebhookResponse webhook) =>
+        ReaderRedaction.Applies(context) ? webhook with { Url = ReaderRedaction.Url(webhook.Url) } : webhook;
 }
