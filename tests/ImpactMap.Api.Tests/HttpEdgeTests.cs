@@ -160,4 +160,18 @@ public class HttpEdgeTests(string store) : ApiTestBase(store)
                 answer.RequestMessage!.RequestUri!.ToString());
         }
     }
+
+    [Test]
+    public async Task A_mistyped_node_gets_the_ids_it_may_have_meant_and_a_bad_state_only_its_own_problem()
+    {
+        var missing = await ProblemOf(await Client.GetAsync("/v1/graphs/cloud-region/nodes/aws-eu-wset-1/impact"), HttpStatusCode.NotFound);
+        var unknown = await ProblemOf(await Client.PostAsync("/v1/graphs/cloud-region/impact",
+            ApiServer.Json("""{"outages": [{"node": "aws-eu-west-l"}]}""")), HttpStatusCode.UnprocessableEntity);
+        var badState = await ProblemOf(await Client.PostAsync("/v1/graphs/cloud-region/impact",
+            ApiServer.Json("""{"outages": [{"node": "aws-eu-west-1", "state": "exploded"}, {"node": "kyc-check", "state": "up"}]}""")), HttpStatusCode.BadRequest);
+
+        Assert.That(missing.GetProperty("detail").GetString(), Does.Contain("did you mean 'aws-eu-west-1'"));
+        Assert.That(unknown.GetProperty("detail").GetString(), Does.Contain("did you mean 'aws-eu-west-1'"));
+        Assert.That(badState.GetProperty("detail").GetString(), Does.Contain("exploded").And.Not.Contain("at least one must fail"));
+    }
 }

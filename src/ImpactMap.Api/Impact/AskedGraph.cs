@@ -23,5 +23,5 @@ public sealed record AskedGraph(string Name, long Version, DependencyGraph Graph
         return new AskedGraph(snapshot.Name, snapshot.Version, graph, new PropagationEngine(graph), Assumed: true);
     }
 
-    public Node NodeOrThrow(string id) => Graph.FindNode(id) ?? throw new NodeNotFoundException(Name, id);
+    public Node NodeOrThrow(string id) => Graph.FindNode(id) ?? throw new NodeNotFoundException(Name, id, NearestIds.Of(id, Graph));
 }

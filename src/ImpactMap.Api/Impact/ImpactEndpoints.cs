@@ -159,7 +159,8 @@ public static class ImpactEndpoints
         var requested = ImpactRequests.ParseOutages(body.Outages, problems, mitigations: true);
         var outages = requested.Where(o => o.State != NodeState.Up).ToList();
         var mitigated = requested.Where(o => o.State == NodeState.Up).Select(o => o.Node).ToList();
-        if (outages.Count == 0 && mitigated.Count > 0)
+        // Only when every outage was read: one with a bad state is already named, and may have been meant to fail.
+        if (outages.Count == 0 && mitigated.Count > 0 && problems.Count == 0)
         {
             problems.Add("outages: at least one must fail (down, degraded or at-risk); up only keeps a node up");
         }

@@ -10,7 +10,8 @@ public sealed class GraphNotFoundException(string graph) : Exception($"There is 
 }
 
 /// <summary>Thrown when a graph has no node of that id.</summary>
-public sealed class NodeNotFoundException(string graph, string node) : Exception($"Graph '{graph}' has no node '{node}'.")
+public sealed class NodeNotFoundException(string graph, string node, IReadOnlyList<string>? nearest = null)
+    : Exception($"Graph '{graph}' has no node '{Model.GraphValidator.Shorten(node)}'{(nearest is { Count: > 0 } ? Model.NearestIds.Phrase(nearest) : ".")}")
 {
     /// <summary>The node asked for.</summary>
     public string Node { get; } = node;

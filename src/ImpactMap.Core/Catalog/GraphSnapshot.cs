@@ -30,5 +30,5 @@ public sealed class GraphSnapshot(string name, DependencyGraph graph, long versi
     public IReadOnlyList<Dependency> DependenciesByEnds => _dependenciesByEnds.Value;
 
     /// <summary>The node of that id; <see cref="NodeNotFoundException"/> when there is none.</summary>
-    public Node NodeOrThrow(string id) => Graph.FindNode(id) ?? throw new NodeNotFoundException(Name, id);
+    public Node NodeOrThrow(string id) => Graph.FindNode(id) ?? throw new NodeNotFoundException(Name, id, NearestIds.Of(id, Graph));
 }

@@ -93,9 +93,9 @@ public sealed class PathBudgetExceededException(long pathIds, long maxPathIds)
     public long MaxPathIds { get; } = maxPathIds;
 }
 
-/// <summary>Thrown when a query names nodes the graph lacks.</summary>
-public sealed class UnknownNodeException(IReadOnlyList<string> ids)
-    : Exception($"unknown node(s): {string.Join(", ", ids.Select(id => $"'{GraphValidator.Shorten(id)}'"))}")
+/// <summary>Thrown when a query names nodes the graph lacks; with the graph, each comes with the ids nearest to it.</summary>
+public sealed class UnknownNodeException(IReadOnlyList<string> ids, DependencyGraph? graph = null)
+    : Exception($"unknown node(s): {string.Join(", ", ids.Select(id => $"'{GraphValidator.Shorten(id)}'{(graph is null ? "" : NearestIds.Phrase(NearestIds.Of(id, graph)))}"))}")
 {
     /// <summary>The ids not found.</summary>
     public IReadOnlyList<string> Ids { get; } = ids;

@@ -131,7 +131,7 @@ public sealed class PropagationEngine
     private int IndexOrThrow(string nodeId)
     {
         var index = Graph.IndexOf(nodeId);
-        return index >= 0 ? index : throw new UnknownNodeException([nodeId]);
+        return index >= 0 ? index : throw new UnknownNodeException([nodeId], Graph);
     }
 
     internal (int Node, NodeState State)[] ResolveOrigins(IReadOnlyList<Outage> outages)
@@ -155,7 +155,7 @@ public sealed class PropagationEngine
             origins[i] = (index, outages[i].State);
         }
 
-        return unknown is null ? origins : throw new UnknownNodeException(unknown);
+        return unknown is null ? origins : throw new UnknownNodeException(unknown, Graph);
     }
 
     internal Workspace Rent()
