@@ -77,7 +77,7 @@ public sealed class Neo4jGraphStore(Neo4jDatabase database) : IGraphStore
                     throw new InvalidOperationException($"graph '{name}': {count - nodes.Count} of its {count} nodes in Neo4j have no position");
                 }
 
-                return new StoredGraph(name, DependencyGraph.Create(
+                return new StoredGraph(name, DependencyGraph.Load(
                     [.. nodes.OrderBy(n => n.Position).Select(n => n.Node)],
                     [.. dependencies.OrderBy(d => d.Position).Select(d => d.Dependency)]), version);
             }, cancellationToken, rerunnable: true);

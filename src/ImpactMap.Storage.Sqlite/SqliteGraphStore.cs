@@ -76,7 +76,7 @@ public sealed class SqliteGraphStore(SqliteDatabase database) : IGraphStore
             }
         }
 
-        return new StoredGraph(name, DependencyGraph.Create(nodes, dependencies), version.Value);
+        return new StoredGraph(name, DependencyGraph.Load(nodes, dependencies), version.Value);
     }
 
     /// <inheritdoc />

@@ -45,6 +45,12 @@ public sealed class StatusPageTests : SampleServiceTestBase
         await Send(HttpMethod.Post, "/v1/graphs/follower/webhooks", """{"url": "http://127.0.0.1:1/hook", "events": ["incident.opened", "incident.updated"]}""");
         await Send(HttpMethod.Post, "/v1/graphs/cloud-region/incidents", """{"title": "eu-west-1 down", "outages": [{"node": "aws-eu-west-1"}]}""");
 
+        var (pageQuestions, refreshes) = (0, 0);
+        Page.Request += (_, request) =>
+        {
+            pageQuestions += request.Url.EndsWith("/follower/status-page", StringComparison.Ordinal) ? 1 : 0;
+            refreshes += request.Url.EndsWith("/follower/watches", StringComparison.Ordinal) ? 1 : 0;
+        };
         await Page.GotoAsync(Url("/graphs/follower/status"));
         await Expect(Page.Locator("main h1")).ToHaveTextAsync("Status across organisations: follower");
         var aws = Page.Locator("#watches tr[data-watch='aws']");
@@ -68,13 +74,15 @@ public sealed class StatusPageTests : SampleServiceTestBase
             "attempted, and to be retried");
         await Expect(hook.GetByRole(AriaRole.Button, new() { Name = "Hide the delivery log" })).ToHaveAttributeAsync("aria-expanded", "true");
         await ScreenshotAsync("status-across-organisations");
+        await Poll.UntilAsync(() => Task.FromResult(refreshes >= 2), "the view refreshed itself", TimeSpan.FromSeconds(15));
+        Assert.That(pageQuestions, Is.EqualTo(1), "an unpublished page is asked for once, not again at every refresh (each a 404 in the browser's log)");
 
         await Page.GotoAsync(Url("/graphs/cloud-region/status"));
         var published = Page.Locator("section", new() { HasText = "Our status page" });
         await Expect(published).ToContainTextAsync("Cloud region status");
         await Expect(published).ToContainTextAsync("anyone, without a key");
         await Expect(published.GetByRole(AriaRole.Link, new() { Name = "summary.json" }))
-            .ToHaveAttributeAsync("href", new Uri(Server.Address, "/v1/graphs/cloud-region/status/api/v2/summary.json").ToString());
+            .ToHaveAttributeAsync("href", "/v1/graphs/cloud-region/status/api/v2/summary.json");
         await Expect(Page.Locator("section", new() { HasText = "Suppliers we follow" })).ToContainTextAsync("This graph follows no supplier's status page.");
     }
 }

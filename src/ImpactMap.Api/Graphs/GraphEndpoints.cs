@@ -21,6 +21,9 @@ public static class GraphEndpoints
             .Produces<GraphDocument>(StatusCodes.Status200OK, "application/json", GraphDocumentBodies.Yaml, "application/zip", GraphDocumentBodies.Dot, GraphDocumentBodies.GraphMl)
             .Produces(StatusCodes.Status304NotModified)
             .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/{graph}/kinds", GetKinds).WithName("GraphKinds")
+            .WithSummary("The kinds of node the graph holds (supplier, service, customer, api, resource, …) with how many of each, most first")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPut("/{graph}", PutGraph).WithName("PutGraph")
             .WithSummary("Create or atomically replace a whole graph from a JSON or YAML document")
             .Accepts<GraphDocument>("application/json", [.. GraphDocumentBodies.YamlTypes])
@@ -35,6 +38,13 @@ public static class GraphEndpoints
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed);
         return group;
+    }
+
+    public static async Task<Ok<List<KindCount>>> GetKinds(string graph, GraphCatalog catalog, CancellationToken cancellationToken)
+    {
+        var snapshot = await catalog.GetAsync(graph, cancellationToken);
+        return TypedResults.Ok(snapshot.Graph.Nodes.CountBy(n => n.Kind, StringComparer.Ordinal)
+            .OrderByDescending(k => k.Value).ThenBy(k => k.Key, StringComparer.Ordinal).Select(k => new KindCount(k.Key, k.Value)).ToList());
     }
 
     public static async Task<Ok<List<GraphSummary>>> ListGraphs(HttpContext context, GraphCatalog catalog, CancellationToken cancellationToken)

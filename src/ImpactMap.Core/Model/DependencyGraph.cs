@@ -29,9 +29,17 @@ public sealed class DependencyGraph
     public IReadOnlyList<Dependency> Dependencies { get; }
 
     /// <summary>A valid graph, or <see cref="InvalidGraphException"/> listing every problem.</summary>
-    public static DependencyGraph Create(IReadOnlyList<Node> nodes, IReadOnlyList<Dependency> dependencies)
+    public static DependencyGraph Create(IReadOnlyList<Node> nodes, IReadOnlyList<Dependency> dependencies) => Build(nodes, dependencies, written: true);
+
+    /// <summary>
+    /// A graph read back from a store: every rule holds but those only new writes must meet (no control characters
+    /// in names and attributes), so that a graph stored before such a rule still loads.
+    /// </summary>
+    public static DependencyGraph Load(IReadOnlyList<Node> nodes, IReadOnlyList<Dependency> dependencies) => Build(nodes, dependencies, written: false);
+
+    private static DependencyGraph Build(IReadOnlyList<Node> nodes, IReadOnlyList<Dependency> dependencies, bool written)
     {
-        var (index, problems, edges) = GraphValidator.Validate(nodes, dependencies);
+        var (index, problems, edges) = GraphValidator.Validate(nodes, dependencies, written);
         if (problems.Count > 0)
         {
             throw new InvalidGraphException(problems);

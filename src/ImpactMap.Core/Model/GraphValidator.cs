@@ -12,15 +12,16 @@ public static class GraphValidator
     /// <summary>The most attributes one node carries.</summary>
     public const int MaxAttributes = 500;
 
+    /// <param name="written">Whether the graph is being written (all rules), not read back from a store (no write-only rules).</param>
     internal static (Dictionary<string, int> Index, List<GraphProblem> Problems, ResolvedEdges Edges) Validate(
-        IReadOnlyList<Node> nodes, IReadOnlyList<Dependency> dependencies)
+        IReadOnlyList<Node> nodes, IReadOnlyList<Dependency> dependencies, bool written = true)
     {
         var edges = new ResolvedEdges(dependencies.Count);
         var problems = new ProblemList();
         var index = new Dictionary<string, int>(nodes.Count, StringComparer.Ordinal);
         for (var i = 0; i < nodes.Count; i++)
         {
-            CheckNode(nodes[i], i, problems);
+            CheckNode(nodes[i], i, problems, written);
             if (nodes[i].Id is { } id && !index.TryAdd(id, i))
             {
                 problems.Add($"nodes[{i}].id", $"duplicate node id '{id}'");
@@ -144,7 +145,7 @@ public static class GraphValidator
     public static readonly TimeSpan MaxTolerance = TimeSpan.FromDays(365 * 50);
 
     /// <param name="place">The node's place in the graph, or -1 for a node on its own.</param>
-    private static void CheckNode(Node node, int place, ProblemList problems)
+    private static void CheckNode(Node node, int place, ProblemList problems, bool written = true)
     {
         string Path() => place < 0 ? "node" : $"nodes[{place}]";
 
@@ -157,7 +158,7 @@ public static class GraphValidator
         {
             problems.Add($"{Path()}.name", $"name must be 1 to {MaxTextLength} characters");
         }
-        else if (HasControl(node.Name, allowLineBreaks: false))
+        else if (written && HasControl(node.Name, allowLineBreaks: false))
         {
             problems.Add($"{Path()}.name", "name cannot hold control characters (a NUL, an escape, a line break)");
         }
@@ -186,7 +187,7 @@ public static class GraphValidator
                 break;
             }
 
-            if (HasControl(key, allowLineBreaks: false) || HasControl(value, allowLineBreaks: true))
+            if (written && (HasControl(key, allowLineBreaks: false) || HasControl(value, allowLineBreaks: true)))
             {
                 problems.Add($"{Path()}.attributes.{Shorten(key)}", "attributes cannot hold control characters (a NUL, an escape; values may hold tabs and line breaks)");
                 break;

@@ -99,6 +99,17 @@ export function pageHref(path, query) {
 
 export const enc = encodeURIComponent;
 
+/** The id after a name that another listed item shares ("petstore" twice in a Backstage catalog), so that rows tell apart. */
+export function idIfNameShared(items, item, id) {
+  return items.some(other => other !== item && other.name === item.name) ? [' ', h('code', { class: 'muted small' }, id)] : null;
+}
+
+/**
+ * A name inside running text, between Unicode's first-strong and pop isolates: right-to-left script, or an override
+ * a catalog smuggled into a name, stays within the name instead of reversing the sentence around it.
+ */
+export const isolate = text => `\u2068${text}\u2069`;
+
 /** A table that may be wider than a phone: it scrolls sideways in its own box, never the whole page. */
 export function wide(table) {
   const caption = table.querySelector('caption')?.textContent ?? 'Table';

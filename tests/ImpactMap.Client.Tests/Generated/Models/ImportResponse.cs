@@ -62,6 +62,14 @@ namespace ImpactMap.Client.Models
 #endif
         /// <summary>The version property</summary>
         public long? Version { get; set; }
+        /// <summary>The warningCounts property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::ImpactMap.Client.Models.ImportResponse_warningCounts? WarningCounts { get; set; }
+#nullable restore
+#else
+        public global::ImpactMap.Client.Models.ImportResponse_warningCounts WarningCounts { get; set; }
+#endif
         /// <summary>The warnings property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -95,6 +103,7 @@ namespace ImpactMap.Client.Models
                 { "nodes", n => { Nodes = n.GetObjectValue<global::ImpactMap.Client.Models.ImportCountsResponse>(global::ImpactMap.Client.Models.ImportCountsResponse.CreateFromDiscriminatorValue); } },
                 { "skipped", n => { Skipped = n.GetObjectValue<global::ImpactMap.Client.Models.ImportResponse_skipped>(global::ImpactMap.Client.Models.ImportResponse_skipped.CreateFromDiscriminatorValue); } },
                 { "version", n => { Version = n.GetLongValue(); } },
+                { "warningCounts", n => { WarningCounts = n.GetObjectValue<global::ImpactMap.Client.Models.ImportResponse_warningCounts>(global::ImpactMap.Client.Models.ImportResponse_warningCounts.CreateFromDiscriminatorValue); } },
                 { "warnings", n => { Warnings = n.GetCollectionOfObjectValues<global::ImpactMap.Client.Models.ImportWarningResponse>(global::ImpactMap.Client.Models.ImportWarningResponse.CreateFromDiscriminatorValue)?.AsList(); } },
             };
         }
@@ -112,6 +121,7 @@ namespace ImpactMap.Client.Models
             writer.WriteObjectValue<global::ImpactMap.Client.Models.ImportCountsResponse>("nodes", Nodes);
             writer.WriteObjectValue<global::ImpactMap.Client.Models.ImportResponse_skipped>("skipped", Skipped);
             writer.WriteLongValue("version", Version);
+            writer.WriteObjectValue<global::ImpactMap.Client.Models.ImportResponse_warningCounts>("warningCounts", WarningCounts);
             writer.WriteCollectionOfObjectValues<global::ImpactMap.Client.Models.ImportWarningResponse>("warnings", Warnings);
         }
     }

@@ -1,16 +1,14 @@
-import { h, wide, clear, number, enc } from '../dom.js';
+import { h, wide, clear, number, enc, idIfNameShared } from '../dom.js';
 import { api } from '../api.js';
 import { weakestTable } from '../views/resilience.js';
-
-const KINDS = ['supplier', 'service', 'customer'];
 
 /** "/graphs/{graph}": find nodes, the most critical ones, and the cycles. */
 export async function graphPage({ main, graph, query, signal, navigate }) {
   document.title = `${graph} · ImpactMap`;
   const base = `/graphs/${enc(graph)}`;
   const search = h('input', { id: 'node-search', type: 'search', name: 'search', value: query.get('search') ?? '', autocomplete: 'off' });
-  const kind = h('select', { id: 'node-kind', name: 'kind' }, h('option', { value: '' }, 'Any kind'),
-    KINDS.map(k => h('option', { value: k, selected: query.get('kind') === k }, k)));
+  // The graph's own kinds (a Backstage catalog brings api and resource), most common first.
+  const kind = h('select', { id: 'node-kind', name: 'kind' }, h('option', { value: '' }, 'Any kind'));
   const results = h('div', { 'aria-live': 'polite' });
   const critical = h('div', {});
   const weakest = h('div', {});
@@ -44,13 +42,15 @@ export async function graphPage({ main, graph, query, signal, navigate }) {
   // Everything first, then one drawing: the page never moves under the reader while parts arrive.
   await Promise.all([
     showNodes(),
+    api(`${base}/kinds`, { signal }).then(kinds => kind.append(...kinds.map(k =>
+      h('option', { value: k.kind, selected: query.get('kind') === k.kind }, `${k.kind} (${number(k.nodes)})`)))),
     api(`/graphs/${enc(graph)}/resilience?kind=customer&top=10`, { signal }).then(ranked => clear(weakest, weakestTable(graph, ranked))),
     api(`/graphs/${enc(graph)}/criticality?top=20`, { signal }).then(answer => clear(critical, answer.nodes.length === 0 ? h('p', {}, 'The graph has no nodes.') : wide(h('table', { class: 'grid' },
       h('caption', { class: 'sr-only' }, 'The 20 nodes whose failure alone takes down the most'),
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Node'), h('th', { scope: 'col' }, 'Kind'), h('th', { scope: 'col', class: 'num' }, 'Down if it fails'),
         h('th', { scope: 'col', class: 'num' }, 'Customers down'), h('th', { scope: 'col' }, 'Outage'))),
       h('tbody', {}, answer.nodes.map(n => h('tr', {},
-        h('th', { scope: 'row' }, h('a', { href: `${base}/nodes/${enc(n.id)}` }, n.name)),
+        h('th', { scope: 'row' }, h('a', { href: `${base}/nodes/${enc(n.id)}` }, n.name), idIfNameShared(answer.nodes, n, n.id)),
         h('td', {}, n.kind), h('td', { class: 'num' }, number(n.down)), h('td', { class: 'num' }, number(n.customersDown)),
         h('td', {}, h('a', { href: `${base}/impact?outage=${enc(n.id)}` }, 'What if this fails'))))))))),
     api(`/graphs/${enc(graph)}/cycles`, { signal }).then(answer => clear(cycles, answer.cycles.length === 0

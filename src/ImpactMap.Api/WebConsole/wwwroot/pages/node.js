@@ -1,4 +1,4 @@
-import { h, wide, clear, number, enc, stateBadge, afterWords } from '../dom.js';
+import { h, wide, clear, number, enc, isolate, stateBadge, afterWords } from '../dom.js';
 import { api } from '../api.js';
 import { resilienceSection } from '../views/resilience.js';
 
@@ -27,10 +27,10 @@ export async function nodePage({ main, graph, id, signal }) {
     api(`${base}/nodes/${enc(id)}/exposure`, { signal }),
     api(`${base}/nodes/${enc(id)}/resilience`, { signal }),
   ]);
-  document.title = `${node.name} · ${graph} · ImpactMap`;
+  document.title = `${isolate(node.name)} · ${graph} · ImpactMap`;
   const link = nodeId => h('a', { href: `${base}/nodes/${enc(nodeId)}` }, nodeId);
   // Everything first, then one drawing: the page never moves under the reader while parts arrive.
-  const heading = h('h1', { tabindex: '-1' }, node.name);
+  const heading = h('h1', { tabindex: '-1' }, h('bdi', {}, node.name));
   const facts = h('div', {});
   const providers = h('div', {});
   const dependents = h('div', {});
@@ -60,7 +60,7 @@ export async function nodePage({ main, graph, id, signal }) {
     h('p', {}, exposed.singlePointsOfFailure === 0
       ? 'No single point of failure: no one provider alone takes this node down.'
       : `${number(exposed.singlePointsOfFailure)} single ${exposed.singlePointsOfFailure === 1 ? 'point' : 'points'} of failure: each alone takes this node down.`),
-    wide(h('table', { class: 'grid' },
+    wide(h('table', { class: 'grid exposure' },
       h('caption', { class: 'sr-only' }, 'Upstream providers with depth and the state this node ends in if each alone fails'),
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Provider'), h('th', { scope: 'col' }, 'Kind'), h('th', { scope: 'col', class: 'num' }, 'Depth'),
         h('th', { scope: 'col' }, 'If it alone fails'), h('th', { scope: 'col' }, 'Single point of failure'), h('th', { scope: 'col' }, 'Outage'))),

@@ -8,6 +8,24 @@ export const DETAIL_LIMIT = 300;
 const MAX_COLUMNS = 24;
 const COLUMN = 210;
 const BOX_W = 180;
+// Boxes of the detailed picture widen to the longest name up to this, so that names are read whole ("Acme webshop
+// (merchandise)" was cut at "(merch"); the title and the screen reader's label always carry the whole name.
+const MAX_BOX_W = 420;
+const NAME_FONT = '12px system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Liberation Sans", sans-serif';
+
+/** The box width that holds the longest of these names (glyph and padding included), between BOX_W and MAX_BOX_W. */
+let measure = null;
+function boxWidthFor(nodes) {
+  measure ??= document.createElement('canvas').getContext('2d');
+  const context = measure;
+  if (!context) return BOX_W;
+  // Customers' names are drawn bold (app.css), so they are measured bold.
+  const longest = nodes.reduce((most, node) => {
+    context.font = node.kind === 'customer' ? `700 ${NAME_FONT}` : NAME_FONT;
+    return Math.max(most, context.measureText(node.name).width);
+  }, 0);
+  return Math.min(MAX_BOX_W, Math.max(BOX_W, Math.ceil(longest) + 38));
+}
 const BOX_H = 24;
 const ROW = 32;
 const GROUP_H = 58;
@@ -15,7 +33,7 @@ const GROUP_GAP = 12;
 const EXPANDED_LIMIT = 60;
 const STATE_ORDER = ['down', 'degraded', 'at-risk'];
 
-function nodeBox(node, x, y, selected, onSelect) {
+function nodeBox(node, x, y, selected, onSelect, boxW = BOX_W) {
   const label = `${node.name}: ${stateLabel(node.state)}, ${node.kind}, depth ${node.depth}`;
   const g = s('g', {
     class: `pnode state-${node.state}${node.kind === 'customer' ? ' customer' : ''}${selected ? ' selected' : ''}`,
@@ -24,10 +42,10 @@ function nodeBox(node, x, y, selected, onSelect) {
     onkeydown: event => { if (event.key === 'Enter' || event.key === ' ') { event.preventDefault(); onSelect(node.id); } },
   },
   s('title', {}, label),
-  s('rect', { width: BOX_W, height: BOX_H, rx: node.kind === 'customer' ? 12 : 3 }),
+  s('rect', { width: boxW, height: BOX_H, rx: node.kind === 'customer' ? 12 : 3 }),
   s('text', { x: 8, y: 16, 'aria-hidden': 'true' }, stateGlyph(node.state)),
   // The whole name, clipped by the box: what is seen stays part of what a screen reader hears.
-  s('svg', { x: 22, y: 0, width: BOX_W - 30, height: BOX_H }, s('text', { x: 0, y: 16 }, node.name)));
+  s('svg', { x: 22, y: 0, width: boxW - 26, height: BOX_H }, s('text', { x: 0, y: 16 }, node.name)));
   return g;
 }
 
@@ -53,25 +71,28 @@ function detailed(radius, selection, onSelect) {
     if (!columns.has(node.depth)) columns.set(node.depth, []);
     columns.get(node.depth).push(node);
   }
+  // Each depth as wide as its longest name: whole names without every column taking the widest one's room.
+  const maxDepth = Math.max(0, ...columns.keys());
+  const boxWs = Array.from({ length: maxDepth + 1 }, (_, d) => boxWidthFor(columns.get(d) ?? []));
+  const xs = boxWs.reduce((at, w, d) => [...at, at[d] + w + COLUMN - BOX_W], [0]);
   const place = new Map();
   let tallest = 0;
   for (const [depth, column] of columns) {
-    column.forEach((node, row) => place.set(node.id, { x: depth * COLUMN + 8, y: 24 + row * ROW }));
+    column.forEach((node, row) => place.set(node.id, { x: xs[depth] + 8, y: 24 + row * ROW, w: boxWs[depth] }));
     tallest = Math.max(tallest, column.length);
   }
-  const maxDepth = Math.max(0, ...columns.keys());
-  const width = (maxDepth + 1) * COLUMN;
+  const width = xs[maxDepth + 1];
   const height = 24 + tallest * ROW;
   // The selected chain's own hops, drawn over the via edges: they can differ where a node worsened later.
   const hops = new Set(selection.chain.slice(1).map((n, i) => `${n.id}>${selection.chain[i].id}`));
   const svg = s('svg', { class: 'picture', width, height, viewBox: `0 0 ${width} ${height}`, role: 'group', 'aria-label': 'Blast radius picture: origins on the left, hit nodes by depth' });
-  for (let d = 0; d <= maxDepth; d++) columnLabel(svg, d * COLUMN + 8, d === 0 ? 'Origins' : `Depth ${d}`);
+  for (let d = 0; d <= maxDepth; d++) columnLabel(svg, xs[d] + 8, d === 0 ? 'Origins' : `Depth ${d}`);
   const edges = s('g', { class: 'edges', 'aria-hidden': 'true' });
   const edge = (fromId, toId, cls) => {
     const from = place.get(fromId);
     const to = place.get(toId);
     if (!from || !to) return;
-    const x1 = from.x + BOX_W;
+    const x1 = from.x + from.w;
     const y1 = from.y + BOX_H / 2;
     const x2 = to.x;
     const y2 = to.y + BOX_H / 2;
@@ -85,7 +106,7 @@ function detailed(radius, selection, onSelect) {
   svg.append(edges);
   for (const node of nodes) {
     const at = place.get(node.id);
-    svg.append(nodeBox(node, at.x, at.y, node.id === selection.id, onSelect));
+    svg.append(nodeBox(node, at.x, at.y, node.id === selection.id, onSelect, at.w));
   }
   return svg;
 }

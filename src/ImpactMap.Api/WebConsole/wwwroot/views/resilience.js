@@ -1,6 +1,6 @@
 // The reverse question on screen: what can take a node to a level, how likely, and which fallbacks are not real.
 
-import { h, clear, number, enc, wide, durationSeconds } from '../dom.js';
+import { h, clear, number, enc, wide, durationSeconds, idIfNameShared } from '../dom.js';
 import { api } from '../api.js';
 import { problemView } from './problem.js';
 
@@ -92,7 +92,7 @@ export function weakestTable(graph, ranked) {
     h('caption', { class: 'sr-only' }, 'Customers by unavailability, the weakest first'),
     h('thead', {}, h('tr', {}, ['Customer', 'Availability', 'Single points of failure', 'False fallbacks'].map((label, i) => h('th', { scope: 'col', class: i ? 'num' : null }, label)))),
     h('tbody', {}, ranked.items.map(w => h('tr', {},
-      h('th', { scope: 'row' }, h('a', { href: `${base}/nodes/${enc(w.node)}` }, w.name)),
+      h('th', { scope: 'row' }, h('a', { href: `${base}/nodes/${enc(w.node)}` }, w.name), idIfNameShared(ranked.items, w, w.node)),
       h('td', { class: 'num' }, percent(w.availability)), h('td', { class: 'num' }, number(w.singlePoints)),
       h('td', { class: 'num' }, w.falseFallbacks ? `⚠ ${number(w.falseFallbacks)}` : '0'))))));
 }

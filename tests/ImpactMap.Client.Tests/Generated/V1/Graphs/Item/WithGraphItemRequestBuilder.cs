@@ -8,6 +8,7 @@ using ImpactMap.Client.V1.Graphs.Item.Events;
 using ImpactMap.Client.V1.Graphs.Item.Impact;
 using ImpactMap.Client.V1.Graphs.Item.Imports;
 using ImpactMap.Client.V1.Graphs.Item.Incidents;
+using ImpactMap.Client.V1.Graphs.Item.Kinds;
 using ImpactMap.Client.V1.Graphs.Item.Nodes;
 using ImpactMap.Client.V1.Graphs.Item.Resilience;
 using ImpactMap.Client.V1.Graphs.Item.Status;
@@ -64,6 +65,11 @@ namespace ImpactMap.Client.V1.Graphs.Item
         public global::ImpactMap.Client.V1.Graphs.Item.Incidents.IncidentsRequestBuilder Incidents
         {
             get => new global::ImpactMap.Client.V1.Graphs.Item.Incidents.IncidentsRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The kinds property</summary>
+        public global::ImpactMap.Client.V1.Graphs.Item.Kinds.KindsRequestBuilder Kinds
+        {
+            get => new global::ImpactMap.Client.V1.Graphs.Item.Kinds.KindsRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The nodes property</summary>
         public global::ImpactMap.Client.V1.Graphs.Item.Nodes.NodesRequestBuilder Nodes
