@@ -186,11 +186,12 @@ internal static class Cypher
 
     public const string CreateIncident = """
         CREATE (:ImpactMapIncident {key: $graph + '/' + $id, graph: $graph, id: $id, status: $status, openedAt: $opened,
-                                    revision: $revision, document: $document, summary: $summary})
+                                    revision: $revision, document: $document, summary: $summary, impact: $impact})
         """;
 
+    /// <summary>The document and, apart from it, the impact (null for an incident stored whole, before they were apart).</summary>
     public const string GetIncident =
-        "MATCH (i:ImpactMapIncident {key: $graph + '/' + $id}) RETURN i.document";
+        "MATCH (i:ImpactMapIncident {key: $graph + '/' + $id}) RETURN i.document, i.impact";
 
     public const string IncidentRevision =
         "MATCH (i:ImpactMapIncident {key: $graph + '/' + $id}) RETURN i.revision";
@@ -205,7 +206,7 @@ internal static class Cypher
 
     /// <summary>Incidents stored before summaries were kept, a batch at a time, for their summary to be written.</summary>
     public const string UnsummarizedIncidents =
-        "MATCH (i:ImpactMapIncident) WHERE i.summary IS NULL RETURN i.graph, i.id, i.document LIMIT 100";
+        "MATCH (i:ImpactMapIncident) WHERE i.summary IS NULL RETURN i.graph, i.id, i.document, i.impact LIMIT 100";
 
     public const string SetIncidentSummary =
         "MATCH (i:ImpactMapIncident {key: $graph + '/' + $id}) SET i.summary = $summary";
@@ -213,7 +214,7 @@ internal static class Cypher
     public const string ListOpenIncidents = """
         MATCH (i:ImpactMapIncident)
         WHERE i.status <> 'closed' AND ($graph IS NULL OR i.graph = $graph)
-        RETURN i.document ORDER BY i.graph, i.openedAt DESC, i.id
+        RETURN i.document, i.impact ORDER BY i.graph, i.openedAt DESC, i.id
         """;
 
     public const string DeleteIncidents = """
@@ -229,9 +230,16 @@ internal static class Cypher
 
     /// <summary>Writing the node first takes its lock, so the revision read after it is the one this save replaces.</summary>
     public const string LockIncident =
-        "MATCH (i:ImpactMapIncident {key: $graph + '/' + $id}) SET i.locked = true RETURN i.revision";
+        "MATCH (i:ImpactMapIncident {key: $graph + '/' + $id}) SET i.locked = true RETURN i.revision, i.impact IS NOT NULL";
 
     public const string SaveIncident = """
+        MATCH (i:ImpactMapIncident {key: $graph + '/' + $id})
+        SET i.status = $status, i.revision = $revision, i.document = $document, i.summary = $summary, i.impact = $impact
+        REMOVE i.locked
+        """;
+
+    /// <summary>An update that left the impact as it was: the stored impact stays, unwritten.</summary>
+    public const string SaveIncidentKeepingImpact = """
         MATCH (i:ImpactMapIncident {key: $graph + '/' + $id})
         SET i.status = $status, i.revision = $revision, i.document = $document, i.summary = $summary
         REMOVE i.locked

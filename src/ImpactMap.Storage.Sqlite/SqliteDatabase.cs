@@ -111,6 +111,9 @@ public sealed class SqliteDatabase : IStoreReadiness
         {
             await SqliteIncidentStore.SummarizeAsync(connection, cancellationToken);
         }
+
+        // Incidents keep their impact beside the document; one stored before holds it in its document (impact NULL).
+        await AddColumnAsync(connection, "incidents", "impact", "TEXT", cancellationToken);
     }
 
     /// <summary>Adds a column a table lacks; true when it was added.</summary>

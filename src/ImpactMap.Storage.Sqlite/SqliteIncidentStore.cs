@@ -15,10 +15,10 @@ public sealed class SqliteIncidentStore(SqliteDatabase database) : IIncidentStor
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await BeginWriteAsync(connection, cancellationToken);
         await ExecuteAsync(connection, transaction,
-            "INSERT INTO incidents (graph, id, status, opened_at, revision, document, summary) VALUES ($graph, $id, $status, $opened, $revision, $document, $summary)",
+            "INSERT INTO incidents (graph, id, status, opened_at, revision, document, summary, impact) VALUES ($graph, $id, $status, $opened, $revision, $document, $summary, $impact)",
             cancellationToken, ("$graph", incident.Graph), ("$id", incident.Id), ("$status", incident.Status.ToWire()),
-            ("$opened", StoredValues.Timestamp(incident.OpenedAt)), ("$revision", incident.Revision), ("$document", IncidentJson.Write(incident)),
-            ("$summary", IncidentJson.WriteSummary(incident)));
+            ("$opened", StoredValues.Timestamp(incident.OpenedAt)), ("$revision", incident.Revision), ("$document", IncidentJson.WriteWithoutParties(incident)),
+            ("$summary", IncidentJson.WriteSummary(incident)), ("$impact", IncidentJson.WriteImpact(incident.Impact)));
         await SqliteEventStore.AppendAsync(connection, transaction, database.Clock, incident.Graph, events, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
@@ -27,8 +27,9 @@ public sealed class SqliteIncidentStore(SqliteDatabase database) : IIncidentStor
     public async Task<Incident?> GetAsync(string graph, string id, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = Command(connection, null, "SELECT document FROM incidents WHERE graph = $graph AND id = $id", ("$graph", graph), ("$id", id));
-        return await command.ExecuteScalarAsync(cancellationToken) is string json ? IncidentJson.Read(json) : null;
+        await using var command = Command(connection, null, "SELECT document, impact FROM incidents WHERE graph = $graph AND id = $id", ("$graph", graph), ("$id", id));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? IncidentOf(reader) : null;
     }
 
     /// <inheritdoc />
@@ -61,8 +62,8 @@ public sealed class SqliteIncidentStore(SqliteDatabase database) : IIncidentStor
     /// <inheritdoc />
     public Task<IReadOnlyList<Incident>> ListOpenAsync(string? graph, CancellationToken cancellationToken) =>
         graph is null
-            ? ReadAsync("SELECT document FROM incidents WHERE status <> 'closed' ORDER BY graph, opened_at DESC, id", cancellationToken)
-            : ReadAsync("SELECT document FROM incidents WHERE graph = $graph AND status <> 'closed' ORDER BY opened_at DESC, id",
+            ? ReadAsync("SELECT document, impact FROM incidents WHERE status <> 'closed' ORDER BY graph, opened_at DESC, id", cancellationToken)
+            : ReadAsync("SELECT document, impact FROM incidents WHERE graph = $graph AND status <> 'closed' ORDER BY opened_at DESC, id",
                 cancellationToken, ("$graph", graph));
 
     /// <inheritdoc />
@@ -74,16 +75,25 @@ public sealed class SqliteIncidentStore(SqliteDatabase database) : IIncidentStor
     }
 
     /// <inheritdoc />
-    public async Task SaveAsync(Incident incident, long expectedRevision, IReadOnlyList<NewEvent> events, CancellationToken cancellationToken)
+    public async Task SaveAsync(Incident incident, long expectedRevision, IReadOnlyList<NewEvent> events, bool impactChanged, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(incident);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await BeginWriteAsync(connection, cancellationToken);
-        await using var command = Command(connection, transaction,
-            "UPDATE incidents SET status = $status, revision = $revision, document = $document, summary = $summary WHERE graph = $graph AND id = $id AND revision = $expected",
+        (string, object)[] parameters =
+        [
             ("$graph", incident.Graph), ("$id", incident.Id), ("$status", incident.Status.ToWire()), ("$revision", incident.Revision),
-            ("$document", IncidentJson.Write(incident)), ("$summary", IncidentJson.WriteSummary(incident)), ("$expected", expectedRevision));
-        if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
+            ("$document", IncidentJson.WriteWithoutParties(incident)), ("$summary", IncidentJson.WriteSummary(incident)), ("$expected", expectedRevision),
+        ];
+        // The impact is kept as stored unless it changed, or the row holds it in its document (stored before they were apart).
+        var saved = !impactChanged && await ExecuteCountAsync(connection, transaction, """
+            UPDATE incidents SET status = $status, revision = $revision, document = $document, summary = $summary
+            WHERE graph = $graph AND id = $id AND revision = $expected AND impact IS NOT NULL
+            """, cancellationToken, parameters) > 0;
+        if (!saved && await ExecuteCountAsync(connection, transaction, """
+                UPDATE incidents SET status = $status, revision = $revision, document = $document, summary = $summary, impact = $impact
+                WHERE graph = $graph AND id = $id AND revision = $expected
+                """, cancellationToken, [.. parameters, ("$impact", IncidentJson.WriteImpact(incident.Impact))]) == 0)
         {
             throw new VersionConflictException($"{incident.Graph}/{incident.Id}", expectedRevision, null);
         }
@@ -91,6 +101,15 @@ public sealed class SqliteIncidentStore(SqliteDatabase database) : IIncidentStor
         await SqliteEventStore.AppendAsync(connection, transaction, database.Clock, incident.Graph, events, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
+
+    private static async Task<int> ExecuteCountAsync(
+        SqliteConnection connection, SqliteTransaction transaction, string sql, CancellationToken cancellationToken, (string Name, object Value)[] parameters)
+    {
+        await using var command = Command(connection, transaction, sql, parameters);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static Incident IncidentOf(SqliteDataReader reader) => IncidentJson.Read(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1));
 
     private async Task<IReadOnlyList<Incident>> ReadAsync(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
     {
@@ -100,7 +119,7 @@ public sealed class SqliteIncidentStore(SqliteDatabase database) : IIncidentStor
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            incidents.Add(IncidentJson.Read(reader.GetString(0)));
+            incidents.Add(IncidentOf(reader));
         }
 
         return incidents;

@@ -31,9 +31,9 @@ public class IncidentStoreContract(string kind)
 
         await _store.CreateAsync(incident, [new NewEvent("incident.opened", "{\"n\":1}")], CancellationToken.None);
         await _store.SaveAsync(incident with { Title = "updated", Revision = 2 }, 1,
-            [new NewEvent("incident.updated", "{\"n\":2}"), new NewEvent("incident.impact-changed", "{\"n\":3}")], CancellationToken.None);
+            [new NewEvent("incident.updated", "{\"n\":2}"), new NewEvent("incident.impact-changed", "{\"n\":3}")], impactChanged: true, CancellationToken.None);
         Assert.ThrowsAsync<VersionConflictException>(() =>
-            _store.SaveAsync(incident with { Title = "stale", Revision = 2 }, 1, [new NewEvent("incident.updated", "{\"lost\":true}")], CancellationToken.None));
+            _store.SaveAsync(incident with { Title = "stale", Revision = 2 }, 1, [new NewEvent("incident.updated", "{\"lost\":true}")], impactChanged: true, CancellationToken.None));
         Assert.ThrowsAsync(Is.InstanceOf<Exception>(), () => _store.CreateAsync(incident, [new NewEvent("incident.opened", "{\"twice\":true}")], CancellationToken.None),
             "the same id again");
 
@@ -71,6 +71,27 @@ public class IncidentStoreContract(string kind)
     }
 
     [Test]
+    public async Task A_text_only_update_keeps_the_stored_impact_and_a_new_impact_replaces_it()
+    {
+        var incident = NewIncident("g-" + Guid.NewGuid().ToString("N")[..8], DateTimeOffset.UtcNow);
+        await _store.CreateAsync(incident, [], CancellationToken.None);
+        var told = incident.WithUpdate(DateTimeOffset.UtcNow, IncidentStatus.Identified, "found it", null, null, null);
+        await _store.SaveAsync(told, incident.Revision, [], impactChanged: false, CancellationToken.None);
+
+        Assert.That(IncidentJson.Write((await _store.GetAsync(incident.Graph, incident.Id, CancellationToken.None))!), Is.EqualTo(IncidentJson.Write(told)));
+
+        var recovered = told.WithUpdate(DateTimeOffset.UtcNow, IncidentStatus.Monitoring, "recovering", null, null,
+            told.Impact with { Affected = [], Total = 0, AllCounts = new Core.Engine.StateCounts(0, 0, 0) });
+        await _store.SaveAsync(recovered, told.Revision, [], impactChanged: true, CancellationToken.None);
+
+        var stored = await _store.GetAsync(incident.Graph, incident.Id, CancellationToken.None);
+        Assert.That(IncidentJson.Write(stored!), Is.EqualTo(IncidentJson.Write(recovered)));
+        Assert.That(stored!.Impact.Affected, Is.Empty);
+        Assert.ThrowsAsync<VersionConflictException>(() => _store.SaveAsync(told, incident.Revision, [], impactChanged: false, CancellationToken.None),
+            "a text-only save from a stale revision is refused too");
+    }
+
+    [Test]
     public async Task Incidents_are_listed_newest_first_and_filtered_by_status()
     {
         var graph = "g-" + Guid.NewGuid().ToString("N")[..8];
@@ -103,7 +124,7 @@ public class IncidentStoreContract(string kind)
         await _store.CreateAsync(incident, [], CancellationToken.None);
         var created = (await _store.ListAsync(incident.Graph, null, openOnly: false, CancellationToken.None)).Single();
         var updated = incident.WithUpdate(DateTimeOffset.UtcNow, IncidentStatus.Identified, "found it", null, TimeSpan.FromHours(3), null);
-        await _store.SaveAsync(updated, incident.Revision, [], CancellationToken.None);
+        await _store.SaveAsync(updated, incident.Revision, [], impactChanged: true, CancellationToken.None);
         var saved = (await _store.ListAsync(incident.Graph, null, openOnly: false, CancellationToken.None)).Single();
 
         Assert.That(Describe(created), Is.EqualTo(Describe(IncidentSummary.Of(incident))));
@@ -122,9 +143,9 @@ public class IncidentStoreContract(string kind)
         await _store.CreateAsync(incident, [], CancellationToken.None);
         var updated = incident with { Status = IncidentStatus.Identified, Revision = 2 };
 
-        await _store.SaveAsync(updated, 1, [], CancellationToken.None);
+        await _store.SaveAsync(updated, 1, [], impactChanged: true, CancellationToken.None);
 
-        Assert.ThrowsAsync<VersionConflictException>(() => _store.SaveAsync(incident with { Title = "lost", Revision = 2 }, 1, [], CancellationToken.None));
+        Assert.ThrowsAsync<VersionConflictException>(() => _store.SaveAsync(incident with { Title = "lost", Revision = 2 }, 1, [], impactChanged: true, CancellationToken.None));
         var stored = await _store.GetAsync(incident.Graph, incident.Id, CancellationToken.None);
         Assert.That(stored!.Status, Is.EqualTo(IncidentStatus.Identified));
         Assert.That(stored.Title, Is.EqualTo(incident.Title));
@@ -154,7 +175,7 @@ public class IncidentStoreContract(string kind)
         await _store.CreateAsync(incident, [], CancellationToken.None);
 
         var first = await _store.GetRevisionAsync(incident.Graph, incident.Id, CancellationToken.None);
-        await _store.SaveAsync(incident with { Status = IncidentStatus.Identified, Revision = 2 }, 1, [], CancellationToken.None);
+        await _store.SaveAsync(incident with { Status = IncidentStatus.Identified, Revision = 2 }, 1, [], impactChanged: true, CancellationToken.None);
 
         Assert.That(first, Is.EqualTo(1));
         Assert.That(await _store.GetRevisionAsync(incident.Graph, incident.Id, CancellationToken.None), Is.EqualTo(2));

@@ -1,12 +1,16 @@
 using ImpactMap.Core.Engine;
 using ImpactMap.Core.Incidents;
 using ImpactMap.Core.Model;
+using ImpactMap.Core.Storage;
 using ImpactMap.Tests.Shared;
 using Microsoft.Data.Sqlite;
 
 namespace ImpactMap.Storage.Tests;
 
-/// <summary>Incidents stored before summaries were kept are listed once the store starts again.</summary>
+/// <summary>
+/// Incidents stored before summaries were kept are listed once the store starts again; incidents stored whole,
+/// before their impact was kept apart, are read whole and keep their parties through a text-only update.
+/// </summary>
 public class IncidentSummaryUpgradeTests
 {
     private TempFolder _folder = null!;
@@ -67,5 +71,51 @@ public class IncidentSummaryUpgradeTests
 
         var listed = (await restarted.Incidents.ListAsync(graph, null, openOnly: false, CancellationToken.None)).Single();
         Assert.That((listed.Id, listed.Status, listed.Counts, listed.Total), Is.EqualTo(("i-old", IncidentStatus.Monitoring, new StateCounts(0, 1, 0), 1)));
+    }
+
+    [Test]
+    public async Task A_SQLite_incident_stored_whole_keeps_its_parties_through_a_text_only_update()
+    {
+        var file = Path.Combine(_folder.Path, "store.db");
+        var stores = (await StoreFactories.CreateAsync("sqlite", _folder))();
+        await stores.Database.InitializeAsync(CancellationToken.None);
+        var incident = OldIncident("g");
+        await using (var connection = new SqliteConnection($"Data Source={file}"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "INSERT INTO incidents (graph, id, status, opened_at, revision, document) VALUES ('g', 'i-old', 'monitoring', '2026-11-02', 4, $document)";
+            command.Parameters.AddWithValue("$document", IncidentJson.Write(incident));
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await TextOnlyUpdateKeepsTheParties(stores.Incidents, incident);
+    }
+
+    [Test]
+    public async Task A_Neo4j_incident_stored_whole_keeps_its_parties_through_a_text_only_update()
+    {
+        var graph = "g-" + Guid.NewGuid().ToString("N")[..8];
+        var stores = (await StoreFactories.CreateAsync("neo4j", _folder))();
+        await stores.Database.InitializeAsync(CancellationToken.None);
+        var incident = OldIncident(graph);
+        await stores.Incidents.CreateAsync(incident, [], CancellationToken.None);
+        await Neo4jTestServer.CypherAsync("MATCH (i:ImpactMapIncident {graph: $graph}) SET i.document = $document REMOVE i.impact",
+            new Dictionary<string, object?> { ["graph"] = graph, ["document"] = IncidentJson.Write(incident) });
+
+        await TextOnlyUpdateKeepsTheParties(stores.Incidents, incident);
+    }
+
+    private static async Task TextOnlyUpdateKeepsTheParties(IIncidentStore store, Incident incident)
+    {
+        Assert.That(IncidentJson.Write((await store.GetAsync(incident.Graph, incident.Id, CancellationToken.None))!), Is.EqualTo(IncidentJson.Write(incident)),
+            "read whole");
+        var updated = incident.WithUpdate(DateTimeOffset.UtcNow, IncidentStatus.Monitoring, "still watching", null, null, null);
+
+        await store.SaveAsync(updated, incident.Revision, [], impactChanged: false, CancellationToken.None);
+        var again = updated.WithUpdate(DateTimeOffset.UtcNow, IncidentStatus.Monitoring, "and still", null, null, null);
+        await store.SaveAsync(again, updated.Revision, [], impactChanged: false, CancellationToken.None);
+
+        Assert.That(IncidentJson.Write((await store.GetAsync(incident.Graph, incident.Id, CancellationToken.None))!), Is.EqualTo(IncidentJson.Write(again)));
     }
 }

@@ -332,7 +332,7 @@ public sealed class IncidentService(
 
                 try
                 {
-                    await store.SaveAsync(changed, incident.Revision, eventsOf(changed), cancellationToken);
+                    await store.SaveAsync(changed, incident.Revision, eventsOf(changed), !ReferenceEquals(changed.Impact, incident.Impact), cancellationToken);
                     Remember($"{graph}/{id}", changed);
                     feed.Stored();
                     return changed;

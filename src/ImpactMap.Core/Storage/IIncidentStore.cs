@@ -36,7 +36,8 @@ public interface IIncidentStore
     /// <summary>
     /// Replaces an incident whose stored revision is <paramref name="expectedRevision"/>, appending
     /// <paramref name="events"/> in the same transaction; <see cref="VersionConflictException"/> otherwise, and then
-    /// neither is stored.
+    /// neither is stored. Without <paramref name="impactChanged"/> the stored impact is kept as it is and not written
+    /// again (a text update of an incident of 100,000 parties).
     /// </summary>
-    Task SaveAsync(Incident incident, long expectedRevision, IReadOnlyList<NewEvent> events, CancellationToken cancellationToken);
+    Task SaveAsync(Incident incident, long expectedRevision, IReadOnlyList<NewEvent> events, bool impactChanged, CancellationToken cancellationToken);
 }
