@@ -69,7 +69,8 @@ public sealed class StatusPageTests : SampleServiceTestBase
         var delivery = hook.Locator("table.deliveries tbody tr", new() { HasText = "incident.opened" });
         await Expect(delivery).ToHaveCountAsync(1);
         await Expect(delivery).ToContainTextAsync("○ Pending");
-        await Expect(delivery.Locator("td").Nth(3)).Not.ToHaveTextAsync("");
+        // Queued and attempted are two steps: a refresh (every 5 s) may fall between them.
+        await Expect(delivery.Locator("td").Nth(3)).Not.ToHaveTextAsync("", new() { Timeout = 15_000 });
         Assert.That(int.Parse(await delivery.Locator("td").Nth(2).TextContentAsync() ?? "0", System.Globalization.CultureInfo.InvariantCulture), Is.GreaterThanOrEqualTo(1),
             "attempted, and to be retried");
         await Expect(hook.GetByRole(AriaRole.Button, new() { Name = "Hide the delivery log" })).ToHaveAttributeAsync("aria-expanded", "true");
