@@ -345,4 +345,38 @@ public class IncidentApiTests(string store) : ApiTestBase(store)
         var response = await Client.SendAsync(request);
         return (response.Content.Headers.ContentType!.MediaType!, await response.Content.ReadAsStringAsync());
     }
+
+    [Test]
+    public async Task Resolution_ends_the_clock_a_party_not_yet_reached_is_spared_and_told_nothing_and_one_reached_is_told_from_when_to_when()
+    {
+        // Ten minutes into an eu-west-1 outage: PaymentsHub (on its last region after 5 minutes) was reached, KYC
+        // Check (a queue that holds 30 minutes) was not.
+        var startedAt = DateTimeOffset.UtcNow.AddMinutes(-10);
+        var opened = await Client.PostAsync("/v1/graphs/cloud-region/incidents", ApiServer.Json(JsonSerializer.Serialize(new
+        {
+            title = "eu-west-1 down", outages = new[] { new { node = "aws-eu-west-1", state = "down" } }, startedAt,
+        })));
+        Assert.That(opened.StatusCode, Is.EqualTo(HttpStatusCode.Created), await opened.Content.ReadAsStringAsync());
+        var id = (await JsonOf(opened)).GetProperty("id").GetString();
+        static IEnumerable<string?> Ids(JsonElement list) => list.EnumerateArray().Select(p => p.GetProperty("id").GetString());
+        var before = await Client.GetFromJsonAsync<JsonElement>($"/v1/graphs/cloud-region/incidents/{id}");
+        Assert.That(Ids(before.GetProperty("impact").GetProperty("affected")), Does.Contain("kyc-check"), "while it runs, KYC is expected to be hit");
+        Assert.That(before.TryGetProperty("spared", out _), Is.False);
+
+        var resolved = await JsonOf(await Client.PostAsync($"/v1/graphs/cloud-region/incidents/{id}/updates",
+            ApiServer.Json("""{"status": "resolved", "message": "eu-west-1 is back."}""")));
+        var notices = await Client.GetFromJsonAsync<JsonElement>($"/v1/graphs/cloud-region/incidents/{id}/notices");
+
+        Assert.That(Ids(resolved.GetProperty("impact").GetProperty("affected")), Does.Not.Contain("kyc-check").And.Contain("payments-hub"));
+        var spared = resolved.GetProperty("spared").EnumerateArray().Single(p => p.GetProperty("id").GetString() == "kyc-check");
+        Assert.That(spared.GetProperty("impactAt").GetString(), Is.EqualTo("PT30M"));
+        Assert.That(spared.GetProperty("impactFrom").GetDateTimeOffset(), Is.EqualTo(startedAt.AddMinutes(30)).Within(TimeSpan.FromSeconds(1)));
+        Assert.That(resolved.GetProperty("impact").GetProperty("counts").GetProperty("down").GetInt32(), Is.EqualTo(2), "CRM and the contact centre; KYC was spared");
+        Assert.That(notices.EnumerateArray().Select(n => n.GetProperty("node").GetString()), Does.Not.Contain("kyc-check"), "a party never hit gets no letter");
+        var payments = notices.EnumerateArray().Single(n => n.GetProperty("node").GetString() == "payments-hub");
+        Assert.That(payments.GetProperty("impactFrom").GetDateTimeOffset(), Is.LessThan(DateTimeOffset.UtcNow), "hit before the end");
+        Assert.That(payments.GetProperty("message").GetString(), Does.Contain("Service has been restored"));
+        Assert.That(resolved.GetProperty("updates").EnumerateArray().Last().GetProperty("change").GetProperty("recovered").EnumerateArray().Select(e => e.GetString()),
+            Does.Contain("kyc-check"), "the update says who dropped out of the impact");
+    }
 }

@@ -15,7 +15,8 @@ public sealed class IncidentPageTests : SampleServiceTestBase
         await Page.GotoAsync(Url("/graphs/cloud-region/impact?outage=aws-eu-west-1"));
         await Page.GetByLabel("Title").FillAsync("eu-west-1 down, opened from the console");
         await Page.GetByRole(AriaRole.Button, new() { Name = "Open the incident" }).ClickAsync();
-        await Page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/graphs/cloud-region/incidents/[^/]+$"));
+        // The console moves by pushState: no load event follows, so the wait ends when the address is committed.
+        await Page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/graphs/cloud-region/incidents/[^/]+$"), new() { WaitUntil = WaitUntilState.Commit });
         var id = Page.Url[(Page.Url.LastIndexOf('/') + 1)..];
         await Expect(Page.Locator("main h1")).ToHaveTextAsync("eu-west-1 down, opened from the console");
         await Expect(Page.Locator(".count.total .count-value")).ToHaveTextAsync("9");
@@ -90,5 +91,34 @@ public sealed class IncidentPageTests : SampleServiceTestBase
             """{"status":"identified","message":"The scheme's gateway refuses our certificate."}"""));
         Assert.That(updated.IsSuccessStatusCode, await updated.Content.ReadAsStringAsync());
         await Expect(row.Locator(".status")).ToHaveTextAsync("identified");
+    }
+
+    [Test]
+    public async Task A_resolved_incident_is_drawn_as_history_with_the_parties_its_end_spared()
+    {
+        // A graph of its own (the cloud region's), so that the other tests' incidents on the region are not in its way.
+        var document = await Server.Client.GetStringAsync("/v1/graphs/cloud-region");
+        using var put = await Server.Client.PutAsync("/v1/graphs/history", ApiServer.Json(document));
+        Assert.That(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
+        var started = DateTimeOffset.UtcNow.AddMinutes(-10);
+        using var opened = await Server.Client.PostAsync("/v1/graphs/history/incidents", ApiServer.Json(System.Text.Json.JsonSerializer.Serialize(new
+        {
+            title = "eu-west-1 down for ten minutes", outages = new[] { new { node = "aws-eu-west-1", state = "down" } }, startedAt = started,
+        })));
+        var id = (await opened.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetString();
+        using var resolved = await Server.Client.PostAsync($"/v1/graphs/history/incidents/{id}/updates",
+            ApiServer.Json("""{"status": "resolved", "message": "eu-west-1 is back."}"""));
+        Assert.That(resolved.IsSuccessStatusCode, await resolved.Content.ReadAsStringAsync());
+
+        await Page.GotoAsync(Url($"/graphs/history/incidents/{id}"));
+
+        await Expect(Page.Locator("#impact-title")).ToContainTextAsync("Final impact: who the outage reached before it ended");
+        var spared = Page.Locator("section", new() { HasText = "Spared by their tolerance" });
+        await Expect(spared.Locator("li[data-spared='kyc-check']")).ToContainTextAsync("KYC Check (identity SaaS) would have been down from");
+        await Expect(Page.Locator("dl.facts")).ToContainTextAsync("Was affected");
+        var downColour = await Page.Locator("section.history .count").First.EvaluateAsync<string>("e => getComputedStyle(e).color");
+        var inkColour = await Page.Locator("main h1").EvaluateAsync<string>("e => getComputedStyle(e).color");
+        Assert.That(downColour, Is.EqualTo(inkColour), "the counts of an ended incident in neutral ink, not alarm red");
+        await ScreenshotAsync("incident-resolved-history");
     }
 }

@@ -30,7 +30,8 @@ public sealed record ReviewResponse(
 
 /// <summary>
 /// An incident: what failed, the impact computed then (the impact endpoint's shape: its first 1,000 parties,
-/// the rest a page at a time at …/impact with its nextCursor), updates, review.
+/// the rest a page at a time at …/impact with its nextCursor), updates, review. Once resolved, the impact is what
+/// the outage did in the time it lasted, and <c>spared</c> lists who it would have hit had it lasted longer.
 /// </summary>
 public sealed record IncidentResponse(
     string Id,
@@ -46,7 +47,17 @@ public sealed record IncidentResponse(
     IReadOnlyList<IncidentUpdateResponse> Updates,
     ReviewResponse? Review,
     IReadOnlyList<ReviewResponse> Reviews,
-    string? Advice);
+    string? Advice)
+{
+    /// <summary>Once resolved: the parties the outage would have reached later, spared by their tolerance (null while the clock runs).</summary>
+    public IReadOnlyList<SparedPartyResponse>? Spared { get; init; }
+}
+
+/// <summary>
+/// A party an ended outage did not reach in time: the state it would have been in, and when (<c>impactAt</c> after
+/// the start, <c>impactFrom</c> the moment), which lay after the outage ended.
+/// </summary>
+public sealed record SparedPartyResponse(string Id, string Name, string Kind, string State, string ImpactAt, DateTimeOffset ImpactFrom);
 
 /// <summary>An incident in a list: what failed, where it stands, and how many it reaches; the impact itself is read from the incident.</summary>
 public sealed record IncidentSummaryResponse(

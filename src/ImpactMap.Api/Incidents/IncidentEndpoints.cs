@@ -190,7 +190,11 @@ public static class IncidentEndpoints
                 u.Change is null ? null : new ImpactChangeResponse(u.Change.BecameAffected, u.Change.Recovered, u.Change.Worsened, u.Change.Improved))).ToList(),
             incident.Review is null ? null : Review(incident.Review),
             [.. (incident.EarlierReviews ?? []).Select(Review), .. incident.Review is null ? [] : new[] { Review(incident.Review) }],
-            incident.Advice);
+            incident.Advice)
+        {
+            Spared = incident.Impact.Spared?.Select(p => new SparedPartyResponse(p.Id, p.Name, p.Kind, p.State.ToWire(), Durations.Format(p.ImpactAt),
+                incident.StartedAt + p.ImpactAt)).ToList(),
+        };
     }
 
     private static ReviewResponse Review(IncidentReview review) =>

@@ -78,7 +78,7 @@ public sealed class IncidentService(
                 return incident;
             }
 
-            var impact = outages is null ? null : Compute(await catalog.GetAsync(graph, cancellationToken), outages, incident.ExpectedDuration, now, cancellationToken);
+            var impact = await ImpactAfterAsync(incident, status, outages, null, now, cancellationToken);
             return incident.WithUpdate(now, status, message, outages, null, impact, source);
         }, UpdateEvents, cancellationToken);
     }
@@ -187,12 +187,7 @@ public sealed class IncidentService(
                 return incident;
             }
 
-            IncidentImpact? impact = null;
-            if (outages is not null || expected is not null)
-            {
-                var snapshot = await catalog.GetAsync(graph, cancellationToken);
-                impact = Compute(snapshot, outages ?? incident.Outages, expected ?? incident.ExpectedDuration, now, cancellationToken);
-            }
+            var impact = await ImpactAfterAsync(incident, status, outages, expected, now, cancellationToken);
 
             return incident.WithUpdate(now, status, message!, outages, expected, impact, request) with { Advice = advice ?? incident.Advice };
         }, UpdateEvents, cancellationToken);
@@ -343,6 +338,33 @@ public sealed class IncidentService(
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// The impact an update leaves the incident with, or null when it keeps the one it has. Resolution ends the clock:
+    /// the impact is then what the outages did in the time they lasted, and who was not yet reached is spared (and
+    /// told nothing); an update after resolution that reopens it starts the clock again.
+    /// </summary>
+    private async Task<IncidentImpact?> ImpactAfterAsync(
+        Incident incident, IncidentStatus status, IReadOnlyList<IncidentOutage>? outages, TimeSpan? expected, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var resolving = status == IncidentStatus.Resolved && incident.Status != IncidentStatus.Resolved;
+        var reopening = status != IncidentStatus.Resolved && incident.Status == IncidentStatus.Resolved;
+        if (!resolving && !reopening && outages is null && expected is null)
+        {
+            return null;
+        }
+
+        var snapshot = await catalog.GetAsync(incident.Graph, cancellationToken);
+        if (status != IncidentStatus.Resolved)
+        {
+            return Compute(snapshot, outages ?? incident.Outages, expected ?? incident.ExpectedDuration, now, cancellationToken);
+        }
+
+        // Resolved already, and the outages corrected: they still ended when it was resolved.
+        var endedAt = resolving ? now : incident.Updates.Last(u => u.Status == IncidentStatus.Resolved).At;
+        return IncidentImpacts.Final(snapshot.Engine, snapshot.Version, outages ?? incident.Outages, incident.StartedAt, endedAt, now,
+            options.Value.MaxLimit, cancellationToken);
     }
 
     private IncidentImpact Compute(GraphSnapshot snapshot, IReadOnlyList<IncidentOutage> outages, TimeSpan? expected, DateTimeOffset now, CancellationToken cancellationToken) =>

@@ -92,6 +92,11 @@ public sealed record PartyLetter(string? Contact, string? TimeZone, string? Advi
 /// Every party's explaining chain as one forest of steps, shared where chains share a beginning: linear in the
 /// parties, where a chain per party grows with the square of the depth. Absent in incidents stored before.
 /// </param>
+/// <param name="Spared">
+/// Once the outage ended (the incident resolved): the parties it would have hit had it lasted, whose time had not
+/// come, each with the state and time it would have been hit; spared by their tolerance, told nothing. Null while
+/// the clock runs, and in incidents resolved before this was kept.
+/// </param>
 public sealed record IncidentImpact(
     long GraphVersion,
     DateTimeOffset ComputedAt,
@@ -100,7 +105,8 @@ public sealed record IncidentImpact(
     int Total,
     bool Truncated,
     StateCounts? AllCounts = null,
-    IReadOnlyList<ChainLink>? Chains = null)
+    IReadOnlyList<ChainLink>? Chains = null,
+    IReadOnlyList<AffectedParty>? Spared = null)
 {
     /// <summary>A party's chain from an origin to it.</summary>
     public IReadOnlyList<PartyStep> PathOf(AffectedParty party)

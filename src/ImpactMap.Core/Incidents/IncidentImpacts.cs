@@ -43,6 +43,22 @@ public static class IncidentImpacts
     }
 
     /// <summary>
+    /// The impact the outages had, now that they ended at <paramref name="endedAt"/>: only the parties whose time came
+    /// before the end (the engine's impact for the actual duration), and as <see cref="IncidentImpact.Spared"/> those
+    /// the outages would have hit had they lasted, whose tolerance saved them.
+    /// </summary>
+    public static IncidentImpact Final(
+        PropagationEngine engine, long graphVersion, IReadOnlyList<IncidentOutage> outages, DateTimeOffset startedAt, DateTimeOffset endedAt,
+        DateTimeOffset now, int limit, CancellationToken cancellationToken = default)
+    {
+        var lasted = endedAt > startedAt ? endedAt - startedAt : TimeSpan.Zero;
+        var final = Compute(engine, graphVersion, outages, lasted, now, limit, cancellationToken);
+        var hit = final.Affected.Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
+        var unbounded = Compute(engine, graphVersion, outages, null, now, limit, cancellationToken);
+        return final with { Spared = unbounded.Affected.Where(p => !hit.Contains(p.Id)).Select(p => p with { Step = -1, Path = null }).ToList() };
+    }
+
+    /// <summary>
     /// For each step that depends on the step before it through a group of alternatives: the members of that
     /// group that were hit, so that a letter can say what was lost together. One pass over the dependencies.
     /// </summary>

@@ -80,6 +80,14 @@ namespace ImpactMap.Client.Models
 #else
         public List<global::ImpactMap.Client.Models.ReviewResponse> Reviews { get; set; }
 #endif
+        /// <summary>The spared property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public List<global::ImpactMap.Client.Models.SparedPartyResponse>? Spared { get; set; }
+#nullable restore
+#else
+        public List<global::ImpactMap.Client.Models.SparedPartyResponse> Spared { get; set; }
+#endif
         /// <summary>The startedAt property</summary>
         public DateTimeOffset? StartedAt { get; set; }
         /// <summary>The status property</summary>
@@ -128,6 +136,7 @@ namespace ImpactMap.Client.Models
                 { "outages", n => { Outages = n.GetCollectionOfObjectValues<global::ImpactMap.Client.Models.OutageResponse>(global::ImpactMap.Client.Models.OutageResponse.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "review", n => { Review = n.GetObjectValue<global::ImpactMap.Client.Models.ReviewResponse>(global::ImpactMap.Client.Models.ReviewResponse.CreateFromDiscriminatorValue); } },
                 { "reviews", n => { Reviews = n.GetCollectionOfObjectValues<global::ImpactMap.Client.Models.ReviewResponse>(global::ImpactMap.Client.Models.ReviewResponse.CreateFromDiscriminatorValue)?.AsList(); } },
+                { "spared", n => { Spared = n.GetCollectionOfObjectValues<global::ImpactMap.Client.Models.SparedPartyResponse>(global::ImpactMap.Client.Models.SparedPartyResponse.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "startedAt", n => { StartedAt = n.GetDateTimeOffsetValue(); } },
                 { "status", n => { Status = n.GetEnumValue<global::ImpactMap.Client.Models.IncidentResponse_status>(); } },
                 { "title", n => { Title = n.GetStringValue(); } },
@@ -151,6 +160,7 @@ namespace ImpactMap.Client.Models
             writer.WriteCollectionOfObjectValues<global::ImpactMap.Client.Models.OutageResponse>("outages", Outages);
             writer.WriteObjectValue<global::ImpactMap.Client.Models.ReviewResponse>("review", Review);
             writer.WriteCollectionOfObjectValues<global::ImpactMap.Client.Models.ReviewResponse>("reviews", Reviews);
+            writer.WriteCollectionOfObjectValues<global::ImpactMap.Client.Models.SparedPartyResponse>("spared", Spared);
             writer.WriteDateTimeOffsetValue("startedAt", StartedAt);
             writer.WriteEnumValue<global::ImpactMap.Client.Models.IncidentResponse_status>("status", Status);
             writer.WriteStringValue("title", Title);

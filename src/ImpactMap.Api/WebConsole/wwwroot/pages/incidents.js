@@ -272,6 +272,9 @@ export async function incidentPage({ main, graph, id, signal }) {
   const facts = h('div', {});
   const history = h('div', {});
   const impact = h('div', {});
+  const impactTitle = h('h2', { id: 'impact-title' }, 'Current impact');
+  const impactSection = h('section', { 'aria-labelledby': 'impact-title' }, impactTitle, impact);
+  const spared = h('div', {});
   const notices = h('div', {});
   const actions = h('div', { class: 'actions' });
   clear(main, h('h1', { tabindex: '-1' }, `Incident ${id}`), h('p', { class: 'loading' }, 'Loading the incident…'));
@@ -282,6 +285,7 @@ export async function incidentPage({ main, graph, id, signal }) {
     const response = await api(`${base}/incidents/${enc(id)}`, { signal, raw: true });
     const revision = response.headers.get('ETag');
     const incident = await response.json();
+    const ended = incident.status === 'resolved' || incident.status === 'closed';
     heading.textContent = incident.title;
     document.title = `${incident.title} · Incident · ImpactMap`;
     clear(facts, h('dl', { class: 'facts' },
@@ -290,7 +294,16 @@ export async function incidentPage({ main, graph, id, signal }) {
       h('dt', {}, 'Started'), h('dd', {}, when(incident.startedAt)),
       h('dt', {}, 'Expected duration'), h('dd', {}, incident.expectedDuration ?? 'not given'),
       h('dt', {}, 'Outages'), h('dd', {}, incident.outages.map((o, i) => [i ? ', ' : '', h('a', { href: `${base}/nodes/${enc(o.node)}` }, o.node), ` ${o.state}`])),
-      h('dt', {}, 'Affected'), h('dd', {}, `${number(incident.impact.total)}: ${number(incident.impact.counts.down)} down, ${number(incident.impact.counts.degraded)} degraded, ${number(incident.impact.counts.atRisk)} at risk`)));
+      h('dt', {}, ended ? 'Was affected' : 'Affected'), h('dd', {}, `${number(incident.impact.total)}: ${number(incident.impact.counts.down)} down, ${number(incident.impact.counts.degraded)} degraded, ${number(incident.impact.counts.atRisk)} at risk`),
+      incident.spared ? [h('dt', {}, 'Spared'), h('dd', {}, `${number(incident.spared.length)} reached too late to be hit`)] : null));
+    // Resolved or closed: history, in neutral colours, never drawn as a live outage.
+    impactTitle.textContent = ended ? `Final impact: who the outage reached before it ended (${when(resolvedAt(incident))})` : 'Current impact';
+    impactSection.classList.toggle('history', ended);
+    clear(spared, !incident.spared || incident.spared.length === 0 ? null : h('section', { class: 'card', 'aria-labelledby': 'spared-title' },
+      h('h2', { id: 'spared-title' }, 'Spared by their tolerance'),
+      h('p', { class: 'muted' }, 'The outage ended before it reached them: they were not hit and get no letter.'),
+      h('ul', { class: 'plain' }, incident.spared.map(p => h('li', { 'data-spared': p.id },
+        h('a', { href: `${base}/nodes/${enc(p.id)}` }, p.name), ` would have been ${p.state} from ${when(p.impactFrom)} (${p.impactAt} after the start)`)))));
     clear(history, timeline(incident), incident.review ? h('div', { class: 'card' },
       h('h3', {}, `Review (revision ${incident.review.revision})`),
       h('p', {}, h('strong', {}, 'What happened: '), incident.review.whatHappened),
@@ -320,11 +333,16 @@ export async function incidentPage({ main, graph, id, signal }) {
   clear(main, heading, live.element, facts,
     h('section', { 'aria-labelledby': 'timeline-title' }, h('h2', { id: 'timeline-title' }, 'Timeline'), history),
     actions,
-    h('section', { 'aria-labelledby': 'impact-title' }, h('h2', { id: 'impact-title' }, 'Current impact'), impact),
+    impactSection, spared,
     h('section', { 'aria-labelledby': 'notices-title' }, h('h2', { id: 'notices-title' }, 'Notices, as each affected party will get them'), notices));
   const refresh = coalesce(() => load({ forms: false }).catch(e => { if (!signal.aborted) clear(facts, problemView(e)); }));
   return followEvents(graph, {
     onEvent: (type, data) => { if (type.startsWith('incident.') && data.id === id) refresh(); },
     onHealth: health => live.set(health),
   });
+}
+
+/** When the incident was resolved: its last update to resolved. */
+function resolvedAt(incident) {
+  return [...incident.updates].reverse().find(u => u.status === 'resolved')?.at ?? incident.closedAt;
 }
