@@ -113,6 +113,9 @@ public static class Neo4jTestServer
             "dbms.memory.heap.initial_size=512",
             "dbms.memory.heap.max_size=2048",
             "dbms.memory.pagecache.size=256m",
+            // Checkpoints every 10 s (default 15 min): after the fault tests' kill, recovery replays seconds of log,
+            // not the 100,000-party incidents the suites wrote minutes before (that replay ran out of heap).
+            "dbms.checkpoint.interval.time=10s",
             "dbms.jvm.additional=-XX:+UseG1GC",
             // A killed service's open transactions hold their locks until this; 60 s by default, as deploy/README.md says.
             "dbms.rest.transaction.idle_timeout=5s",
