@@ -259,6 +259,7 @@ public class ImpactPagingTests(string store) : ApiTestBase(store)
         Assert.That(page.Headers.Contains("Link"), Is.True, "the rest follow");
         Assert.That((notices[0].GetProperty("node").GetString(), notices[0].GetProperty("path").GetArrayLength()), Is.EqualTo(("n99001", 99_002)));
         Assert.That(notices[0].GetProperty("message").GetString(), Does.Contain("more components, on n0").And.Length.LessThan(3_000));
+        TestContext.Out.WriteLine($"{shape} on {TestContext.CurrentContext.Test.FullName}: peak resident {own.PeakResidentBytes >> 20} MB");
         Assert.That(own.PeakResidentBytes, Is.LessThan(OneGigabyte), "the service's peak resident memory");
     }
 

@@ -129,30 +129,6 @@ public class LimitTests
         Assert.That(server.ExitsWithin(TimeSpan.FromSeconds(35)), Is.True, "the service exits once drained, within the host's 30 s shutdown timeout");
     }
 
-    [Test]
-    public async Task A_callers_second_analysis_while_its_first_runs_is_refused_before_it_starts_and_small_queries_still_answer()
-    {
-        // Criticality on a 20,000-node chain is 2 x 10^8 steps: the two requests overlap, whichever comes first.
-        using var data = new TempFolder();
-        var settings = ApiServer.EmbeddedSettings(data.Path, samples: true);
-        settings["ImpactMap:Work:MaxAnalysesPerCaller"] = "1";
-        await using var server = await ApiServer.StartAsync(settings);
-        Assert.That((await server.Client.PutAsync("/v1/graphs/long", Chain(20_000))).StatusCode, Is.EqualTo(HttpStatusCode.Created));
-
-        var first = server.Client.GetAsync("/v1/graphs/long/criticality?top=5");
-        var second = server.Client.GetAsync("/v1/graphs/long/criticality?top=3");
-        var small = await server.Client.GetAsync("/v1/graphs/cloud-region/nodes/aws-eu-west-1/impact");
-        var answers = await Task.WhenAll(first, second);
-
-        Assert.That(small.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        Assert.That(answers.Select(a => a.StatusCode), Is.EquivalentTo(new[] { HttpStatusCode.OK, HttpStatusCode.ServiceUnavailable }));
-        var refused = answers.Single(a => a.StatusCode == HttpStatusCode.ServiceUnavailable);
-        Assert.That(refused.Headers.RetryAfter, Is.Not.Null);
-        Assert.That(refused.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
-        Assert.That(await refused.Content.ReadAsStringAsync(), Does.Contain("Not started").And.Contain("the most one caller may run at once"));
-        Assert.That((await server.Client.GetAsync("/v1/graphs/long/criticality?top=1")).StatusCode, Is.EqualTo(HttpStatusCode.OK), "the place is free again");
-    }
-
     /// <summary>p(i) depends on p(i - 1): failing p(i) alone takes every node after it down.</summary>
     private static StringContent Chain(int length)
     {

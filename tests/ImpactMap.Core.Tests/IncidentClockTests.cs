@@ -32,6 +32,18 @@ public class IncidentClockTests
         });
 
     [Test]
+    public void An_outage_resolved_as_it_began_reached_no_one()
+    {
+        var graph = new TestGraph().Nodes("region", "app").Dep("app", "region").Build();
+
+        var final = IncidentImpacts.Final(new PropagationEngine(graph), 1, [new IncidentOutage("region", NodeState.Down)], Start, Start, Start, 1000);
+
+        Assert.That(final.Affected, Is.Empty);
+        Assert.That(final.Origins.Select(o => o.Id), Is.EqualTo(new[] { "region" }));
+        Assert.That(final.Spared!.Select(p => p.Id), Is.EqualTo(new[] { "app" }));
+    }
+
+    [Test]
     public void A_ten_minute_outage_spares_a_thirty_minute_queue_and_hits_a_five_minute_fallback()
     {
         var graph = new TestGraph().Nodes("region", "payments", "kyc", "bank")

@@ -96,6 +96,9 @@ public sealed class IncidentService(
         {
             incident.Id, incident.Title, Status = incident.Status.ToWire(), impact.Total, Counts = IncidentEndpoints.CountsOf(incident),
         })], cancellationToken);
+        // Kept as opened: the first read of a 100,000-party incident would otherwise fetch from the store what this
+        // instance just wrote (on Neo4j about 130 MB at its peak).
+        Remember($"{graph}/{id}", incident);
         feed.Stored();
         return incident;
     }

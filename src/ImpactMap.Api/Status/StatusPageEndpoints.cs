@@ -29,6 +29,10 @@ public static class StatusPageEndpoints
         settings.MapGet("/", GetStatusPage).WithName("GetStatusPage").WithSummary("The graph's status page settings");
         settings.MapDelete("/", DeleteStatusPage).WithName("DeleteStatusPage").WithSummary("Stop publishing the graph's status page");
 
+        app.MapGet("/v1/graphs/{graph}/status-pages", ListStatusPages).WithTags("Status page").WithName("ListStatusPages")
+            .WithSummary("The graph's published status page as a list: empty when it publishes none (where GET …/status-page answers 404)")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
         var page = app.MapGroup("/v1/graphs/{graph}/status").WithTags("Status page")
             .WithMetadata(new StatusPageRead())
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -55,6 +59,9 @@ public static class StatusPageEndpoints
 
     public static async Task<Ok<StatusPageResponse>> GetStatusPage(string graph, HttpContext context, StatusPageService pages, CancellationToken cancellationToken) =>
         TypedResults.Ok(Response(graph, (await pages.ViewAsync(graph, cancellationToken)).Settings, context));
+
+    public static async Task<Ok<List<StatusPageResponse>>> ListStatusPages(string graph, HttpContext context, StatusPageService pages, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await pages.FindPublishedAsync(graph, cancellationToken) is { } settings ? [Response(graph, settings, context)] : new List<StatusPageResponse>());
 
     public static async Task<Results<NoContent, NotFound>> DeleteStatusPage(string graph, StatusPageService pages, CancellationToken cancellationToken) =>
         await pages.DeleteAsync(graph, cancellationToken) ? TypedResults.NoContent() : TypedResults.NotFound();

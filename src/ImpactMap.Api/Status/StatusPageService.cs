@@ -84,6 +84,13 @@ public sealed class StatusPageService(GraphCatalog catalog, IRecordStore records
         return settings;
     }
 
+    /// <summary>The graph's page settings, or null when it publishes none; 404 for a graph that does not exist.</summary>
+    public async Task<StatusPageSettings?> FindPublishedAsync(string graph, CancellationToken cancellationToken)
+    {
+        await catalog.GetAsync(graph, cancellationToken);
+        return await FindAsync(graph, cancellationToken);
+    }
+
     public async Task<bool> DeleteAsync(string graph, CancellationToken cancellationToken)
     {
         await catalog.GetAsync(graph, cancellationToken);

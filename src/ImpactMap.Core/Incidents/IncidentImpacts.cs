@@ -51,10 +51,12 @@ public static class IncidentImpacts
         PropagationEngine engine, long graphVersion, IReadOnlyList<IncidentOutage> outages, DateTimeOffset startedAt, DateTimeOffset endedAt,
         DateTimeOffset now, int limit, CancellationToken cancellationToken = default)
     {
-        var lasted = endedAt > startedAt ? endedAt - startedAt : TimeSpan.Zero;
-        var final = Compute(engine, graphVersion, outages, lasted, now, limit, cancellationToken);
-        var hit = final.Affected.Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
         var unbounded = Compute(engine, graphVersion, outages, null, now, limit, cancellationToken);
+        // An outage that ended as it began (resolved at its start) reached no one.
+        var final = endedAt > startedAt
+            ? Compute(engine, graphVersion, outages, endedAt - startedAt, now, limit, cancellationToken)
+            : unbounded with { Affected = [], Total = 0, Truncated = false, AllCounts = new StateCounts(0, 0, 0) };
+        var hit = final.Affected.Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
         return final with { Spared = unbounded.Affected.Where(p => !hit.Contains(p.Id)).Select(p => p with { Step = -1, Path = null }).ToList() };
     }
 

@@ -1,5 +1,5 @@
 import { h, wide, clear, when, enc } from '../dom.js';
-import { api, ApiError } from '../api.js';
+import { api } from '../api.js';
 
 // A watch's health as a shape and a word, never by colour alone.
 const HEALTH = {
@@ -28,17 +28,15 @@ export async function statusPage({ main, graph, signal }) {
   const page = h('div', {});
   const hooks = h('div', {});
   const open = new Set();
-  // Asked once when none is published: a 404 every refresh only fills the browser's log. Publishing is an API call,
-  // and a reload of this view shows it.
-  let unpublished = false;
 
   const draw = async () => {
-    const [watchList, published, hookList] = await Promise.all([
+    // The list form answers an empty list where the page's own address answers 404, which browsers log.
+    const [watchList, pages, hookList] = await Promise.all([
       api(`${base}/watches`, { signal }),
-      unpublished ? null : api(`${base}/status-page`, { signal }).catch(e => { if (e instanceof ApiError && e.status === 404) return null; throw e; }),
+      api(`${base}/status-pages`, { signal }),
       api(`${base}/webhooks`, { signal }),
     ]);
-    unpublished = published === null;
+    const published = pages[0] ?? null;
     const logs = new Map(await Promise.all(hookList.filter(w => open.has(w.id))
       .map(async w => [w.id, (await api(`${base}/webhooks/${enc(w.id)}/deliveries?limit=50`, { signal })).items])));
 

@@ -13,6 +13,7 @@ using ImpactMap.Client.V1.Graphs.Item.Nodes;
 using ImpactMap.Client.V1.Graphs.Item.Resilience;
 using ImpactMap.Client.V1.Graphs.Item.Status;
 using ImpactMap.Client.V1.Graphs.Item.StatusPage;
+using ImpactMap.Client.V1.Graphs.Item.StatusPages;
 using ImpactMap.Client.V1.Graphs.Item.Watches;
 using ImpactMap.Client.V1.Graphs.Item.Webhooks;
 using Microsoft.Kiota.Abstractions.Extensions;
@@ -90,6 +91,11 @@ namespace ImpactMap.Client.V1.Graphs.Item
         public global::ImpactMap.Client.V1.Graphs.Item.StatusPage.StatusPageRequestBuilder StatusPage
         {
             get => new global::ImpactMap.Client.V1.Graphs.Item.StatusPage.StatusPageRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The statusPages property</summary>
+        public global::ImpactMap.Client.V1.Graphs.Item.StatusPages.StatusPagesRequestBuilder StatusPages
+        {
+            get => new global::ImpactMap.Client.V1.Graphs.Item.StatusPages.StatusPagesRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The watches property</summary>
         public global::ImpactMap.Client.V1.Graphs.Item.Watches.WatchesRequestBuilder Watches
