@@ -24,6 +24,7 @@ public class HostileImportTests(string store) : ApiTestBase(store)
     public async Task ServiceStayedAliveAndSmall()
     {
         await _watch.DisposeAsync();
+        TestContext.Out.WriteLine($"/health/live: {_watch.Probes} probes, the slowest answered in {_watch.Slowest.TotalMilliseconds:F0} ms");
         Assert.That(_watch.Misses, Is.Empty, $"/health/live went unanswered within {LivenessWatch.Patience.TotalSeconds} s");
         Assert.That(_watch.Probes, Is.GreaterThan(0));
         Assert.That(Server.PeakResidentBytes, Is.LessThan(OneGigabyte), "the service's peak resident memory");
