@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using ImpactMap.Api.Hosting;
 
 namespace ImpactMap.Api.Access;
@@ -27,7 +26,8 @@ public sealed class WorkOptions
 /// </summary>
 public sealed class WorkGate(Microsoft.Extensions.Options.IOptions<ImpactMapOptions> options, MemoryReclaimer reclaimer)
 {
-    private readonly ConcurrentDictionary<string, int> _perCaller = new(StringComparer.Ordinal);
+    // Every count below is read and written under _sync only.
+    private readonly Dictionary<string, int> _perCaller = new(StringComparer.Ordinal);
     private readonly object _sync = new();
     private int _analyses;
     private long _importBytes;
@@ -64,7 +64,7 @@ public sealed class WorkGate(Microsoft.Extensions.Options.IOptions<ImpactMapOpti
                 _analyses--;
                 if (_perCaller[caller] == 1)
                 {
-                    _perCaller.TryRemove(caller, out _);
+                    _perCaller.Remove(caller);
                 }
                 else
                 {
