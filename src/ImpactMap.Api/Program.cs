@@ -88,6 +88,7 @@ try
     builder.Services.AddSingleton<AuditLog>();
     // Answers kept for Idempotency-Keys expire.
     builder.Services.AddHostedService<IdempotencySweeper>();
+    builder.Services.AddHostedService<ImpactMap.Api.Incidents.IncidentClock>();
     // Analyses and imports held to a few at a time, refused with 503 before they start.
     builder.Services.AddSingleton<WorkGate>();
     builder.Services.AddKeyRateLimits(builder.Configuration);

@@ -54,6 +54,9 @@ public sealed class ImpactMapOptions
     /// <summary>The most node ids the chains (paths) of one answer may hold together; more is refused with 400.</summary>
     public long MaxPathIds { get; set; } = 5_000_000;
 
+    /// <summary>How often open incidents are looked at for parties whose time has come, so the feed and webhooks tell them (ImpactMap:IncidentClockInterval).</summary>
+    public TimeSpan IncidentClockInterval { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>
     /// The most node ids the chains of one page of notices may hold together: a page holds fewer notices than
     /// its limit when their chains are longer (its Link names the rest). Each notice costs more than its ids

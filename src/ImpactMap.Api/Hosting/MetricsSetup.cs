@@ -16,11 +16,15 @@ internal static class MetricsSetup
         "impactmap_open_incidents", "Incidents not yet closed, per graph.", "graph");
 
     private static readonly Gauge AffectedParties = Metrics.CreateGauge(
-        "impactmap_incident_affected_parties", "Parties affected by an open incident, by state.", "graph", "incident", "state");
+        "impactmap_incident_affected_parties", "Parties an open incident has hit by now, by state.", "graph", "incident", "state");
+
+    private static readonly Gauge ExpectedParties = Metrics.CreateGauge(
+        "impactmap_incident_expected_parties", "Parties an open incident will have hit by its expected end if nothing is restored, by state.", "graph", "incident", "state");
 
     public static void MapImpactMapMetrics(this WebApplication app)
     {
         var store = app.Services.GetRequiredService<IIncidentStore>();
+        var clock = app.Services.GetRequiredService<TimeProvider>();
         Metrics.DefaultRegistry.AddBeforeCollectCallback(async cancellationToken =>
         {
             IReadOnlyList<IncidentSummary> open;
@@ -38,9 +42,12 @@ internal static class MetricsSetup
                 OpenIncidents.RemoveLabelled(labels);
             }
 
-            foreach (var labels in AffectedParties.GetAllLabelValues().ToList())
+            foreach (var gauge in new[] { AffectedParties, ExpectedParties })
             {
-                AffectedParties.RemoveLabelled(labels);
+                foreach (var labels in gauge.GetAllLabelValues().ToList())
+                {
+                    gauge.RemoveLabelled(labels);
+                }
             }
 
             foreach (var graph in open.GroupBy(i => i.Graph))
@@ -48,14 +55,23 @@ internal static class MetricsSetup
                 OpenIncidents.WithLabels(graph.Key).Set(graph.Count());
             }
 
+            var now = clock.GetUtcNow();
             foreach (var incident in open)
             {
-                var (down, degraded, atRisk) = incident.Counts;
-                AffectedParties.WithLabels(incident.Graph, incident.Id, NodeState.Down.ToWire()).Set(down);
-                AffectedParties.WithLabels(incident.Graph, incident.Id, NodeState.Degraded.ToWire()).Set(degraded);
-                AffectedParties.WithLabels(incident.Graph, incident.Id, NodeState.AtRisk.ToWire()).Set(atRisk);
+                Set(AffectedParties, incident, incident.HitCounts(now));
+                if (incident.Status != IncidentStatus.Resolved)
+                {
+                    Set(ExpectedParties, incident, incident.Counts);
+                }
             }
         });
         app.MapMetrics("/metrics");
+    }
+
+    private static void Set(Gauge gauge, IncidentSummary incident, Core.Engine.StateCounts counts)
+    {
+        gauge.WithLabels(incident.Graph, incident.Id, NodeState.Down.ToWire()).Set(counts.Down);
+        gauge.WithLabels(incident.Graph, incident.Id, NodeState.Degraded.ToWire()).Set(counts.Degraded);
+        gauge.WithLabels(incident.Graph, incident.Id, NodeState.AtRisk.ToWire()).Set(counts.AtRisk);
     }
 }

@@ -3,7 +3,11 @@ using ImpactMap.Core.Documents;
 namespace ImpactMap.Api.Impact;
 
 /// <summary>A failing node; state defaults to down.</summary>
-public sealed record OutageRequest(string? Node, string? State);
+public sealed record OutageRequest(string? Node, string? State)
+{
+    /// <summary>In an incident: when this outage ended, if it came back before the others; no other request takes it.</summary>
+    public DateTimeOffset? EndedAt { get; init; }
+}
 
 /// <summary>
 /// The body of POST /v1/graphs/{graph}/impact; only outages is required. paths: full (default) or none;
@@ -27,7 +31,17 @@ public sealed record ImpactRequest(
 /// One node the outage reaches, with why (via: the node before it on its chain; path: the whole chain from an
 /// origin, unless paths=none) and when (impactAt, ISO-8601).
 /// </summary>
-public sealed record AffectedNode(string Id, string Name, string Kind, string State, int Depth, string? Via, IReadOnlyList<string>? Path, string ImpactAt);
+public sealed record AffectedNode(string Id, string Name, string Kind, string State, int Depth, string? Via, IReadOnlyList<string>? Path, string ImpactAt)
+{
+    /// <summary>In an incident: the moment the impact reaches it (the start plus impactAt).</summary>
+    public DateTimeOffset? ImpactFrom { get; init; }
+
+    /// <summary>In an incident: whether its time has come (hit), or it is only expected to be hit at impactFrom unless service is restored first.</summary>
+    public bool? Hit { get; init; }
+
+    /// <summary>In an ended incident: when the outages that hit it ended.</summary>
+    public DateTimeOffset? ImpactUntil { get; init; }
+}
 
 /// <summary>Affected nodes by state, over all of them.</summary>
 public sealed record ImpactCounts(int Down, int Degraded, int AtRisk)
@@ -50,7 +64,17 @@ public sealed record ImpactResponse(
     IReadOnlyList<AffectedNode> Origins,
     int Matching,
     string? NextCursor,
-    bool? Assumed = null);
+    bool? Assumed = null)
+{
+    /// <summary>
+    /// In an incident whose clock runs: the parties hit by the expected end (or ever, without one) if nothing is
+    /// restored, by state; <c>counts</c> are then those hit now.
+    /// </summary>
+    public ImpactCounts? Expected { get; init; }
+
+    /// <summary>In an incident whose clock runs: when the next party's time comes, unless service is restored first.</summary>
+    public DateTimeOffset? NextHitAt { get; init; }
+}
 
 /// <summary>A provider upstream of a node.</summary>
 public sealed record ExposedProvider(string Id, string Name, string Kind, int Depth, string StateIfAloneFails, bool SinglePointOfFailure);

@@ -10,7 +10,7 @@ public static class ImpactRequests
     /// Outages as requested: at least one, each naming a node, states down (default), degraded or at-risk; with
     /// mitigations, also up: a node kept up whatever its providers do (a manual workaround).
     /// </summary>
-    public static List<Outage> ParseOutages(IReadOnlyList<OutageRequest>? requested, List<string> problems, bool mitigations = false)
+    public static List<Outage> ParseOutages(IReadOnlyList<OutageRequest>? requested, List<string> problems, bool mitigations = false, bool endings = false)
     {
         ArgumentNullException.ThrowIfNull(problems);
         if (requested is not { Count: > 0 })
@@ -33,6 +33,11 @@ public static class ImpactRequests
             if (outage.State is not null && (!NodeStates.TryParse(outage.State, out state) || (state == NodeState.Up && !mitigations)))
             {
                 problems.Add($"outages[{i}].state: '{GraphValidator.Shorten(outage.State)}' must be down, degraded{(mitigations ? ", at-risk or up (kept up by a workaround)" : " or at-risk")}");
+            }
+
+            if (outage.EndedAt is not null && !endings)
+            {
+                problems.Add($"outages[{i}].endedAt: only an incident's outages end; an impact question takes an outage's duration instead");
             }
 
             outages.Add(new Outage(outage.Node, state));

@@ -16,7 +16,11 @@ public sealed record PreventionRequest(string? Action, string? Owner, string? Du
 /// <summary>The body of PUT …/incidents/{id}/review.</summary>
 public sealed record ReviewRequest(string? WhatHappened, string? WhatWeLearned, IReadOnlyList<PreventionRequest>? Prevention);
 
-public sealed record OutageResponse(string Node, string State);
+public sealed record OutageResponse(string Node, string State)
+{
+    /// <summary>When this outage ended, where it came back before the incident was resolved.</summary>
+    public DateTimeOffset? EndedAt { get; init; }
+}
 
 public sealed record ImpactChangeResponse(IReadOnlyList<string> BecameAffected, IReadOnlyList<string> Recovered, IReadOnlyList<string> Worsened, IReadOnlyList<string> Improved);
 
@@ -73,7 +77,11 @@ public sealed record IncidentSummaryResponse(
     ImpactCounts Counts,
     int Total,
     int Updates,
-    bool Reviewed);
+    bool Reviewed)
+{
+    /// <summary>While the clock runs: the parties hit by the expected end if nothing is restored; <c>counts</c> are those hit now.</summary>
+    public ImpactCounts? Expected { get; init; }
+}
 
 /// <summary>
 /// What one affected party is told: the letter (message), its recipient (to: the party and its contact), sender
@@ -81,4 +89,8 @@ public sealed record IncidentSummaryResponse(
 /// </summary>
 public sealed record NoticeResponse(
     string Node, string Name, string Kind, string State, string ImpactAt, IReadOnlyList<string> Path, string Message,
-    string To, string? From, string Subject, string Phase, DateTimeOffset ImpactFrom);
+    string To, string? From, string Subject, string Phase, DateTimeOffset ImpactFrom)
+{
+    /// <summary>Whether the party's time has come: false in an ongoing letter that warns of what is expected.</summary>
+    public bool? Hit { get; init; }
+}

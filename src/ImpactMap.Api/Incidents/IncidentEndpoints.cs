@@ -46,27 +46,42 @@ public static class IncidentEndpoints
     }
 
     public static async Task<Created<IncidentResponse>> OpenIncident(
-        string graph, OpenIncidentRequest body, HttpContext context, IncidentService incidents, IOptions<ImpactMapOptions> options, CancellationToken cancellationToken)
+        string graph, OpenIncidentRequest body, HttpContext context, IncidentService incidents, IOptions<ImpactMapOptions> options, TimeProvider clock,
+        CancellationToken cancellationToken)
     {
         var incident = await incidents.OpenAsync(graph, body, context.Items[Access.Idempotency.RequestItem] as string, cancellationToken);
-        return TypedResults.Created($"/v1/graphs/{graph}/incidents/{incident.Id}", ToResponse(incident, options.Value));
+        return TypedResults.Created($"/v1/graphs/{graph}/incidents/{incident.Id}", ToResponse(incident, options.Value, clock.GetUtcNow()));
     }
 
     public static async Task<Ok<List<IncidentSummaryResponse>>> ListIncidents(
-        string graph, string? status, IncidentService incidents, CancellationToken cancellationToken) =>
-        TypedResults.Ok((await incidents.ListAsync(graph, status, cancellationToken)).Select(ToSummary).ToList());
+        string graph, string? status, IncidentService incidents, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        return TypedResults.Ok((await incidents.ListAsync(graph, status, cancellationToken)).Select(i => ToSummary(i, now)).ToList());
+    }
 
     public static async Task<IResult> GetIncident(
-        string graph, string id, HttpContext context, IncidentService incidents, IOptions<ImpactMapOptions> options, CancellationToken cancellationToken)
+        string graph, string id, HttpContext context, IncidentService incidents, IOptions<ImpactMapOptions> options, TimeProvider clock,
+        CancellationToken cancellationToken)
     {
         var incident = await incidents.GetAsync(graph, id, cancellationToken);
-        return context.NotModified(incident.Revision) ?? TypedResults.Ok(ToResponse(incident, options.Value));
+        var now = clock.GetUtcNow();
+        return context.NotModified(incident.Revision, HitMoments(incident, now)) ?? TypedResults.Ok(ToResponse(incident, options.Value, now));
     }
+
+    /// <summary>
+    /// How many of the incident's moments have come: the answer changes with it while nothing is stored, so it is
+    /// part of the ETag, and a client asking with If-None-Match learns when a party's time came.
+    /// </summary>
+    private static long HitMoments(Incident incident, DateTimeOffset now) =>
+        !incident.IsRunning ? 0
+        : incident.Impact.Timeline is { } timeline ? timeline.Count(t => t.At <= now - incident.StartedAt)
+        : incident.Impact.Affected.Count(p => p.IsHitAfter(now - incident.StartedAt));
 
     public static async Task<Ok<ImpactResponse>> GetIncidentImpact(
         string graph, string id, string? cursor, int? limit, string? paths, string? node,
         [FromQuery(Name = "state")] string[]? states, [FromQuery(Name = "kind")] string[]? kinds,
-        IncidentService incidents, IOptions<ImpactMapOptions> options, CancellationToken cancellationToken)
+        IncidentService incidents, IOptions<ImpactMapOptions> options, TimeProvider clock, CancellationToken cancellationToken)
     {
         var (filter, size) = PageRequest(limit, states, kinds, node, options.Value, problems =>
         {
@@ -84,24 +99,25 @@ public static class IncidentEndpoints
             throw new PathBudgetExceededException(pathIds, options.Value.MaxPathIds);
         }
 
-        return TypedResults.Ok(ImpactOf(incident, page, includePaths));
+        return TypedResults.Ok(ImpactOf(incident, page, includePaths, clock.GetUtcNow()));
     }
 
     public static async Task<Ok<IncidentResponse>> PostUpdate(
         string graph, string id, IncidentUpdateRequest body, HttpContext context, IncidentService incidents, IOptions<ImpactMapOptions> options,
-        CancellationToken cancellationToken) =>
+        TimeProvider clock, CancellationToken cancellationToken) =>
         TypedResults.Ok(ToResponse(
-            await incidents.UpdateAsync(graph, id, body, context.Items[Access.Idempotency.RequestItem] as string, cancellationToken), options.Value));
+            await incidents.UpdateAsync(graph, id, body, context.Items[Access.Idempotency.RequestItem] as string, cancellationToken), options.Value,
+            clock.GetUtcNow()));
 
     public static async Task<Ok<IncidentResponse>> PutReview(
         string graph, string id, ReviewRequest body, HttpContext context, IncidentService incidents, IOptions<ImpactMapOptions> options,
-        CancellationToken cancellationToken) =>
+        TimeProvider clock, CancellationToken cancellationToken) =>
         TypedResults.Ok(ToResponse(
-            await incidents.ReviewAsync(graph, id, body, Access.AccessControl.CallerOf(context).KeyId, cancellationToken), options.Value));
+            await incidents.ReviewAsync(graph, id, body, Access.AccessControl.CallerOf(context).KeyId, cancellationToken), options.Value, clock.GetUtcNow()));
 
     public static async Task<Ok<IncidentResponse>> CloseIncident(
-        string graph, string id, IncidentService incidents, IOptions<ImpactMapOptions> options, CancellationToken cancellationToken) =>
-        TypedResults.Ok(ToResponse(await incidents.CloseAsync(graph, id, cancellationToken), options.Value));
+        string graph, string id, IncidentService incidents, IOptions<ImpactMapOptions> options, TimeProvider clock, CancellationToken cancellationToken) =>
+        TypedResults.Ok(ToResponse(await incidents.CloseAsync(graph, id, cancellationToken), options.Value, clock.GetUtcNow()));
 
     /// <summary>
     /// Notices a page at a time (limit, default and at most 1,000; cursor; fewer when their chains would hold more
@@ -110,7 +126,7 @@ public static class IncidentEndpoints
     public static async Task<IResult> GetNotices(
         string graph, string id, string? format, string? cursor, int? limit, string? node, string? lang,
         [FromQuery(Name = "state")] string[]? states, [FromQuery(Name = "kind")] string[]? kinds,
-        HttpContext context, IncidentService incidents, IOptions<ImpactMapOptions> options, CancellationToken cancellationToken)
+        HttpContext context, IncidentService incidents, IOptions<ImpactMapOptions> options, TimeProvider clock, CancellationToken cancellationToken)
     {
         var (filter, size) = PageRequest(limit, states, kinds, node, options.Value, problems =>
         {
@@ -129,14 +145,14 @@ public static class IncidentEndpoints
             context.Response.Headers.Link = $"<{context.Request.Path}{query}>; rel=\"next\"";
         }
 
-        var notices = Notices.For(incident, page.Parties, options.Value.Notices.For(graph), lang ?? PreferredLanguage(context.Request));
+        var notices = Notices.For(incident, page.Parties, options.Value.Notices.For(graph), lang ?? PreferredLanguage(context.Request), clock.GetUtcNow());
         var wanted = format ?? PreferredType(context.Request);
         return wanted switch
         {
             "text" or "text/plain" => TypedResults.Text(Notices.ToText(incident, notices), "text/plain; charset=utf-8"),
             "markdown" or "text/markdown" => TypedResults.Text(Notices.ToMarkdown(incident, notices), "text/markdown; charset=utf-8"),
             _ => TypedResults.Ok(notices.Select(n => new NoticeResponse(
-                n.Node, n.Name, n.Kind, n.State.ToWire(), Durations.Format(n.ImpactAt), n.Path, n.Message, n.To, n.From, n.Subject, n.Phase, n.ImpactFrom)).ToList()),
+                n.Node, n.Name, n.Kind, n.State.ToWire(), Durations.Format(n.ImpactAt), n.Path, n.Message, n.To, n.From, n.Subject, n.Phase, n.ImpactFrom) { Hit = n.Hit }).ToList()),
         };
     }
 
@@ -168,10 +184,9 @@ public static class IncidentEndpoints
             .Select(a => a.MediaType.Value).FirstOrDefault(t => t is "text/plain" or "text/markdown" or "application/json") ?? "application/json";
 
     /// <summary>The incident with the first page of its impact: up to 1,000 parties, fewer when their chains would exceed MaxPathIds.</summary>
-    public static IncidentResponse ToResponse(Incident incident, ImpactMapOptions options)
+    public static IncidentResponse ToResponse(Incident incident, ImpactMapOptions options, DateTimeOffset now)
     {
-        static List<OutageResponse> Outages(IReadOnlyList<IncidentOutage> outages) =>
-            outages.Select(o => new OutageResponse(o.Node, o.State.ToWire())).ToList();
+        static List<OutageResponse> Outages(IReadOnlyList<IncidentOutage> outages) => outages.Select(OutageOf).ToList();
 
         var page = IncidentPages.Take(incident.Impact, _ => true, null, IncidentPages.DefaultLimit, options.MaxPathIds);
         return new IncidentResponse(
@@ -184,7 +199,7 @@ public static class IncidentEndpoints
             incident.OpenedAt,
             incident.ClosedAt,
             Outages(incident.Outages),
-            ImpactOf(incident, page, includePaths: true),
+            ImpactOf(incident, page, includePaths: true, now),
             incident.Updates.Select(u => new IncidentUpdateResponse(u.Sequence, u.At, u.Status.ToWire(), u.Message,
                 u.Outages is null ? null : Outages(u.Outages),
                 u.Change is null ? null : new ImpactChangeResponse(u.Change.BecameAffected, u.Change.Recovered, u.Change.Worsened, u.Change.Improved))).ToList(),
@@ -202,31 +217,41 @@ public static class IncidentEndpoints
             review.Prevention.Select(p => new PreventionResponse(p.Action, p.Owner, p.Due.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))).ToList(),
             review.AcceptedAt, review.Author, review.Revision);
 
-    /// <summary>An incident's parties by state, over all of them, in the wire form.</summary>
-    internal static ImpactCounts CountsOf(Incident incident)
-    {
-        var (down, degraded, atRisk) = incident.Impact.Counts;
-        return new ImpactCounts(down, degraded, atRisk);
-    }
+    private static OutageResponse OutageOf(IncidentOutage outage) => new(outage.Node, outage.State.ToWire()) { EndedAt = outage.EndedAt };
 
-    private static IncidentSummaryResponse ToSummary(IncidentSummary incident)
+    private static IncidentSummaryResponse ToSummary(IncidentSummary incident, DateTimeOffset now)
     {
         return new IncidentSummaryResponse(
             incident.Id, incident.Graph, incident.Title, incident.Status.ToWire(), incident.StartedAt,
             incident.ExpectedDuration is { } d ? Durations.Format(d) : null, incident.OpenedAt, incident.ClosedAt,
-            incident.Outages.Select(o => new OutageResponse(o.Node, o.State.ToWire())).ToList(),
-            ImpactCounts.Of(incident.Counts), incident.Total, incident.Updates, incident.Reviewed);
+            incident.Outages.Select(OutageOf).ToList(),
+            ImpactCounts.Of(incident.HitCounts(now)), incident.Total, incident.Updates, incident.Reviewed)
+        {
+            Expected = incident.Status is IncidentStatus.Resolved or IncidentStatus.Closed ? null : ImpactCounts.Of(incident.Counts),
+        };
     }
 
-    /// <summary>A page of an incident's impact in the impact endpoint's shape.</summary>
-    private static ImpactResponse ImpactOf(Incident incident, IncidentPage page, bool includePaths)
+    /// <summary>
+    /// A page of an incident's impact in the impact endpoint's shape, told in time: each party's moment and whether
+    /// it has come; while the clock runs, <c>counts</c> are the parties hit now and <c>expected</c> all of them.
+    /// </summary>
+    private static ImpactResponse ImpactOf(Incident incident, IncidentPage page, bool includePaths, DateTimeOffset now)
     {
         var impact = incident.Impact;
         AffectedNode Node(AffectedParty p) => new(p.Id, p.Name, p.Kind, p.State.ToWire(), p.Depth, impact.ViaOf(p),
-            includePaths ? impact.PathOf(p).Select(s => s.Id).ToList() : null, Durations.Format(p.ImpactAt));
+            includePaths ? impact.PathOf(p).Select(s => s.Id).ToList() : null, Durations.Format(p.ImpactAt))
+        {
+            ImpactFrom = incident.StartedAt + p.ImpactAt,
+            Hit = incident.IsHit(p, now),
+            ImpactUntil = p.EndAt is { } end ? incident.StartedAt + end : null,
+        };
 
         return new ImpactResponse(incident.Graph, impact.GraphVersion, page.Parties.Select(Node).ToList(),
-            CountsOf(incident), impact.Total, page.Next is not null, impact.Origins.Select(Node).ToList(),
-            page.Matching, page.Next is { } next ? ImpactCursor.Encode(incident.Revision, next) : null);
+            ImpactCounts.Of(incident.HitCounts(now)), impact.Total, page.Next is not null, impact.Origins.Select(Node).ToList(),
+            page.Matching, page.Next is { } next ? ImpactCursor.Encode(incident.Revision, next) : null)
+        {
+            Expected = incident.IsRunning ? ImpactCounts.Of(impact.AllCounts ?? new(impact.Counts.Down, impact.Counts.Degraded, impact.Counts.AtRisk)) : null,
+            NextHitAt = incident.IsRunning && impact.NextHitAfter(now - incident.StartedAt) is { } nextHit ? incident.StartedAt + nextHit : null,
+        };
     }
 }

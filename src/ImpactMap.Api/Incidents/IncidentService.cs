@@ -19,6 +19,7 @@ public sealed class IncidentService(
 {
     private const int SaveAttempts = 5;
     private const int RecentIncidents = 8;
+    private const int PartiesNamedInEvents = 1000;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Incident> _recent = new(StringComparer.Ordinal);
     private readonly StripedGates _gates = new();
 
@@ -89,12 +90,16 @@ public sealed class IncidentService(
     {
         var snapshot = await catalog.GetAsync(graph, cancellationToken);
         var now = clock.GetUtcNow();
+        CheckEnds(outages, startedAt ?? now, now);
         var impact = Compute(snapshot, outages, expected, now, cancellationToken);
         var incident = new Incident(
-            id, graph, title, IncidentStatus.Investigating, startedAt ?? now, expected, outages, impact, [], null, now, null, 1, Advice: advice);
+            id, graph, title, IncidentStatus.Investigating, startedAt ?? now, expected, outages, impact, [], null, now, null, 1, Advice: advice)
+        {
+            ToldUntil = now - (startedAt ?? now),
+        };
         await store.CreateAsync(incident, [Event("incident.opened", new
         {
-            incident.Id, incident.Title, Status = incident.Status.ToWire(), impact.Total, Counts = IncidentEndpoints.CountsOf(incident),
+            incident.Id, incident.Title, Status = incident.Status.ToWire(), impact.Total, Counts = Counts(incident), Expected = Expected(incident),
         })], cancellationToken);
         // Kept as opened: the first read of a 100,000-party incident would otherwise fetch from the store what this
         // instance just wrote (on Neo4j about 130 MB at its peak).
@@ -190,6 +195,7 @@ public sealed class IncidentService(
                 return incident;
             }
 
+            CheckEnds(outages, incident.StartedAt, now);
             var impact = await ImpactAfterAsync(incident, status, outages, expected, now, cancellationToken);
 
             return incident.WithUpdate(now, status, message!, outages, expected, impact, request) with { Advice = advice ?? incident.Advice };
@@ -197,18 +203,19 @@ public sealed class IncidentService(
     }
 
     /// <summary>What an update tells the feed: the update, and the change of impact when it made one.</summary>
-    private static IReadOnlyList<NewEvent> UpdateEvents(Incident updated)
+    private IReadOnlyList<NewEvent> UpdateEvents(Incident updated)
     {
         var update = updated.LatestUpdate!;
         var events = new List<NewEvent>
         {
-            Event("incident.updated", new { updated.Id, Status = update.Status.ToWire(), update.Message, updated.Impact.Total, Counts = IncidentEndpoints.CountsOf(updated) }),
+            Event("incident.updated", new { updated.Id, Status = update.Status.ToWire(), update.Message, updated.Impact.Total, Counts = Counts(updated), Expected = Expected(updated) }),
         };
         if (update.Change is { } change)
         {
             events.Add(Event("incident.impact-changed", new
             {
-                updated.Id, updated.Impact.Total, Counts = IncidentEndpoints.CountsOf(updated), change.BecameAffected, change.Recovered, change.Worsened, change.Improved,
+                updated.Id, updated.Impact.Total, Counts = Counts(updated), Expected = Expected(updated), Spared = updated.Impact.Spared?.Select(p => p.Id).ToList(),
+                change.BecameAffected, change.Recovered, change.Worsened, change.Improved,
             }));
         }
 
@@ -216,6 +223,15 @@ public sealed class IncidentService(
     }
 
     private static NewEvent Event(string type, object payload) => NewEvent.Of(type, payload);
+
+    /// <summary>
+    /// What events tell of an incident's impact, as the API does: the parties hit at the event (counts) and, while the
+    /// clock runs, those expected if nothing is restored (<see cref="Expected"/>).
+    /// </summary>
+    private ImpactCounts Counts(Incident incident) => ImpactCounts.Of(incident.HitCounts(clock.GetUtcNow()));
+
+    private static ImpactCounts? Expected(Incident incident) =>
+        incident.IsRunning ? new ImpactCounts(incident.Impact.Counts.Down, incident.Impact.Counts.Degraded, incident.Impact.Counts.AtRisk) : null;
 
     public async Task<Incident> ReviewAsync(string graph, string id, ReviewRequest body, string author, CancellationToken cancellationToken)
     {
@@ -232,7 +248,26 @@ public sealed class IncidentService(
             new IncidentReview(body.WhatHappened!.Trim(), body.WhatWeLearned!.Trim(),
                 body.Prevention!.Select(p => new PreventionAction(p.Action!.Trim(), p.Owner!.Trim(), DateOnly.Parse(p.Due!, System.Globalization.CultureInfo.InvariantCulture))).ToList(),
                 now, author))),
-            reviewed => [Event("incident.reviewed", new { reviewed.Id, reviewed.Impact.Total, Counts = IncidentEndpoints.CountsOf(reviewed) })], cancellationToken);
+            reviewed => [Event("incident.reviewed", new { reviewed.Id, reviewed.Impact.Total, Counts = Counts(reviewed) })], cancellationToken);
+    }
+
+    /// <summary>
+    /// Tells the feed (and so webhooks) of the parties whose time came since it was last told of the incident:
+    /// <c>incident.parties-hit</c> with them and the counts. Revision-checked, so of several instances one tells.
+    /// </summary>
+    public async Task TellHitsAsync(string graph, string id, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<AffectedParty> newlyHit = [];
+        await ChangeAsync(graph, id, (incident, now) =>
+        {
+            (var told, newlyHit) = incident.TellHits(now);
+            return Task.FromResult(told);
+        }, told => [Event("incident.parties-hit", new
+        {
+            told.Id, told.Impact.Total, Counts = Counts(told), Expected = Expected(told),
+            Hit = newlyHit.Take(PartiesNamedInEvents).Select(p => p.Id).ToList(), HitTotal = newlyHit.Count,
+            NextHitAt = told.Impact.NextHitAfter(told.ToldUntil!.Value) is { } next ? told.StartedAt + next : (DateTimeOffset?)null,
+        })], cancellationToken);
     }
 
     public async Task<Incident> CloseAsync(string graph, string id, CancellationToken cancellationToken)
@@ -244,7 +279,7 @@ public sealed class IncidentService(
         }
 
         return await ChangeAsync(graph, id, (incident, now) => Task.FromResult(incident.Close(now)),
-            closed => [Event("incident.closed", new { closed.Id, closed.Review!.WhatHappened, closed.Impact.Total, Counts = IncidentEndpoints.CountsOf(closed) })],
+            closed => [Event("incident.closed", new { closed.Id, closed.Review!.WhatHappened, closed.Impact.Total, Counts = Counts(closed) })],
             cancellationToken);
     }
 
@@ -293,7 +328,7 @@ public sealed class IncidentService(
         foreach (var incident in open)
         {
             await ChangeAsync(graph, incident.Id, (current, now) => Task.FromResult(current.Abandon(now, reason)),
-                closed => [Event("incident.closed", new { closed.Id, Reason = reason, closed.Impact.Total, Counts = IncidentEndpoints.CountsOf(closed) })],
+                closed => [Event("incident.closed", new { closed.Id, Reason = reason, closed.Impact.Total, Counts = Counts(closed) })],
                 cancellationToken);
         }
     }
@@ -370,8 +405,9 @@ public sealed class IncidentService(
             options.Value.MaxLimit, cancellationToken);
     }
 
+    /// <summary>The impact of the outages still failing: those that came back are recovered, until the resolution adds up what each did.</summary>
     private IncidentImpact Compute(GraphSnapshot snapshot, IReadOnlyList<IncidentOutage> outages, TimeSpan? expected, DateTimeOffset now, CancellationToken cancellationToken) =>
-        IncidentImpacts.Compute(snapshot.Engine, snapshot.Version, outages, expected, now, options.Value.MaxLimit, cancellationToken);
+        IncidentImpacts.Current(snapshot.Engine, snapshot.Version, outages, expected, now, options.Value.MaxLimit, cancellationToken);
 
     private static string? Advice(string? text, List<string> problems)
     {
@@ -384,8 +420,30 @@ public sealed class IncidentService(
         return advice;
     }
 
-    private static List<IncidentOutage>? Outages(IReadOnlyList<OutageRequest>? requested, List<string> problems, bool required) =>
-        requested is null && !required
-            ? null
-            : ImpactRequests.ParseOutages(requested, problems).Select(o => new IncidentOutage(o.Node, o.State)).ToList();
+    private static List<IncidentOutage>? Outages(IReadOnlyList<OutageRequest>? requested, List<string> problems, bool required)
+    {
+        if (requested is null && !required)
+        {
+            return null;
+        }
+
+        // The parser leaves out entries without a node (and names them as problems): the ends go with those it keeps.
+        var ends = (requested ?? []).Where(r => r?.Node is not null).Select(r => r.EndedAt).ToList();
+        return ImpactRequests.ParseOutages(requested, problems, endings: true).Select((o, i) => new IncidentOutage(o.Node, o.State, ends[i])).ToList();
+    }
+
+    /// <summary>An outage ends between the incident's start and now: 400 naming each that does not.</summary>
+    private static void CheckEnds(IReadOnlyList<IncidentOutage>? outages, DateTimeOffset startedAt, DateTimeOffset now)
+    {
+        var problems = new List<string>();
+        for (var i = 0; i < (outages?.Count ?? 0); i++)
+        {
+            if (outages![i].EndedAt is { } ended && (ended < startedAt || ended > now))
+            {
+                problems.Add($"outages[{i}].endedAt: {ended:O} must lie between the incident's start ({startedAt:O}) and now");
+            }
+        }
+
+        ApiProblem.ThrowIfAny(problems);
+    }
 }

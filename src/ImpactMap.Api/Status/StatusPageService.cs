@@ -10,7 +10,7 @@ namespace ImpactMap.Api.Status;
 /// <summary>What one graph's status page shows now: its settings, its components' states and the incidents that reach them.</summary>
 public sealed record StatusPageView(
     string Graph, StatusPageSettings Settings, IReadOnlyList<ComponentState> Components, IReadOnlyList<Incident> Unresolved,
-    Func<CancellationToken, Task<IReadOnlyList<Incident>>> RecentAsync);
+    Func<CancellationToken, Task<IReadOnlyList<Incident>>> RecentAsync, DateTimeOffset At);
 
 /// <summary>Keeps each graph's status page settings (a record in the store) and reads what the page shows.</summary>
 public sealed class StatusPageService(GraphCatalog catalog, IRecordStore records, IIncidentStore incidents, TimeProvider clock)
@@ -104,9 +104,10 @@ public sealed class StatusPageService(GraphCatalog catalog, IRecordStore records
                        ?? throw new ApiProblem(StatusCodes.Status404NotFound, "Not found", $"Graph '{graph}' publishes no status page: PUT /v1/graphs/{graph}/status-page first.");
         var snapshot = await catalog.GetAsync(graph, cancellationToken);
         var unresolved = (await incidents.ListOpenAsync(graph, cancellationToken)).Where(StatusPage.IsUnresolved).ToList();
-        var components = StatusPage.Components(snapshot.Graph, settings, unresolved);
+        var now = clock.GetUtcNow();
+        var components = StatusPage.Components(snapshot.Graph, settings, unresolved, now);
         var published = components.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
-        bool Reaches(Incident i) => StatusPage.Touched(i, published).Count > 0;
+        bool Reaches(Incident i) => StatusPage.Touched(i, published, now).Count > 0;
         return new StatusPageView(graph, settings, components, unresolved.Where(Reaches).ToList(), async token =>
         {
             // Read one at a time from the summaries, newest first, so only the incidents shown are held whole.
@@ -124,6 +125,6 @@ public sealed class StatusPageService(GraphCatalog catalog, IRecordStore records
             }
 
             return recent;
-        });
+        }, now);
     }
 }

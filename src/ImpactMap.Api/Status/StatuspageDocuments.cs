@@ -42,7 +42,7 @@ public static class StatuspageDocuments
     {
         ArgumentNullException.ThrowIfNull(incident);
         var published = view.Components.ToDictionary(c => c.Id, StringComparer.Ordinal);
-        var touched = StatusPage.Touched(incident, published.Keys).GroupBy(t => t.Id)
+        var touched = StatusPage.Touched(incident, published.Keys, view.At).GroupBy(t => t.Id)
             .Select(g => (Component: published[g.Key], State: g.Max(t => t.State))).OrderBy(t => t.Component.Position).ToList();
         var live = StatusPage.IsUnresolved(incident);
         var components = touched.Select(t => Component(view, t.Component, live ? t.State : NodeState.Up, StatusPage.LastChange(incident))).ToList();

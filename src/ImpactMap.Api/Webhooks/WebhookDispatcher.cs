@@ -164,8 +164,14 @@ public sealed class WebhookDispatcher(
         }
 
         var named = webhook.Nodes.ToHashSet(StringComparer.Ordinal);
+        if (e.Type == "incident.parties-hit")
+        {
+            // Told only to the parties whose time came now; the others heard of the incident before.
+            named.IntersectWith(data?["hit"]?.AsArray().Select(h => h?.GetValue<string>()).OfType<string>() ?? []);
+        }
+
         var parties = incident.Impact.Affected.Where(p => named.Contains(p.Id)).ToList();
-        var notices = Notices.For(incident, parties, options.Value.Notices.For(graph));
+        var notices = Notices.For(incident, parties, options.Value.Notices.For(graph), now: clock.GetUtcNow());
         return notices.Select(n => ($"{key}-{n.Node}", (string?)n.Node, new JsonObject
         {
             ["type"] = "notice",
@@ -175,7 +181,7 @@ public sealed class WebhookDispatcher(
             ["at"] = e.At,
             ["incident"] = incident.Id,
             ["notice"] = JsonSerializer.SerializeToNode(new NoticeResponse(n.Node, n.Name, n.Kind, n.State.ToWire(), Durations.Format(n.ImpactAt), n.Path,
-                n.Message, n.To, n.From, n.Subject, n.Phase, n.ImpactFrom), StoredJson.Options),
+                n.Message, n.To, n.From, n.Subject, n.Phase, n.ImpactFrom) { Hit = n.Hit }, StoredJson.Options),
         }.ToJsonString())).ToList();
     }
 

@@ -42,7 +42,13 @@ public sealed record ImpactQuery(
     /// node naming its own step: every chain exactly, in space linear in the nodes on them.
     /// </summary>
     public bool IncludeChainSteps { get; init; }
+
+    /// <summary>Whether the answer carries <see cref="ImpactResult.Timeline"/>: how many nodes reach each state when, over all of them.</summary>
+    public bool IncludeTimeline { get; init; }
 }
+
+/// <summary>How many affected nodes reach <paramref name="State"/> (their final state) at <paramref name="At"/> after the outage began.</summary>
+public sealed record TimedCount(TimeSpan At, NodeState State, int Count);
 
 /// <summary>One step of the explaining chains: a node, and the step before it (-1 at an origin).</summary>
 public sealed record ChainStep(string Id, int Parent);
@@ -72,6 +78,7 @@ public sealed record StateCounts(int Down, int Degraded, int AtRisk);
 /// <param name="Matching">How many affected nodes match the filters (all of them without filters).</param>
 /// <param name="Next">Where the next page starts when <paramref name="Truncated"/> (null for the start of the list); null otherwise.</param>
 /// <param name="Steps">The chains of the listed nodes and origins as one forest, parents first; null unless asked for.</param>
+/// <param name="Timeline">Every affected node (origins left out), listed or not, counted by when it reaches its state and which, by time; null unless asked for.</param>
 public sealed record ImpactResult(
     IReadOnlyList<ImpactedNode> Affected,
     IReadOnlyList<ImpactedNode> Origins,
@@ -80,7 +87,8 @@ public sealed record ImpactResult(
     bool Truncated,
     int Matching,
     ImpactPosition? Next,
-    IReadOnlyList<ChainStep>? Steps = null);
+    IReadOnlyList<ChainStep>? Steps = null,
+    IReadOnlyList<TimedCount>? Timeline = null);
 
 /// <summary>Thrown when the chains a query lists would hold more ids than it allows.</summary>
 public sealed class PathBudgetExceededException(long pathIds, long maxPathIds)

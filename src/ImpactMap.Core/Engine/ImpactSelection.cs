@@ -46,7 +46,31 @@ internal static class ImpactSelection
             matching,
             // A page that lists nothing (limit 0: counts only) ends where it began.
             !truncated ? null : affected.Count > 0 ? new ImpactPosition(affected[^1].Depth, affected[^1].Id) : query.After,
-            forest?.Steps);
+            forest?.Steps,
+            query.IncludeTimeline ? Timeline(ws) : null);
+    }
+
+    /// <summary>Every affected node, origins left out, counted by the second it reaches its final state and by that state; one pass.</summary>
+    private static List<TimedCount> Timeline(Workspace ws)
+    {
+        var counts = new Dictionary<(long Seconds, int Level), int>();
+        for (var level = 1; level <= 3; level++)
+        {
+            var raised = ws.Raised[level];
+            for (var i = 0; i < raised.Count; i++)
+            {
+                var node = raised.Items[i].Node;
+                var state = ws.Levels[node];
+                if ((state & Workspace.LevelMask) == level && (state & Workspace.OriginFlag) == 0)
+                {
+                    var key = (ws.TimeSeconds[node], level);
+                    counts[key] = counts.GetValueOrDefault(key) + 1;
+                }
+            }
+        }
+
+        return counts.OrderBy(c => c.Key.Seconds).ThenBy(c => c.Key.Level)
+            .Select(c => new TimedCount(TimeSpan.FromSeconds(c.Key.Seconds), (NodeState)c.Key.Level, c.Value)).ToList();
     }
 
     /// <summary>The entries of the first <paramref name="take"/> gathered, by depth, then by ordinal id.</summary>

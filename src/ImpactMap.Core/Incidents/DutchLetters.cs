@@ -18,10 +18,11 @@ internal static class DutchLetters
         _ => $"Storing met gevolgen voor u: {incident.Title}",
     };
 
-    public static string Letter(Incident incident, AffectedParty party, IReadOnlyList<PartyStep> path, NodeState originState, string phase, LetterSettings settings)
+    public static string Letter(
+        Incident incident, AffectedParty party, IReadOnlyList<PartyStep> path, NodeState originState, string phase, LetterSettings settings, bool hit)
     {
         var zone = Notices.Zone(party.Letter?.TimeZone);
-        var restoredAt = phase == "ongoing" ? (DateTimeOffset?)null : Notices.RestoredAt(incident);
+        var restoredAt = phase == "ongoing" ? (DateTimeOffset?)null : Notices.RestoredAt(incident, party);
         var past = restoredAt is not null;
         var impactFrom = incident.StartedAt + party.ImpactAt;
         var letter = new StringBuilder();
@@ -32,6 +33,21 @@ internal static class DutchLetters
         {
             letter.Append("Gevolgen voor u: ").Append(Impact(party.State)).Append(", van ").Append(Notices.At(impactFrom, zone))
                 .Append(" (").Append(Relative(party.ImpactAt)).Append(") tot ").Append(Notices.At(restored, zone)).Append(". De dienstverlening is hersteld.");
+        }
+        else if (!hit)
+        {
+            letter.Append("Gevolgen voor u: nog geen. Is de storing op ").Append(Notices.At(impactFrom, zone)).Append(" niet verholpen, dan bent u vanaf dat moment ")
+                .Append(Impact(party.State)).Append(" (").Append(Relative(party.ImpactAt)).Append(").");
+            if (incident.ExpectedDuration is { } expected)
+            {
+                letter.Append(" We verwachten dat het uiterlijk ").Append(Notices.At(incident.StartedAt + expected, zone)).Append(" is opgelost, ")
+                    .Append(Span(expected)).Append(" na het begin.");
+            }
+
+            if ((party.Letter?.Advice ?? incident.Advice) is { } advice)
+            {
+                letter.Append(" Wat u in de tussentijd kunt doen: ").Append(advice.TrimEnd('.')).Append('.');
+            }
         }
         else
         {

@@ -45,8 +45,8 @@ public static class IncidentStatuses
     }
 }
 
-/// <summary>A failing node of an incident.</summary>
-public sealed record IncidentOutage(string Node, NodeState State);
+/// <summary>A failing node of an incident; <paramref name="EndedAt"/> once it came back, which may be before the incident is resolved.</summary>
+public sealed record IncidentOutage(string Node, NodeState State, DateTimeOffset? EndedAt = null);
 
 /// <summary>One step of an explaining chain, with the name and kind it had when the impact was computed.</summary>
 /// <param name="Lost">When this node depends on the step before it through a group of alternatives: what of the group was lost.</param>
@@ -62,10 +62,14 @@ public sealed record ChainLink(string Id, string Name, string Kind, int Parent, 
 /// <param name="Path">From an origin to this party, in incidents stored before chains were kept as <see cref="IncidentImpact.Chains"/>; null since.</param>
 /// <param name="Step">This party's step in <see cref="IncidentImpact.Chains"/>; -1 in incidents stored before.</param>
 /// <param name="Letter">What its letters need, from its attributes then: contact, timeZone, advice, audience; null in incidents stored before.</param>
+/// <param name="EndAt">Once the outages that hit it ended: how long after the start its impact ended; null while they last.</param>
 public sealed record AffectedParty(
     string Id, string Name, string Kind, NodeState State, int Depth, IReadOnlyList<PartyStep>? Path, TimeSpan ImpactAt, int Step = -1,
-    PartyLetter? Letter = null)
+    PartyLetter? Letter = null, TimeSpan? EndAt = null)
 {
+    /// <summary>Whether its time has come <paramref name="elapsed"/> after the outage began.</summary>
+    public bool IsHitAfter(TimeSpan elapsed) => ImpactAt <= elapsed;
+
     /// <summary>Told only its own supplier and the origin, not the internal components between: a customer, or audience external.</summary>
     public bool IsExternal => Letter?.Audience is { } audience ? audience == "external" : Kind == Node.Customer;
 }
@@ -97,6 +101,10 @@ public sealed record PartyLetter(string? Contact, string? TimeZone, string? Advi
 /// come, each with the state and time it would have been hit; spared by their tolerance, told nothing. Null while
 /// the clock runs, and in incidents resolved before this was kept.
 /// </param>
+/// <param name="Timeline">
+/// Every affected party, listed or not, counted by when its time comes and in which state: what the counts of
+/// parties hit so far are read from at any moment. Absent in incidents stored before it was kept.
+/// </param>
 public sealed record IncidentImpact(
     long GraphVersion,
     DateTimeOffset ComputedAt,
@@ -106,8 +114,48 @@ public sealed record IncidentImpact(
     bool Truncated,
     StateCounts? AllCounts = null,
     IReadOnlyList<ChainLink>? Chains = null,
-    IReadOnlyList<AffectedParty>? Spared = null)
+    IReadOnlyList<AffectedParty>? Spared = null,
+    IReadOnlyList<TimedCount>? Timeline = null)
 {
+    /// <summary>
+    /// The parties whose time has come <paramref name="elapsed"/> after the outage began, by state: from the timeline
+    /// over all of them, or, in incidents stored before it was kept, from the parties listed.
+    /// </summary>
+    public StateCounts CountsAfter(TimeSpan elapsed)
+    {
+        if (Timeline is null)
+        {
+            var hit = Affected.Where(a => a.IsHitAfter(elapsed)).ToList();
+            return new StateCounts(hit.Count(a => a.State == NodeState.Down), hit.Count(a => a.State == NodeState.Degraded), hit.Count(a => a.State == NodeState.AtRisk));
+        }
+
+        return CountsIn(Timeline, elapsed);
+    }
+
+    /// <summary>The timeline's parties whose time has come <paramref name="elapsed"/> after the start, by state.</summary>
+    public static StateCounts CountsIn(IReadOnlyList<TimedCount> timeline, TimeSpan elapsed)
+    {
+        ArgumentNullException.ThrowIfNull(timeline);
+        int down = 0, degraded = 0, atRisk = 0;
+        foreach (var entry in timeline.TakeWhile(t => t.At <= elapsed))
+        {
+            switch (entry.State)
+            {
+                case NodeState.Down: down += entry.Count; break;
+                case NodeState.Degraded: degraded += entry.Count; break;
+                default: atRisk += entry.Count; break;
+            }
+        }
+
+        return new StateCounts(down, degraded, atRisk);
+    }
+
+    /// <summary>When the next party's time comes after <paramref name="elapsed"/>, if any does.</summary>
+    public TimeSpan? NextHitAfter(TimeSpan elapsed) =>
+        Timeline is null
+            ? Affected.Where(a => a.ImpactAt > elapsed).Select(a => (TimeSpan?)a.ImpactAt).Min()
+            : Timeline.FirstOrDefault(t => t.At > elapsed)?.At;
+
     /// <summary>A party's chain from an origin to it.</summary>
     public IReadOnlyList<PartyStep> PathOf(AffectedParty party)
     {
@@ -217,8 +265,45 @@ public sealed record Incident(
     IReadOnlyList<IncidentReview>? EarlierReviews = null,
     string? Advice = null)
 {
+    /// <summary>
+    /// How far into the outage the parties hit were told (by the opening, an update or <see cref="TellHits"/>): a party
+    /// whose time came after it has not yet been told it is hit. Null in incidents stored before: told at opening.
+    /// </summary>
+    public TimeSpan? ToldUntil { get; init; }
+
+    /// <summary>The parties whose time came after <see cref="ToldUntil"/> and by <paramref name="now"/>, while the clock runs; with the incident that remembers they were told.</summary>
+    public (Incident Told, IReadOnlyList<AffectedParty> NewlyHit) TellHits(DateTimeOffset now)
+    {
+        var told = ToldUntil ?? OpenedAt - StartedAt;
+        var elapsed = now - StartedAt;
+        if (!IsRunning || Impact.NextHitAfter(told) is not { } next || next > elapsed)
+        {
+            return (this, []);
+        }
+
+        var newlyHit = Impact.Affected.Where(p => p.ImpactAt > told && p.ImpactAt <= elapsed).ToList();
+        return (this with { ToldUntil = elapsed, Revision = Revision + 1 }, newlyHit);
+    }
+
     /// <summary>The latest update, if any.</summary>
     public IncidentUpdate? LatestUpdate => Updates.Count == 0 ? null : Updates[^1];
+
+    /// <summary>Whether the clock still runs: not resolved or closed, so parties whose time has not come are expected, not hit.</summary>
+    public bool IsRunning => Status is not (IncidentStatus.Resolved or IncidentStatus.Closed);
+
+    /// <summary>Whether <paramref name="party"/> is hit at <paramref name="now"/>: its time has come, or the outage ended (every party of a final impact was hit).</summary>
+    public bool IsHit(AffectedParty party, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(party);
+        return !IsRunning || party.IsHitAfter(now - StartedAt);
+    }
+
+    /// <summary>The parties hit at <paramref name="now"/>, by state; once resolved, all of its final impact.</summary>
+    public StateCounts HitCounts(DateTimeOffset now)
+    {
+        var (down, degraded, atRisk) = Impact.Counts;
+        return IsRunning ? Impact.CountsAfter(now - StartedAt) : new StateCounts(down, degraded, atRisk);
+    }
 
     /// <summary>Whether an update from <paramref name="source"/> (a supplier's update, a request) is carried already.</summary>
     public bool Carries(string? source) => source is not null && Updates.Any(u => u.Source == source);
@@ -240,6 +325,13 @@ public sealed record Incident(
         }
 
         var change = impact is null ? null : ImpactChange.Between(Impact, impact);
+        if (change is not null && impact!.Spared is { Count: > 0 } spared)
+        {
+            // Parties whose time never came were spared, not recovered: they are listed as such.
+            var sparedIds = spared.Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
+            change = change with { Recovered = change.Recovered.Where(id => !sparedIds.Contains(id)).ToList() };
+        }
+
         return this with
         {
             Status = status,
@@ -248,6 +340,7 @@ public sealed record Incident(
             Impact = impact ?? Impact,
             Updates = [.. Updates, new IncidentUpdate(Updates.Count + 1, at, status, message, outages, change, source)],
             Revision = Revision + 1,
+            ToldUntil = at - StartedAt,
         };
     }
 

@@ -22,6 +22,7 @@ public static class IncidentImpacts
         {
             IncludePaths = false,
             IncludeChainSteps = true,
+            IncludeTimeline = true,
         };
         var result = engine.Impact(query, cancellationToken);
         var graph = engine.Graph;
@@ -39,25 +40,107 @@ public static class IncidentImpacts
             return new ChainLink(node.Id, node.Name, node.Kind, step.Parent, lost.GetValueOrDefault(i));
         }).ToList();
         return new IncidentImpact(graphVersion, now, result.Affected.Select(Party).ToList(), result.Origins.Select(Party).ToList(),
-            result.Total, result.Truncated, result.Counts, chains);
+            result.Total, result.Truncated, result.Counts, chains, Timeline: result.Timeline);
+    }
+
+    /// <summary>The impact of the outages still failing (none has an end): those that came back fail nothing now.</summary>
+    public static IncidentImpact Current(
+        PropagationEngine engine, long graphVersion, IReadOnlyList<IncidentOutage> outages, TimeSpan? expectedDuration,
+        DateTimeOffset now, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(outages);
+        var failing = outages.Where(o => o.EndedAt is null).ToList();
+        return failing.Count > 0
+            ? Compute(engine, graphVersion, failing, expectedDuration, now, limit, cancellationToken)
+            : new IncidentImpact(graphVersion, now, [], [], 0, false, new StateCounts(0, 0, 0), [], Timeline: []);
     }
 
     /// <summary>
-    /// The impact the outages had, now that they ended at <paramref name="endedAt"/>: only the parties whose time came
-    /// before the end (the engine's impact for the actual duration), and as <see cref="IncidentImpact.Spared"/> those
-    /// the outages would have hit had they lasted, whose tolerance saved them.
+    /// The impact the outages had, now that they ended: each at its own <see cref="IncidentOutage.EndedAt"/>, the rest
+    /// at <paramref name="endedAt"/> (the resolution). Outages only end, so the failing set shrinks at each end: a
+    /// party was hit when the outages failing from the start until one of those ends reached it before that end (the
+    /// engine's impact of that set for that duration). Each party keeps its worst state, the earliest time it reached
+    /// it, and when the last outages that hit it ended (<see cref="AffectedParty.EndAt"/>). The outages that would have
+    /// reached others had they all lasted are listed as <see cref="IncidentImpact.Spared"/>: saved by their tolerance.
     /// </summary>
+    /// <remarks>
+    /// A party whose tolerance was spent partly under outages that ended and partly under those that still failed is
+    /// counted from the start of the second: a lower bound, exact when the outages end together.
+    /// </remarks>
     public static IncidentImpact Final(
         PropagationEngine engine, long graphVersion, IReadOnlyList<IncidentOutage> outages, DateTimeOffset startedAt, DateTimeOffset endedAt,
         DateTimeOffset now, int limit, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(outages);
+        DateTimeOffset EndOf(IncidentOutage o) =>
+            o.EndedAt is { } ended ? (ended < startedAt ? startedAt : ended > endedAt ? endedAt : ended) : (endedAt < startedAt ? startedAt : endedAt);
+
+        var phases = new List<(TimeSpan End, IncidentImpact Impact)>();
+        foreach (var end in outages.Select(EndOf).Distinct().Order())
+        {
+            // An outage that ended as it began reached no one.
+            if (end > startedAt)
+            {
+                phases.Add((end - startedAt, Compute(engine, graphVersion, outages.Where(o => EndOf(o) >= end).ToList(), end - startedAt, now, limit, cancellationToken)));
+            }
+        }
+
         var unbounded = Compute(engine, graphVersion, outages, null, now, limit, cancellationToken);
-        // An outage that ended as it began (resolved at its start) reached no one.
-        var final = endedAt > startedAt
-            ? Compute(engine, graphVersion, outages, endedAt - startedAt, now, limit, cancellationToken)
-            : unbounded with { Affected = [], Total = 0, Truncated = false, AllCounts = new StateCounts(0, 0, 0) };
+        var final = phases.Count switch
+        {
+            0 => unbounded with { Affected = [], Total = 0, Truncated = false, AllCounts = new StateCounts(0, 0, 0), Timeline = [] },
+            1 => phases[0].Impact with { Affected = phases[0].Impact.Affected.Select(p => p with { EndAt = phases[0].End }).ToList() },
+            _ => Merge(phases, unbounded.Origins.Select(o => o.Id).ToHashSet(StringComparer.Ordinal), limit) with { Origins = unbounded.Origins },
+        };
         var hit = final.Affected.Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
         return final with { Spared = unbounded.Affected.Where(p => !hit.Contains(p.Id)).Select(p => p with { Step = -1, Path = null }).ToList() };
+    }
+
+    /// <summary>
+    /// The parties hit in any phase, each at its worst state, from the earliest time it reached it to the end of the
+    /// last phase it was in that state; the phases' chains kept side by side, each party pointing into its own. A
+    /// failing node made worse by others once its own outage ended stays an origin, not a party.
+    /// </summary>
+    private static IncidentImpact Merge(List<(TimeSpan End, IncidentImpact Impact)> phases, HashSet<string> origins, int limit)
+    {
+        var parties = new Dictionary<string, AffectedParty>(StringComparer.Ordinal);
+        var chains = new List<ChainLink>();
+        foreach (var (end, impact) in phases)
+        {
+            var offset = chains.Count;
+            chains.AddRange((impact.Chains ?? []).Select(c => c with { Parent = c.Parent < 0 ? -1 : c.Parent + offset }));
+            foreach (var party in impact.Affected.Where(p => !origins.Contains(p.Id)))
+            {
+                var here = party with { Step = party.Step < 0 ? -1 : party.Step + offset, EndAt = end };
+                if (!parties.TryGetValue(party.Id, out var seen) || here.State > seen.State)
+                {
+                    parties[party.Id] = here;
+                }
+                else if (here.State == seen.State)
+                {
+                    // Phases come in order of their ends: this one ends later.
+                    parties[party.Id] = (here.ImpactAt < seen.ImpactAt ? here : seen) with { EndAt = end };
+                }
+            }
+        }
+
+        var ordered = parties.Values.OrderBy(p => p.Depth).ThenBy(p => p.Id, StringComparer.Ordinal).ToList();
+        var complete = phases.All(p => !p.Impact.Truncated);
+        if (!complete)
+        {
+            // Past the limit, the phases list only their first parties: the largest phase's counts stand for all.
+            var largest = phases.MaxBy(p => p.Impact.Total).Impact;
+            return largest with { Affected = ordered.Take(limit).ToList(), Truncated = true, Chains = chains };
+        }
+
+        var counts = new StateCounts(
+            ordered.Count(p => p.State == NodeState.Down), ordered.Count(p => p.State == NodeState.Degraded), ordered.Count(p => p.State == NodeState.AtRisk));
+        var timeline = ordered.GroupBy(p => (p.ImpactAt, p.State)).OrderBy(g => g.Key.ImpactAt).ThenBy(g => g.Key.State)
+            .Select(g => new TimedCount(g.Key.ImpactAt, g.Key.State, g.Count())).ToList();
+        return phases[0].Impact with
+        {
+            Affected = ordered.Take(limit).ToList(), Total = ordered.Count, Truncated = ordered.Count > limit, AllCounts = counts, Chains = chains, Timeline = timeline,
+        };
     }
 
     /// <summary>

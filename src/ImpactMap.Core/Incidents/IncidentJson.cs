@@ -27,7 +27,7 @@ public static class IncidentJson
         ArgumentNullException.ThrowIfNull(incident);
         var impact = incident.Impact;
         var (down, degraded, atRisk) = impact.Counts;
-        return Write(incident with { Impact = impact with { Affected = [], Origins = [], Chains = null, AllCounts = new(down, degraded, atRisk) } });
+        return Write(incident with { Impact = impact with { Affected = [], Origins = [], Chains = null, Timeline = null, AllCounts = new(down, degraded, atRisk) } });
     }
 
     /// <summary>The incident's impact as JSON, parties and all.</summary>

@@ -11,9 +11,10 @@ namespace ImpactMap.Core.Incidents;
 /// <param name="Phase">ongoing, restored or reviewed: which letter this is.</param>
 /// <param name="ImpactFrom">When the impact reached the party: the incident's start plus <paramref name="ImpactAt"/>.</param>
 /// <param name="Language">The language it is written in: en or nl.</param>
+/// <param name="Hit">Whether the party's time had come when the letter was written; an ongoing letter to a party not yet hit warns it.</param>
 public sealed record Notice(
     string Node, string Name, string Kind, NodeState State, TimeSpan ImpactAt, IReadOnlyList<string> Path, string Message,
-    string To, string? From, string Subject, string Phase, DateTimeOffset ImpactFrom, string Language = "en");
+    string To, string? From, string Subject, string Phase, DateTimeOffset ImpactFrom, string Language = "en", bool Hit = true);
 
 /// <summary>How letters are signed and how much of a chain they tell.</summary>
 /// <param name="From">The sender, e.g. "Bank incident desk &lt;incidents@bank.example&gt;"; replies go there.</param>
@@ -41,15 +42,17 @@ public static class Notices
     /// </summary>
     public const int NamedSteps = 10;
 
-    /// <summary>One notice per affected party, in the order of the incident's impact (depth, then id).</summary>
-    public static IReadOnlyList<Notice> For(Incident incident, LetterSettings? settings = null) =>
-        For(incident, incident?.Impact.Affected ?? [], settings);
+    /// <summary>One notice per affected party, in the order of the incident's impact (depth, then id); as at <paramref name="now"/> when given.</summary>
+    public static IReadOnlyList<Notice> For(Incident incident, LetterSettings? settings = null, DateTimeOffset? now = null) =>
+        For(incident, incident?.Impact.Affected ?? [], settings, now: now);
 
     /// <summary>
     /// A notice for each of <paramref name="parties"/> (of the incident's impact), in their order, each in its
     /// party's language (its <c>language</c> attribute, English by default), or all in <paramref name="language"/> when given.
+    /// While the incident's clock runs, a party whose time has not come by <paramref name="now"/> is warned, not told it is hit.
     /// </summary>
-    public static IReadOnlyList<Notice> For(Incident incident, IEnumerable<AffectedParty> parties, LetterSettings? settings = null, string? language = null)
+    public static IReadOnlyList<Notice> For(
+        Incident incident, IEnumerable<AffectedParty> parties, LetterSettings? settings = null, string? language = null, DateTimeOffset? now = null)
     {
         ArgumentNullException.ThrowIfNull(incident);
         ArgumentNullException.ThrowIfNull(parties);
@@ -61,15 +64,17 @@ public static class Notices
             var path = incident.Impact.PathOf(party);
             var originState = origins.TryGetValue(path[0].Id, out var origin) ? origin.State : NodeState.Down;
             var dutch = (language ?? party.Letter?.Language) == "nl";
+            var hit = now is not { } at || incident.IsHit(party, at);
             return new Notice(
                 party.Id, party.Name, party.Kind, party.State, party.ImpactAt, path.Select(p => p.Id).ToList(),
-                dutch ? DutchLetters.Letter(incident, party, path, originState, phase, settings) : Letter(incident, party, path, originState, phase, settings),
+                dutch ? DutchLetters.Letter(incident, party, path, originState, phase, settings, hit) : Letter(incident, party, path, originState, phase, settings, hit),
                 party.Letter?.Contact is { } contact ? $"{party.Name} <{contact}>" : $"{party.Name} ({party.Id})",
                 settings.From,
                 dutch ? DutchLetters.Subject(incident, phase) : Subject(incident, phase),
                 phase,
                 incident.StartedAt + party.ImpactAt,
-                dutch ? "nl" : "en");
+                dutch ? "nl" : "en",
+                hit);
         }).ToList();
     }
 
@@ -187,10 +192,11 @@ public static class Notices
         _ => $"Service disruption affecting you: {incident.Title}",
     };
 
-    private static string Letter(Incident incident, AffectedParty party, IReadOnlyList<PartyStep> path, NodeState originState, string phase, LetterSettings settings)
+    private static string Letter(
+        Incident incident, AffectedParty party, IReadOnlyList<PartyStep> path, NodeState originState, string phase, LetterSettings settings, bool hit)
     {
         var zone = Zone(party.Letter?.TimeZone);
-        var restoredAt = phase == "ongoing" ? (DateTimeOffset?)null : RestoredAt(incident);
+        var restoredAt = phase == "ongoing" ? (DateTimeOffset?)null : RestoredAt(incident, party);
         var impactFrom = incident.StartedAt + party.ImpactAt;
         var letter = new StringBuilder();
         letter.Append("Dear ").Append(party.Name).AppendLine(",").AppendLine();
@@ -200,6 +206,20 @@ public static class Notices
         {
             letter.Append("Impact on you: ").Append(Words(party.State)).Append(", from ").Append(At(impactFrom, zone))
                 .Append(", ").Append(Relative(party.ImpactAt)).Append(", to ").Append(At(restored, zone)).Append(". Service has been restored.");
+        }
+        else if (!hit)
+        {
+            letter.Append("Impact on you: none yet. If service is not restored by ").Append(At(impactFrom, zone)).Append(", you will be ")
+                .Append(Words(party.State)).Append(" from then on (").Append(Relative(party.ImpactAt)).Append(").");
+            if (incident.ExpectedDuration is { } expected)
+            {
+                letter.Append(" Expected recovery: by ").Append(At(incident.StartedAt + expected, zone)).Append(", ").Append(Span(expected)).Append(" after the start.");
+            }
+
+            if ((party.Letter?.Advice ?? incident.Advice) is { } advice)
+            {
+                letter.Append(" What you can do meanwhile: ").Append(advice.TrimEnd('.')).Append('.');
+            }
         }
         else
         {
@@ -242,9 +262,13 @@ public static class Notices
         return letter.ToString();
     }
 
-    /// <summary>When service came back: the latest update that resolved the incident, else its closing.</summary>
-    internal static DateTimeOffset? RestoredAt(Incident incident) =>
-        incident.Updates.LastOrDefault(u => u.Status == IncidentStatus.Resolved)?.At ?? incident.ClosedAt;
+    /// <summary>
+    /// When service came back for <paramref name="party"/>: when the outages that hit it ended, else the latest update that
+    /// resolved the incident, else its closing.
+    /// </summary>
+    internal static DateTimeOffset? RestoredAt(Incident incident, AffectedParty party) =>
+        party.EndAt is { } end ? incident.StartedAt + end
+        : incident.Updates.LastOrDefault(u => u.Status == IncidentStatus.Resolved)?.At ?? incident.ClosedAt;
 
     internal static string SenderName(string? from, string unsigned = "The incident team") =>
         from is null ? unsigned : from.Contains('<', StringComparison.Ordinal) ? from[..from.IndexOf('<', StringComparison.Ordinal)].Trim() : from;

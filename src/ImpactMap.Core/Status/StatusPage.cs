@@ -19,8 +19,8 @@ public sealed record ComponentState(string Id, string Name, int Position, NodeSt
 /// </summary>
 public static class StatusPage
 {
-    /// <summary>The published components, in the order chosen (or by node id for a kind), with their states.</summary>
-    public static IReadOnlyList<ComponentState> Components(DependencyGraph graph, StatusPageSettings settings, IEnumerable<Incident> incidents)
+    /// <summary>The published components, in the order chosen (or by node id for a kind), with their states at <paramref name="now"/>.</summary>
+    public static IReadOnlyList<ComponentState> Components(DependencyGraph graph, StatusPageSettings settings, IEnumerable<Incident> incidents, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(settings);
@@ -33,7 +33,7 @@ public static class StatusPage
         foreach (var incident in incidents.Where(IsUnresolved))
         {
             var changedAt = LastChange(incident);
-            foreach (var (id, state) in StatesOf(incident))
+            foreach (var (id, state) in StatesOf(incident, now))
             {
                 worst[id] = worst.TryGetValue(id, out var known)
                     ? (NodeStates.Worst(known.State, state), changedAt > known.ChangedAt ? changedAt : known.ChangedAt)
@@ -57,16 +57,19 @@ public static class StatusPage
     public static bool IsUnresolved(Incident incident) =>
         incident?.Status is IncidentStatus.Investigating or IncidentStatus.Identified or IncidentStatus.Monitoring;
 
-    /// <summary>The published components an incident reached, as origin or affected party, with the state it left them in.</summary>
-    public static IReadOnlyList<(string Id, NodeState State)> Touched(Incident incident, IReadOnlyCollection<string> components)
+    /// <summary>
+    /// The published components an incident reached by <paramref name="now"/>, as origin or affected party, with the
+    /// state it left them in: a party whose time has not come is still operational.
+    /// </summary>
+    public static IReadOnlyList<(string Id, NodeState State)> Touched(Incident incident, IReadOnlyCollection<string> components, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(components);
-        return StatesOf(incident).Where(p => components.Contains(p.Id)).ToList();
+        return StatesOf(incident, now).Where(p => components.Contains(p.Id)).ToList();
     }
 
-    private static IEnumerable<(string Id, NodeState State)> StatesOf(Incident incident)
+    private static IEnumerable<(string Id, NodeState State)> StatesOf(Incident incident, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(incident);
-        return incident.Impact.Origins.Concat(incident.Impact.Affected).Select(p => (p.Id, p.State));
+        return incident.Impact.Origins.Concat(incident.Impact.Affected.Where(p => incident.IsHit(p, now))).Select(p => (p.Id, p.State));
     }
 }
