@@ -19,7 +19,7 @@ public sealed class IncidentPageTests : SampleServiceTestBase
         await Page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/graphs/cloud-region/incidents/[^/]+$"), new() { WaitUntil = WaitUntilState.Commit });
         var id = Page.Url[(Page.Url.LastIndexOf('/') + 1)..];
         await Expect(Page.Locator("main h1")).ToHaveTextAsync("eu-west-1 down, opened from the console");
-        await Expect(Page.Locator(".count.total .count-value")).ToHaveTextAsync("9");
+        await Expect(Page.Locator(".count.expected .count-value")).ToHaveTextAsync("9");
         // Each party's notice as it will be sent, in text and, on request, Markdown.
         var shoppers = Page.Locator("details.notice", new() { HasText = "Acme's shoppers" });
         await shoppers.Locator("summary").ClickAsync();
@@ -39,7 +39,7 @@ public sealed class IncidentPageTests : SampleServiceTestBase
         await Expect(Page.Locator("dl.facts")).ToContainTextAsync("Outages" + "kyc-check down");
         var changed = await Server.Client.GetFromJsonAsync<JsonElement>($"/v1/graphs/cloud-region/incidents/{id}");
         Assert.That(changed.GetProperty("outages")[0].GetProperty("node").GetString(), Is.EqualTo("kyc-check"));
-        await Expect(Page.Locator(".count.total .count-value")).ToHaveTextAsync(changed.GetProperty("impact").GetProperty("total").GetInt32().ToString(CultureInfo.InvariantCulture));
+        await Expect(Page.Locator(".count.expected .count-value")).ToHaveTextAsync(changed.GetProperty("impact").GetProperty("total").GetInt32().ToString(CultureInfo.InvariantCulture));
 
         await Page.GetByLabel("Status").SelectOptionAsync("resolved");
         await Page.GetByLabel("Message").FillAsync("Traffic is back on eu-west-1; the CRM answers again.");
@@ -120,5 +120,67 @@ public sealed class IncidentPageTests : SampleServiceTestBase
         var inkColour = await Page.Locator("main h1").EvaluateAsync<string>("e => getComputedStyle(e).color");
         Assert.That(downColour, Is.EqualTo(inkColour), "the counts of an ended incident in neutral ink, not alarm red");
         await ScreenshotAsync("incident-resolved-history");
+    }
+
+    [Test]
+    public async Task An_open_incident_counts_down_to_the_next_hit_and_shows_who_is_only_expected()
+    {
+        var document = await Server.Client.GetStringAsync("/v1/graphs/cloud-region");
+        using var put = await Server.Client.PutAsync("/v1/graphs/countdown", ApiServer.Json(document));
+        Assert.That(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
+        var started = DateTimeOffset.UtcNow.AddMinutes(-10);
+        using var opened = await Server.Client.PostAsync("/v1/graphs/countdown/incidents", ApiServer.Json(JsonSerializer.Serialize(new
+        {
+            title = "eu-west-1 down", outages = new[] { new { node = "aws-eu-west-1", state = "down" } }, startedAt = started,
+        })));
+        var incident = await opened.Content.ReadFromJsonAsync<JsonElement>();
+        var id = incident.GetProperty("id").GetString();
+        var hitNow = incident.GetProperty("impact").GetProperty("counts").GetProperty("down").GetInt32();
+
+        await Page.GotoAsync(Url($"/graphs/countdown/incidents/{id}"));
+
+        var kyc = Page.Locator(".next li[data-next='kyc-check']");
+        await Expect(kyc).ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"KYC Check \(identity SaaS\) down in (19|20) min \(.* UTC\) unless restored"));
+        var before = await kyc.Locator(".remaining").TextContentAsync();
+        await Expect(Page.Locator(".count.state-down .count-label")).ToHaveTextAsync("■ Down now");
+        await Expect(Page.Locator(".count.state-down .count-value")).ToHaveTextAsync(hitNow.ToString(CultureInfo.InvariantCulture));
+        await Expect(Page.Locator("dl.facts")).ToContainTextAsync("Hit if not restored");
+        var expectedRow = Page.Locator("tr.expected", new() { HasText = "KYC Check" });
+        await Expect(expectedRow).ToContainTextAsync("expected");
+        await Expect(Page.Locator("tr:not(.expected)", new() { HasText = "PaymentsHub" })).ToHaveCountAsync(1);
+        await ScreenshotAsync("incident-countdown");
+
+        // Seconds before KYC's time: the countdown moves without a reload, and at the hit the row turns live.
+        using var soon = await Server.Client.PostAsync("/v1/graphs/countdown/incidents", ApiServer.Json(JsonSerializer.Serialize(new
+        {
+            title = "eu-west-1 down again", outages = new[] { new { node = "aws-eu-west-1", state = "down" } },
+            startedAt = DateTimeOffset.UtcNow.AddMinutes(-30).AddSeconds(8),
+        })));
+        var soonId = (await soon.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        await Page.GotoAsync(Url($"/graphs/countdown/incidents/{soonId}"));
+        var seconds = Page.Locator(".next li[data-next='kyc-check'] .remaining");
+        await Expect(seconds).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d s$"));
+        var first = await seconds.TextContentAsync();
+        await Expect(seconds).Not.ToHaveTextAsync(first!, new() { Timeout = 3_000 });
+        await Expect(Page.Locator("tr", new() { HasText = "KYC Check" })).Not.ToHaveClassAsync(new System.Text.RegularExpressions.Regex("expected"), new() { Timeout = 15_000 });
+        await Expect(Page.Locator(".next")).ToBeHiddenAsync();
+    }
+
+    [Test]
+    public async Task A_what_if_with_a_duration_says_how_many_parties_the_duration_spares()
+    {
+        await Page.GotoAsync(Url("/graphs/cloud-region/impact?outage=aws-eu-west-1&duration=PT20M"));
+
+        var spared = Page.Locator(".count.spared");
+        await Expect(spared.Locator(".count-label")).ToHaveTextAsync("Spared by the duration");
+        var answer = await (await Server.Client.PostAsync("/v1/graphs/cloud-region/impact", ApiServer.Json(
+            """{"outages": [{"node": "aws-eu-west-1"}], "duration": "PT20M", "limit": 0}"""))).Content.ReadFromJsonAsync<JsonElement>();
+        var lasting = await (await Server.Client.PostAsync("/v1/graphs/cloud-region/impact", ApiServer.Json(
+            """{"outages": [{"node": "aws-eu-west-1"}], "limit": 0}"""))).Content.ReadFromJsonAsync<JsonElement>();
+        var sparedCount = lasting.GetProperty("total").GetInt32() - answer.GetProperty("total").GetInt32();
+        Assert.That(sparedCount, Is.GreaterThan(0), "KYC's 30-minute queue outlasts a 20-minute outage");
+        Assert.That(answer.GetProperty("sparedByDuration").GetInt32(), Is.EqualTo(sparedCount));
+        await Expect(spared.Locator(".count-value")).ToHaveTextAsync(sparedCount.ToString(CultureInfo.InvariantCulture));
+        await ScreenshotAsync("what-if-spared-by-duration");
     }
 }

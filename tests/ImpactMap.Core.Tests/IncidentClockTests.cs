@@ -148,7 +148,9 @@ public class IncidentClockTests
         var dutch = Letter("kyc-check", Start.AddMinutes(10), "nl");
         var late = Letter("kyc-check", Start.AddMinutes(31));
 
-        Assert.That(early.Hit, Is.False);
+        Assert.That((early.Hit, early.Subject, dutch.Subject), Is.EqualTo((false, "Service disruption that may affect you: eu-west-1 down",
+            "Storing die gevolgen voor u kan hebben: eu-west-1 down")));
+        Assert.That(late.Subject, Is.EqualTo("Service disruption affecting you: eu-west-1 down"));
         Assert.That(early.Message, Does.Contain("Impact on you: none yet. If service is not restored by 2026-12-07 20:06 UTC, you will be down from then on "
             + "(30 minutes after the outage began). What you can do meanwhile: Queue identity checks and retry them later."));
         Assert.That(early.Message, Does.Not.Contain("Impact on you: down"));

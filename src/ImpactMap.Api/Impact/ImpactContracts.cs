@@ -74,6 +74,9 @@ public sealed record ImpactResponse(
 
     /// <summary>In an incident whose clock runs: when the next party's time comes, unless service is restored first.</summary>
     public DateTimeOffset? NextHitAt { get; init; }
+
+    /// <summary>With a duration: how many parties the outage would reach had it lasted, whose time lies past the duration.</summary>
+    public int? SparedByDuration { get; init; }
 }
 
 /// <summary>A provider upstream of a node.</summary>

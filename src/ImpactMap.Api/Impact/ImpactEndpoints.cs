@@ -102,7 +102,15 @@ public static class ImpactEndpoints
             MaxPathIds = options.MaxPathIds,
         };
         var result = WithinBudget(options, cancellationToken, token => asked.Engine.Impact(query, token));
-        return ToResponse(asked, result);
+        if (query.Duration is null)
+        {
+            return ToResponse(asked, result);
+        }
+
+        // Counts only, of the outage lasting: those it reaches later are the ones the duration spares.
+        var lasting = WithinBudget(options, cancellationToken, token => asked.Engine.Impact(
+            new ImpactQuery(query.Outages, query.MaxDepth, Limit: 0) { IncludePaths = false }, token));
+        return ToResponse(asked, result) with { SparedByDuration = lasting.Total - result.Total };
     }
 
     public static async Task<Ok<ExposureResponse>> GetExposure(

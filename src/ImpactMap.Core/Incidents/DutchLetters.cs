@@ -11,10 +11,11 @@ namespace ImpactMap.Core.Incidents;
 /// </summary>
 internal static class DutchLetters
 {
-    public static string Subject(Incident incident, string phase) => phase switch
+    public static string Subject(Incident incident, string phase, bool hit) => phase switch
     {
         "reviewed" => $"Evaluatie van de storing: {incident.Title}",
         "restored" => $"Storing verholpen: {incident.Title}",
+        _ when !hit => $"Storing die gevolgen voor u kan hebben: {incident.Title}",
         _ => $"Storing met gevolgen voor u: {incident.Title}",
     };
 

@@ -70,7 +70,7 @@ public static class Notices
                 dutch ? DutchLetters.Letter(incident, party, path, originState, phase, settings, hit) : Letter(incident, party, path, originState, phase, settings, hit),
                 party.Letter?.Contact is { } contact ? $"{party.Name} <{contact}>" : $"{party.Name} ({party.Id})",
                 settings.From,
-                dutch ? DutchLetters.Subject(incident, phase) : Subject(incident, phase),
+                dutch ? DutchLetters.Subject(incident, phase, hit) : Subject(incident, phase, hit),
                 phase,
                 incident.StartedAt + party.ImpactAt,
                 dutch ? "nl" : "en",
@@ -185,10 +185,11 @@ public static class Notices
             : "ongoing";
     }
 
-    private static string Subject(Incident incident, string phase) => phase switch
+    private static string Subject(Incident incident, string phase, bool hit) => phase switch
     {
         "reviewed" => $"Incident review: {incident.Title}",
         "restored" => $"Service restored: {incident.Title}",
+        _ when !hit => $"Service disruption that may affect you: {incident.Title}",
         _ => $"Service disruption affecting you: {incident.Title}",
     };
 

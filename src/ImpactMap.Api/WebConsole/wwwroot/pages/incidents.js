@@ -281,6 +281,21 @@ export async function incidentPage({ main, graph, id, signal }) {
 
   let shownRevision = null;
   let shownStatus = null;
+  // Who is next, with a countdown that a person can read across the room; at each hit the page asks again.
+  const next = h('section', { class: 'card next', 'aria-labelledby': 'next-title', hidden: true },
+    h('h2', { id: 'next-title' }, 'Next to be hit unless restored'), h('ul', { class: 'plain countdown' }));
+  let upcoming = [];
+  const tick = () => {
+    const now = Date.now();
+    const waiting = upcoming.filter(n => Date.parse(n.impactFrom) > now);
+    if (waiting.length < upcoming.length) refresh?.();
+    next.hidden = waiting.length === 0;
+    clear(next.querySelector('ul'), waiting.slice(0, 5).map(n => h('li', { 'data-next': n.id },
+      h('a', { href: `${base}/nodes/${enc(n.id)}` }, n.name), ` ${stateLabelOf(n.state)} in `,
+      h('strong', { class: 'remaining' }, remaining(Date.parse(n.impactFrom) - now)), ` (${when(n.impactFrom)}) unless restored`)),
+    waiting.length > 5 ? h('li', { class: 'muted' }, `and ${number(waiting.length - 5)} more after them`) : null);
+  };
+  let refresh = null;
   const load = async ({ forms }) => {
     const response = await api(`${base}/incidents/${enc(id)}`, { signal, raw: true });
     const revision = response.headers.get('ETag');
@@ -294,7 +309,9 @@ export async function incidentPage({ main, graph, id, signal }) {
       h('dt', {}, 'Started'), h('dd', {}, when(incident.startedAt)),
       h('dt', {}, 'Expected duration'), h('dd', {}, incident.expectedDuration ?? 'not given'),
       h('dt', {}, 'Outages'), h('dd', {}, incident.outages.map((o, i) => [i ? ', ' : '', h('a', { href: `${base}/nodes/${enc(o.node)}` }, o.node), ` ${o.state}`])),
-      h('dt', {}, ended ? 'Was affected' : 'Affected'), h('dd', {}, `${number(incident.impact.total)}: ${number(incident.impact.counts.down)} down, ${number(incident.impact.counts.degraded)} degraded, ${number(incident.impact.counts.atRisk)} at risk`),
+      ended ? [h('dt', {}, 'Was affected'), h('dd', {}, `${number(incident.impact.total)}: ${countWords(incident.impact.counts)}`)]
+        : [h('dt', {}, 'Hit now'), h('dd', {}, `${number(sum(incident.impact.counts))}: ${countWords(incident.impact.counts)}`),
+          h('dt', {}, 'Hit if not restored'), h('dd', {}, `${number(sum(incident.impact.expected ?? incident.impact.counts))}${incident.expectedDuration ? ' by the expected end' : ''}`)],
       incident.spared ? [h('dt', {}, 'Spared'), h('dd', {}, `${number(incident.spared.length)} reached too late to be hit`)] : null));
     // Resolved or closed: history, in neutral colours, never drawn as a live outage.
     impactTitle.textContent = ended ? `Final impact: who the outage reached before it ended (${when(resolvedAt(incident))})` : 'Current impact';
@@ -323,6 +340,8 @@ export async function incidentPage({ main, graph, id, signal }) {
     if (revision !== shownRevision) {
       shownRevision = revision;
       const radius = await fetchIncidentRadius(base, id, signal);
+      upcoming = ended ? [] : radius.affected.filter(n => n.hit === false).sort((a, b) => a.impactFrom.localeCompare(b.impactFrom));
+      tick();
       const pathOf = async node => (await api(`${base}/incidents/${enc(id)}/impact?node=${enc(node)}&limit=1`, { signal })).affected[0]?.path;
       await showRadius(impact, radius, { base, fileName: `${graph}-incident-${id}.csv`, pathOf });
       await noticesView(notices, base, id, signal);
@@ -330,16 +349,30 @@ export async function incidentPage({ main, graph, id, signal }) {
   };
   await load({ forms: true });
   // Drawn once everything is there, so nothing moves under the reader while parts arrive.
-  clear(main, heading, live.element, facts,
+  clear(main, heading, live.element, facts, next,
     h('section', { 'aria-labelledby': 'timeline-title' }, h('h2', { id: 'timeline-title' }, 'Timeline'), history),
     actions,
     impactSection, spared,
     h('section', { 'aria-labelledby': 'notices-title' }, h('h2', { id: 'notices-title' }, 'Notices, as each affected party will get them'), notices));
-  const refresh = coalesce(() => load({ forms: false }).catch(e => { if (!signal.aborted) clear(facts, problemView(e)); }));
-  return followEvents(graph, {
+  refresh = coalesce(() => load({ forms: false }).catch(e => { if (!signal.aborted) clear(facts, problemView(e)); }));
+  const ticker = setInterval(tick, 1000);
+  const stop = followEvents(graph, {
     onEvent: (type, data) => { if (type.startsWith('incident.') && data.id === id) refresh(); },
     onHealth: health => live.set(health),
   });
+  return () => { clearInterval(ticker); stop(); };
+}
+
+const sum = counts => counts.down + counts.degraded + counts.atRisk;
+const countWords = counts => `${number(counts.down)} down, ${number(counts.degraded)} degraded, ${number(counts.atRisk)} at risk`;
+const stateLabelOf = state => ({ down: 'down', degraded: 'degraded', 'at-risk': 'on its last fallback' }[state] ?? state);
+
+/** A countdown as people say it: "17 min", "1 h 05 min", "45 s" in the last minute. */
+function remaining(ms) {
+  const seconds = Math.max(0, Math.ceil(ms / 1000));
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.ceil(seconds / 60);
+  return minutes < 60 ? `${minutes} min` : `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
 }
 
 /** When the incident was resolved: its last update to resolved. */

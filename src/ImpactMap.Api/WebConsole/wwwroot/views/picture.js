@@ -34,9 +34,10 @@ const EXPANDED_LIMIT = 60;
 const STATE_ORDER = ['down', 'degraded', 'at-risk'];
 
 function nodeBox(node, x, y, selected, onSelect, boxW = BOX_W) {
-  const label = `${node.name}: ${stateLabel(node.state)}, ${node.kind}, depth ${node.depth}`;
+  const expected = node.hit === false;
+  const label = `${node.name}: ${expected ? 'expected ' : ''}${stateLabel(node.state)}, ${node.kind}, depth ${node.depth}`;
   const g = s('g', {
-    class: `pnode state-${node.state}${node.kind === 'customer' ? ' customer' : ''}${selected ? ' selected' : ''}`,
+    class: `pnode state-${node.state}${node.kind === 'customer' ? ' customer' : ''}${selected ? ' selected' : ''}${expected ? ' expected' : ''}`,
     transform: `translate(${x},${y})`, tabindex: '0', role: 'button', 'aria-label': label, dataset: { id: node.id },
     onclick: () => onSelect(node.id),
     onkeydown: event => { if (event.key === 'Enter' || event.key === ' ') { event.preventDefault(); onSelect(node.id); } },

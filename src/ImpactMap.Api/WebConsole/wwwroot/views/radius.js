@@ -1,7 +1,7 @@
 // One blast radius on screen: counts, origins, the picture, the chain of the selected node, and the table.
 // The impact page and the incident page both show a radius this way.
 
-import { h, clear, number, enc, stateBadge, afterWords, nextTask } from '../dom.js';
+import { h, clear, number, enc, stateBadge, stateLabel, afterWords, when, nextTask } from '../dom.js';
 import { chainOf, chainWords } from './chain.js';
 import { drawPicture } from './picture.js';
 import { affectedTable } from './table.js';
@@ -10,10 +10,16 @@ import { problemView } from './problem.js';
 function countsView(radius) {
   const customers = radius.affected.filter(n => n.kind === 'customer').length;
   const card = (cls, label, value) => h('div', { class: `count ${cls}` }, h('span', { class: 'count-value' }, number(value)), h('span', { class: 'count-label' }, label));
+  // An incident whose clock runs: the state cards count who is hit now; who is only expected is counted apart.
+  const running = radius.expected !== undefined;
+  const now = running ? ' now' : '';
+  const expected = running ? radius.expected.down + radius.expected.degraded + radius.expected.atRisk : 0;
   return h('div', { class: 'counts', role: 'list', 'aria-label': 'Counts by state' },
-    [card('state-down', '■ Down', radius.counts.down), card('state-degraded', '◆ Degraded', radius.counts.degraded),
-      card('state-at-risk', '▲ At risk', radius.counts.atRisk), card('total', 'Affected in all', radius.total),
-      card('customers', 'Customers among them', customers)].map(c => { c.setAttribute('role', 'listitem'); return c; }));
+    [card('state-down', `■ Down${now}`, radius.counts.down), card('state-degraded', `◆ Degraded${now}`, radius.counts.degraded),
+      card('state-at-risk', `▲ At risk${now}`, radius.counts.atRisk),
+      running ? card('expected', 'Hit if not restored', expected) : card('total', 'Affected in all', radius.total),
+      radius.sparedByDuration ? card('spared', 'Spared by the duration', radius.sparedByDuration) : null,
+      card('customers', 'Customers among them', customers)].filter(Boolean).map(c => { c.setAttribute('role', 'listitem'); return c; }));
 }
 
 /**
@@ -68,7 +74,9 @@ export async function showRadius(host, radius, { base, fileName, pathOf }) {
     clear(explain,
       h('h3', {}, node.name, ' ', stateBadge(node.state)),
       h('p', { class: 'chain-words' }, chainWords(selection.chain)),
-      h('p', {}, node.depth === 0 ? 'Origin of the outage.' : `Hit ${afterWords(node.impactAt)} (impactAt ${node.impactAt}), at depth ${node.depth}.`),
+      h('p', {}, node.depth === 0 ? 'Origin of the outage.'
+        : node.hit === false ? `Not hit yet: ${stateLabel(node.state)} from ${when(node.impactFrom)} unless service is restored first (${afterWords(node.impactAt)}), at depth ${node.depth}.`
+        : `Hit ${afterWords(node.impactAt)} (impactAt ${node.impactAt}), at depth ${node.depth}.`),
       h('p', {}, h('a', { href: `${base}/nodes/${enc(node.id)}` }, 'Node page'), ' · ', h('a', { href: `${base}/impact?outage=${enc(node.id)}` }, 'What if this fails')));
     table.select(id);
     redraw();

@@ -17,6 +17,15 @@ const COLUMNS = [
 
 const cmp = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
 
+const clock = iso => new Date(iso).toISOString().slice(11, 16);
+
+/** When a node is hit: in an incident, from when to when once it ended, or that it is only expected; else after how long. */
+function hitWords(n) {
+  if (n.hit === false) return h('span', { class: 'expected-at', title: afterWords(n.impactAt) }, `expected ${clock(n.impactFrom)} UTC`);
+  if (n.impactUntil) return `was hit ${clock(n.impactFrom)}–${clock(n.impactUntil)} UTC`;
+  return afterWords(n.impactAt);
+}
+
 const csvField = value => {
   const text = String(value ?? '');
   // A leading =, +, - or @ would run as a formula in a spreadsheet: quote it as text.
@@ -78,12 +87,13 @@ export async function affectedTable(radius, { base, onSelect, fileName }) {
     const visible = [];
     for (let i = first; i < last; i++) {
       const n = rows[i];
-      visible.push(h('tr', { class: n.id === selected ? 'selected' : null, 'aria-rowindex': String(i + 2) },
+      const classes = [n.id === selected ? 'selected' : null, n.hit === false ? 'expected' : null].filter(Boolean).join(' ');
+      visible.push(h('tr', { class: classes || null, 'aria-rowindex': String(i + 2) },
         h('th', { scope: 'row' },
           h('button', { type: 'button', class: 'link', onclick: () => onSelect(n.id), 'aria-label': `Explain ${n.name}` }, n.name),
           ' ', h('a', { href: `${base}/nodes/${enc(n.id)}`, class: 'muted small', 'aria-label': `${n.id}: the node page of ${n.name}` }, n.id)),
         h('td', {}, n.kind), h('td', {}, stateBadge(n.state)), h('td', { class: 'num' }, n.depth),
-        h('td', {}, n.via ?? ''), h('td', {}, afterWords(n.impactAt))));
+        h('td', {}, n.via ?? ''), h('td', {}, hitWords(n))));
     }
     clear(tbody, top, visible, bottom);
   }
@@ -114,8 +124,14 @@ export async function affectedTable(radius, { base, onSelect, fileName }) {
   }
 
   function downloadCsv() {
-    const lines = ['id,name,kind,state,depth,via,impactAt'];
-    for (const n of rows) lines.push([n.id, n.name, n.kind, n.state, n.depth, n.via ?? '', n.impactAt].map(csvField).join(','));
+    // An incident's rows say when, and whether the party is hit yet; a what-if's have no moments.
+    const timed = radius.affected.some(n => n.impactFrom);
+    const lines = [timed ? 'id,name,kind,state,depth,via,impactAt,impactFrom,hit,impactUntil' : 'id,name,kind,state,depth,via,impactAt'];
+    for (const n of rows) {
+      const fields = [n.id, n.name, n.kind, n.state, n.depth, n.via ?? '', n.impactAt];
+      if (timed) fields.push(n.impactFrom ?? '', n.hit === undefined ? '' : String(n.hit), n.impactUntil ?? '');
+      lines.push(fields.map(csvField).join(','));
+    }
     saveFile(lines.join('\r\n') + '\r\n', 'text/csv', fileName);
   }
 
