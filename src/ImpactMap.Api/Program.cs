@@ -71,6 +71,7 @@ try
 
     // Across organisations: our status page in the Statuspage format.
     builder.Services.AddSingleton<StatusPageService>();
+    builder.Services.AddSingleton<ImpactMap.Api.Maintenance.MaintenanceService>();
     // Suppliers' pages polled under a lease in the store; requests of our own only to allowed addresses, redirects by hand.
     builder.Services.AddHttpClient(SupplierPageClient.ClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
         .ConfigurePrimaryHttpMessageHandler(sp => OutboundTargets.Handler(sp.GetRequiredService<IOptions<ImpactMapOptions>>().Value.Watches.AllowPrivateTargets));
@@ -88,7 +89,7 @@ try
     builder.Services.AddSingleton<AuditLog>();
     // Answers kept for Idempotency-Keys expire.
     builder.Services.AddHostedService<IdempotencySweeper>();
-    builder.Services.AddHostedService<ImpactMap.Api.Incidents.IncidentClock>();
+    builder.Services.AddHostedService<ImpactMap.Api.Events.OutageClock>();
     // Analyses and imports held to a few at a time, refused with 503 before they start.
     builder.Services.AddSingleton<WorkGate>();
     builder.Services.AddKeyRateLimits(builder.Configuration);
@@ -136,6 +137,7 @@ try
     app.MapResilience();
     app.MapImports();
     app.MapIncidents();
+    ImpactMap.Api.Maintenance.MaintenanceEndpoints.MapMaintenances(app);
     app.MapEvents();
     app.MapStatusPages();
     app.MapWatches();

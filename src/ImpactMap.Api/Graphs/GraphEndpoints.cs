@@ -103,8 +103,8 @@ public static class GraphEndpoints
     }
 
     public static async Task<NoContent> DeleteGraph(
-        string graph, bool? force, HttpContext context, GraphCatalog catalog, IncidentService incidents, IEventStore events,
-        CancellationToken cancellationToken)
+        string graph, bool? force, HttpContext context, GraphCatalog catalog, IncidentService incidents, Maintenance.MaintenanceService maintenances,
+        IEventStore events, CancellationToken cancellationToken)
     {
         var ifMatch = context.Request.IfMatch();
         var version = await catalog.VersionAsync(graph, cancellationToken) ?? throw new GraphNotFoundException(graph);
@@ -114,6 +114,7 @@ public static class GraphEndpoints
             throw new VersionConflictException(graph, ifMatch, version);
         }
 
+        await maintenances.RefuseDeletingScheduledAsync(graph, force ?? false, cancellationToken);
         await incidents.AbandonOpenAsync(graph, force ?? false,
             $"Closed without a review: graph '{graph}' was deleted with force=true by key '{AccessControl.CallerOf(context).KeyId}'.", cancellationToken);
         var upTo = await events.LastIdAsync(cancellationToken);

@@ -20,7 +20,8 @@ namespace ImpactMap.Api.Webhooks;
 /// One instance works on a subscription at a time, under its lease.
 /// </summary>
 public sealed class WebhookDispatcher(
-    IRecordStore records, IEventStore events, IncidentService incidents, IHttpClientFactory clients, EventFeed feed, TimeProvider clock,
+    IRecordStore records, IEventStore events, IncidentService incidents, Maintenance.MaintenanceService maintenances, IHttpClientFactory clients, EventFeed feed,
+    TimeProvider clock,
     IOptions<ImpactMapOptions> options, ILogger<WebhookDispatcher> logger) : BackgroundService
 {
     public const string ClientName = "webhooks";
@@ -157,6 +158,11 @@ public sealed class WebhookDispatcher(
             return [(key, null, new JsonObject { ["type"] = e.Type, ["id"] = e.Id, ["graph"] = graph, ["at"] = e.At, ["data"] = data }.ToJsonString())];
         }
 
+        if (MaintenancePhase(e.Type) is { } phase && data?["id"]?.GetValue<string>() is { } windowId && data["notify"]?.GetValue<bool>() == true)
+        {
+            return await MaintenanceBodiesAsync(graph, webhook, e, key, windowId, phase, cancellationToken);
+        }
+
         if (!e.Type.StartsWith("incident.", StringComparison.Ordinal) || data?["id"]?.GetValue<string>() is not { } incidentId
             || await incidents.FindAsync(graph, incidentId, cancellationToken) is not { } incident)
         {
@@ -183,6 +189,43 @@ public sealed class WebhookDispatcher(
             ["notice"] = JsonSerializer.SerializeToNode(new NoticeResponse(n.Node, n.Name, n.Kind, n.State.ToWire(), Durations.Format(n.ImpactAt), n.Path,
                 n.Message, n.To, n.From, n.Subject, n.Phase, n.ImpactFrom) { Hit = n.Hit }, StoredJson.Options),
         }.ToJsonString())).ToList();
+    }
+
+    /// <summary>The letter phase a maintenance event sends to a window's parties, when it sends one.</summary>
+    private static string? MaintenancePhase(string type) => type switch
+    {
+        "maintenance.scheduled" or "maintenance.updated" => "planned",
+        "maintenance.started" => "started",
+        "maintenance.completed" => "completed",
+        _ => null,
+    };
+
+    /// <summary>For a window with notify: each named party it reaches gets its letter of the event's phase.</summary>
+    private async Task<IReadOnlyList<(string Key, string? Node, string Body)>> MaintenanceBodiesAsync(
+        string graph, StoredWebhook webhook, StoredEvent e, string key, string windowId, string phase, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<Notice> notices;
+        try
+        {
+            (_, notices) = await maintenances.NoticesAsync(graph, windowId, phase, null, webhook.Nodes!.ToHashSet(StringComparer.Ordinal), int.MaxValue, cancellationToken);
+        }
+        catch (ApiProblem problem) when (problem.Status == StatusCodes.Status404NotFound)
+        {
+            return []; // deleted with its graph since
+        }
+
+        var bodies = notices.Select(n => ($"{key}-{n.Node}", (string?)n.Node, new JsonObject
+        {
+            ["type"] = "notice",
+            ["event"] = e.Type,
+            ["id"] = e.Id,
+            ["graph"] = graph,
+            ["at"] = e.At,
+            ["maintenance"] = windowId,
+            ["notice"] = JsonSerializer.SerializeToNode(new NoticeResponse(n.Node, n.Name, n.Kind, n.State.ToWire(), Durations.Format(n.ImpactAt), n.Path,
+                n.Message, n.To, n.From, n.Subject, n.Phase, n.ImpactFrom), StoredJson.Options),
+        }.ToJsonString())).ToList();
+        return bodies;
     }
 
     /// <summary>Tries every due delivery of the outbox once, starting none after <paramref name="startBefore"/> (so each ends within the lease).</summary>

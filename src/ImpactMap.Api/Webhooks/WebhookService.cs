@@ -14,7 +14,8 @@ public sealed class WebhookService(GraphCatalog catalog, IRecordStore records, I
 
     /// <summary>The events a subscription may ask for: those the event stream carries.</summary>
     public static readonly IReadOnlyList<string> EventTypes =
-        ["incident.opened", "incident.updated", "incident.impact-changed", "incident.parties-hit", "incident.reviewed", "incident.closed", "graph.changed"];
+        ["incident.opened", "incident.updated", "incident.impact-changed", "incident.parties-hit", "incident.reviewed", "incident.closed", "graph.changed",
+        "maintenance.scheduled", "maintenance.updated", "maintenance.cancelled", "maintenance.started", "maintenance.completed"];
 
     internal static string Outbox(string webhook) => $"webhook-outbox/{webhook}";
 

@@ -180,7 +180,7 @@ internal static class DutchLetters
         _ => "draaiden op hun laatste reserve",
     };
 
-    private static string Impact(NodeState state) => state switch
+    internal static string Impact(NodeState state) => state switch
     {
         NodeState.Down => "volledige uitval",
         NodeState.Degraded => "verminderde dienstverlening",
@@ -197,7 +197,7 @@ internal static class DutchLetters
         _ => "afgesloten",
     };
 
-    private static string Relation(string kind) => kind switch
+    internal static string Relation(string kind) => kind switch
     {
         Node.Supplier or Node.Customer => "leverancier",
         Node.Service => "dienst",

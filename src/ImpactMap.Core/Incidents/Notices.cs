@@ -322,14 +322,14 @@ public static class Notices
     private static string Relative(TimeSpan impactAt) =>
         impactAt == TimeSpan.Zero ? "at the start of the outage" : $"{Span(impactAt)} after the outage began";
 
-    private static string Relation(string kind) => kind switch
+    internal static string Relation(string kind) => kind switch
     {
         Node.Supplier or Node.Customer => "supplier",
         Node.Service => "service",
         _ => "provider",
     };
 
-    private static string Words(NodeState state) => state switch
+    internal static string Words(NodeState state) => state switch
     {
         NodeState.Down => "down",
         NodeState.Degraded => "degraded",

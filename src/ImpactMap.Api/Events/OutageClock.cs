@@ -1,17 +1,21 @@
 using ImpactMap.Api.Hosting;
+using ImpactMap.Api.Incidents;
+using ImpactMap.Api.Maintenance;
 using ImpactMap.Core.Incidents;
 using ImpactMap.Core.Storage;
 using Microsoft.Extensions.Options;
 
-namespace ImpactMap.Api.Incidents;
+namespace ImpactMap.Api.Events;
 
 /// <summary>
-/// Tells the feed when a party's time comes in an open incident, so that a dashboard or a party's webhook hears
-/// it is hit when it is, not at the next update. Reads only the summaries (a few kilobytes each) to find the
-/// incidents with news; every instance may run it, the store's revision check letting one of them tell.
+/// Tells the feed what the clock alone changes: a party's time coming in an open incident, so that a dashboard or
+/// a party's webhook hears it is hit when it is, not at the next update; a maintenance window starting or ending.
+/// Reads only incident summaries (a few kilobytes each) and window records to find the news; every instance may run
+/// it, the store's revision checks letting one of them tell.
 /// </summary>
-public sealed class IncidentClock(
-    IIncidentStore store, IncidentService incidents, TimeProvider clock, IOptions<ImpactMapOptions> options, ILogger<IncidentClock> logger) : BackgroundService
+public sealed class OutageClock(
+    IIncidentStore store, IncidentService incidents, MaintenanceService maintenances, TimeProvider clock, IOptions<ImpactMapOptions> options,
+    ILogger<OutageClock> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -24,10 +28,12 @@ public sealed class IncidentClock(
                 {
                     await TellAsync(due, stoppingToken);
                 }
+
+                await maintenances.TellStatusChangesAsync(stoppingToken);
             }
             catch (StoreUnavailableException e)
             {
-                logger.LogWarning("Open incidents were not looked at for parties whose time came: {Reason}", e.Message);
+                logger.LogWarning("Open incidents and maintenance windows were not looked at for what the clock changed: {Reason}", e.Message);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
