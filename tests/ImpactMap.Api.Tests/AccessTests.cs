@@ -82,12 +82,19 @@ public class AccessTests
     [TestCase(EditorKey, "PUT", "/v1/graphs/editor-may-not-create", HttpStatusCode.Forbidden)]
     [TestCase(EditorKey, "DELETE", "/v1/graphs/crowdstrike-2024", HttpStatusCode.Forbidden)]
     [TestCase(AdminKey, "PUT", "/v1/graphs/admin-creates", HttpStatusCode.Created)]
+    [TestCase(ReaderKey, "PUT", "/v1/graphs/cloud-region/maintenances/reader-plans", HttpStatusCode.Forbidden)]
+    [TestCase(ReaderKey, "POST", "/v1/graphs/cloud-region/maintenances/check", HttpStatusCode.OK)]
+    [TestCase(ReaderKey, "GET", "/v1/graphs/cloud-region/maintenances", HttpStatusCode.OK)]
+    [TestCase(ReaderKey, "DELETE", "/v1/graphs/cloud-region/maintenances/editor-plans", HttpStatusCode.Forbidden)]
+    [TestCase(EditorKey, "PUT", "/v1/graphs/cloud-region/maintenances/editor-plans", HttpStatusCode.Created)]
     public async Task Each_role_may_do_what_it_names_and_no_more(string key, string method, string url, HttpStatusCode expected)
     {
         var body = method switch
         {
             "POST" when url.EndsWith("/impact", StringComparison.Ordinal) => ApiServer.Json("""{"outages":[{"node":"aws-eu-west-1"}]}"""),
             "POST" when url.EndsWith("/nodes", StringComparison.Ordinal) => ApiServer.Json($$"""{"id":"n-{{Guid.NewGuid():N}}","kind":"service"}"""),
+            "POST" or "PUT" when url.Contains("/maintenances/", StringComparison.Ordinal) => ApiServer.Json(
+                """{"title":"Drain","outages":[{"node":"aws-eu-west-1"}],"window":{"start":"2030-01-06T02:00:00Z","end":"2030-01-06T04:00:00Z"}}"""),
             "POST" => ApiServer.Json("""{"title":"t","outages":[{"node":"aws-eu-west-1"}]}"""),
             "PUT" => ApiServer.Yaml("nodes: [{id: a, kind: service}]"),
             _ => null,
@@ -164,6 +171,8 @@ public class AccessTests
     public async Task Changes_and_refusals_are_audited_by_key_id_and_keys_are_never_logged()
     {
         await SendAsync(HttpMethod.Post, "/v1/graphs/cloud-region/nodes", EditorKey, ApiServer.Json("""{"id":"audited-node","kind":"service"}"""));
+        await SendAsync(HttpMethod.Put, "/v1/graphs/cloud-region/maintenances/audited-window", EditorKey, ApiServer.Json(
+            """{"title":"Drain","outages":[{"node":"aws-eu-west-1"}],"window":{"start":"2030-01-06T02:00:00Z","end":"2030-01-06T04:00:00Z"}}"""));
         await SendAsync(HttpMethod.Delete, "/v1/graphs/cloud-region", ReaderKey);
         await SendAsync(HttpMethod.Get, "/v1/graphs", "wrong-key-value");
         await SendAsync(HttpMethod.Get, "/v1/graphs/cloud-region", LimitedKey);
@@ -174,6 +183,8 @@ public class AccessTests
 
         Assert.That(entries, Has.Some.Matches<JsonElement>(e => e.GetProperty("KeyId").GetString() == "editor-1"
             && e.GetProperty("Action").GetString() == "POST /v1/graphs/{graph}/nodes/" && e.GetProperty("Result").GetInt32() == 201));
+        Assert.That(entries, Has.Some.Matches<JsonElement>(e => e.GetProperty("KeyId").GetString() == "editor-1"
+            && e.GetProperty("Action").GetString() == "PUT /v1/graphs/{graph}/maintenances/{id}" && e.GetProperty("Result").GetInt32() == 201));
         Assert.That(entries, Has.Some.Matches<JsonElement>(e => e.GetProperty("KeyId").GetString() == "reader-1"
             && e.GetProperty("Action").GetString() == "DELETE /v1/graphs/{graph}" && e.GetProperty("Result").GetInt32() == 403));
         Assert.That(entries, Has.Some.Matches<JsonElement>(e => e.GetProperty("KeyId").GetString() == "unknown" && e.GetProperty("Result").GetInt32() == 401));
