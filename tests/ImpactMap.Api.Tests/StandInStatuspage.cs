@@ -51,7 +51,16 @@ public sealed class StandInStatuspage : IAsyncDisposable
     }
 
     /// <summary>Serves this recorded summary from now on: operational, partial-outage, major-outage, maintenance, recovery, unmapped-incident.</summary>
-    public void Serve(string recorded) => _summary = recorded + ".json";
+    public void Serve(string recorded)
+    {
+        _written = null;
+        _summary = recorded + ".json";
+    }
+
+    /// <summary>Serves this summary, written by the test (times relative to now), from now on.</summary>
+    public void ServeWritten(string json) => _written = System.Text.Encoding.UTF8.GetBytes(json);
+
+    private volatile byte[]? _written;
 
     /// <summary>normal, huge (2 MB), slow (30 s), malformed (cut-off JSON), loop (redirects that come back), html (a 200 that is not JSON).</summary>
     public void Behave(string mode) => _mode = mode;
@@ -83,7 +92,7 @@ public sealed class StandInStatuspage : IAsyncDisposable
                 return;
         }
 
-        var body = await File.ReadAllBytesAsync(Recorded(_summary));
+        var body = _written ?? await File.ReadAllBytesAsync(Recorded(_summary));
         var etag = $"\"{Convert.ToHexString(SHA256.HashData(body))[..16]}\"";
         context.Response.Headers.ETag = etag;
         if (context.Request.Headers.IfNoneMatch == etag)

@@ -218,4 +218,47 @@ public class StatusPageApiTests(string store)
             Assert.That(body, Does.Contain(PublicUrl), path);
         }
     }
+
+    [Test]
+    public async Task Our_page_serves_its_scheduled_maintenances_in_Statuspage_shape_upcoming_active_and_in_the_feed()
+    {
+        var graph = await NewGraphAsync(isPublic: true);
+        var now = DateTimeOffset.UtcNow;
+        async Task Plan(string id, DateTimeOffset start, DateTimeOffset end, string node = "region")
+        {
+            var put = await Client.PutAsync($"/v1/graphs/{graph}/maintenances/{id}", ApiServer.Json(JsonSerializer.Serialize(new
+            {
+                title = $"Work {id}", outages = new[] { new { node } }, window = new { start, end },
+            })));
+            Assert.That(put.StatusCode, Is.EqualTo(HttpStatusCode.Created), await put.Content.ReadAsStringAsync());
+        }
+
+        await Plan("sunday", now.AddDays(3), now.AddDays(3).AddHours(2));
+        await Plan("now", now.AddMinutes(-10), now.AddHours(1));
+        await Plan("cancelled", now.AddDays(4), now.AddDays(4).AddHours(1));
+        await Client.DeleteAsync($"/v1/graphs/{graph}/maintenances/cancelled");
+
+        var upcoming = await _anonymous.GetFromJsonAsync<JsonElement>($"/v1/graphs/{graph}/status/api/v2/scheduled-maintenances/upcoming.json");
+        var active = await _anonymous.GetFromJsonAsync<JsonElement>($"/v1/graphs/{graph}/status/api/v2/scheduled-maintenances/active.json");
+        var all = await _anonymous.GetFromJsonAsync<JsonElement>($"/v1/graphs/{graph}/status/api/v2/scheduled-maintenances.json");
+        var summary = await _anonymous.GetFromJsonAsync<JsonElement>($"/v1/graphs/{graph}/status/api/v2/summary.json");
+
+        var sunday = upcoming.GetProperty("scheduled_maintenances").EnumerateArray().Single();
+        Assert.That((sunday.GetProperty("id").GetString(), sunday.GetProperty("status").GetString(), sunday.GetProperty("impact").GetString()),
+            Is.EqualTo(("sunday", "scheduled", "maintenance")));
+        Assert.That(sunday.GetProperty("scheduled_for").GetDateTimeOffset(), Is.EqualTo(now.AddDays(3)).Within(TimeSpan.FromMilliseconds(1)));
+        Assert.That(sunday.GetProperty("scheduled_until").GetDateTimeOffset(), Is.EqualTo(now.AddDays(3).AddHours(2)).Within(TimeSpan.FromMilliseconds(1)));
+        Assert.That(sunday.GetProperty("components").EnumerateArray().Select(c => c.GetProperty("id").GetString()), Is.EqualTo(new[] { "region", "app", "web", "shop" }),
+            "the published components it reaches (the shoppers on their last fallback), in the page's order");
+        Assert.That(sunday.GetProperty("shortlink").GetString(), Does.StartWith(PublicUrl + $"/graphs/{graph}/maintenances/sunday"));
+        var running = active.GetProperty("scheduled_maintenances").EnumerateArray().Single();
+        Assert.That((running.GetProperty("id").GetString(), running.GetProperty("status").GetString()), Is.EqualTo(("now", "in_progress")));
+        Assert.That(running.GetProperty("components").EnumerateArray().Select(c => c.GetProperty("status").GetString()), Has.All.EqualTo("under_maintenance"));
+        Assert.That(running.GetProperty("incident_updates").EnumerateArray().Select(u => u.GetProperty("status").GetString()), Is.EqualTo(new[] { "in_progress", "scheduled" }));
+        Assert.That(all.GetProperty("scheduled_maintenances").EnumerateArray().Select(m => m.GetProperty("id").GetString()), Is.EquivalentTo(new[] { "sunday", "now" }),
+            "a cancelled window is not shown");
+        Assert.That(summary.GetProperty("scheduled_maintenances").EnumerateArray().Select(m => m.GetProperty("id").GetString()), Is.EqualTo(new[] { "now", "sunday" }));
+        var feed = await _anonymous.GetStringAsync($"/v1/graphs/{graph}/status/history.atom");
+        Assert.That(feed, Does.Contain($"urn:impactmap:{graph}:maintenance:sunday").And.Contain("Scheduled maintenance: Work now (in_progress)"));
+    }
 }

@@ -99,6 +99,54 @@ public class WatchApiTests(string store)
     private async Task<JsonElement> IncidentOf(string graph) =>
         await Client.GetFromJsonAsync<JsonElement>($"/v1/graphs/{graph}/incidents/{(await Incidents(graph)).Single().GetProperty("id").GetString()}");
 
+    /// <summary>The operational page with these scheduled maintenances (id, status, from, until), each on Compute eu-west.</summary>
+    private static string PageWithMaintenances(params (string Id, string Status, DateTimeOffset From, DateTimeOffset Until)[] maintenances)
+    {
+        var page = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Statuspage", "operational.json")))!;
+        page["scheduled_maintenances"] = new System.Text.Json.Nodes.JsonArray(maintenances.Select(m => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject
+        {
+            ["id"] = m.Id, ["name"] = $"Compute upgrade {m.Id}", ["status"] = m.Status, ["impact"] = "maintenance",
+            ["scheduled_for"] = m.From.ToString("O"), ["scheduled_until"] = m.Until.ToString("O"),
+            ["components"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject { ["id"] = "8l4ygp009s5s", ["name"] = "Compute eu-west" }),
+        }).ToArray());
+        return page.ToJsonString();
+    }
+
+    private async Task<Dictionary<string, JsonElement>> WindowsOf(string graph) =>
+        (await Client.GetFromJsonAsync<JsonElement>($"/v1/graphs/{graph}/maintenances")).EnumerateArray().ToDictionary(w => w.GetProperty("id").GetString()!);
+
+    [Test]
+    public async Task A_suppliers_announced_maintenance_becomes_our_window_and_follows_it_through_start_end_and_cancellation()
+    {
+        var graph = await NewGraphAsync();
+        var now = DateTimeOffset.UtcNow;
+        _supplier.ServeWritten(PageWithMaintenances(("m1", "scheduled", now.AddHours(2), now.AddHours(4)), ("m2", "scheduled", now.AddDays(1), now.AddDays(1).AddHours(2))));
+        await WatchAsync(graph);
+
+        await Eventually(async () => (await WindowsOf(graph)).Count == 2, "both announced maintenances become windows");
+        var windows = await WindowsOf(graph);
+        var first = windows["w-acme-m1"];
+        Assert.That((first.GetProperty("title").GetString(), first.GetProperty("status").GetString(), first.GetProperty("origin").GetString(), first.GetProperty("notify").GetBoolean()),
+            Is.EqualTo(("Acme Cloud: Compute upgrade m1", "scheduled", "watch:acme", true)));
+        Assert.That(first.GetProperty("impact").GetProperty("affected").EnumerateArray().Select(a => a.GetProperty("id").GetString()), Is.EquivalentTo(new[] { "shop-api", "shoppers" }));
+        var letters = await Client.GetFromJsonAsync<JsonElement>($"/v1/graphs/{graph}/maintenances/w-acme-m1/notices");
+        Assert.That(letters.EnumerateArray().Single(l => l.GetProperty("node").GetString() == "shoppers").GetProperty("subject").GetString(),
+            Is.EqualTo("Planned maintenance that affects you: Acme Cloud: Compute upgrade m1"), "our customers hear of it through their own chain before it happens");
+        Assert.That(await Incidents(graph), Is.Empty, "announced work is not an incident");
+
+        _supplier.ServeWritten(PageWithMaintenances(("m1", "in_progress", now.AddMinutes(-1), now.AddHours(1)), ("m2", "scheduled", now.AddDays(1), now.AddDays(1).AddHours(2))));
+        await Eventually(async () => (await WindowsOf(graph))["w-acme-m1"].GetProperty("status").GetString() == "in-progress", "started early upstream, ours follows");
+
+        _supplier.ServeWritten(PageWithMaintenances(("m2", "scheduled", now.AddDays(1), now.AddDays(1).AddHours(2))));
+        await Eventually(async () => (await WindowsOf(graph))["w-acme-m1"].GetProperty("status").GetString() == "completed", "completed upstream: ours ends now");
+
+        _supplier.ServeWritten(PageWithMaintenances());
+        await Eventually(async () => (await WindowsOf(graph))["w-acme-m2"].GetProperty("status").GetString() == "cancelled", "no longer announced before it began: cancelled");
+        var pollsAfter = _supplier.Polls;
+        await Eventually(async () => _supplier.Polls > pollsAfter + 3, "polling goes on");
+        Assert.That((await WindowsOf(graph)).Count, Is.EqualTo(2), "followed, never duplicated");
+    }
+
     [Test]
     public async Task A_suppliers_outage_opens_one_incident_carries_its_words_follows_its_status_and_resolves()
     {

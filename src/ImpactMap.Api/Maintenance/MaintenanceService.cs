@@ -228,9 +228,76 @@ public sealed partial class MaintenanceService(
         }
     }
 
-    /// <summary>The windows of a graph a watch keeps for a supplier's announced maintenances.</summary>
-    public async Task<IReadOnlyList<MaintenanceWindow>> FromOriginAsync(string graph, string origin, CancellationToken cancellationToken) =>
-        (await WindowsAsync(graph, cancellationToken)).Where(w => w.Origin == origin).ToList();
+    /// <summary>
+    /// The windows, not cancelled, that reach one of <paramref name="components"/> (as outage or affected party) in their
+    /// length, the latest to start first, at most <paramref name="max"/>; with the nodes each reaches.
+    /// </summary>
+    public async Task<IReadOnlyList<(MaintenanceWindow Window, IReadOnlyList<string> Reached)>> ReachingAsync(
+        string graph, IReadOnlySet<string> components, int max, CancellationToken cancellationToken)
+    {
+        var snapshot = await catalog.GetAsync(graph, cancellationToken);
+        var reaching = new List<(MaintenanceWindow, IReadOnlyList<string>)>();
+        foreach (var window in (await WindowsAsync(graph, cancellationToken)).Where(w => !w.Cancelled).OrderByDescending(w => w.Start))
+        {
+            var impact = Impact(snapshot, window);
+            var reached = impact.Origins.Concat(impact.Affected).Select(p => p.Id).Where(components.Contains).ToList();
+            if (reached.Count > 0)
+            {
+                reaching.Add((window, reached));
+                if (reaching.Count == max)
+                {
+                    break;
+                }
+            }
+        }
+
+        return reaching;
+    }
+
+    /// <summary>
+    /// Makes the windows a watch keeps follow the supplier's announced maintenances: a new one scheduled, a moved or
+    /// changed one changed, one no longer announced cancelled before it starts, or ended now when it was under way (the
+    /// supplier finished early). Each window's id comes from the watch and the supplier's id, so a poll repeated on any
+    /// instance finds it; unchanged windows are not written.
+    /// </summary>
+    public async Task FollowSupplierAsync(string graph, string watch, IReadOnlyList<Core.Watches.PlannedWork> announced, CancellationToken cancellationToken)
+    {
+        var origin = $"watch:{watch}";
+        var now = clock.GetUtcNow();
+        var kept = (await WindowsAsync(graph, cancellationToken)).Where(w => w.Origin == origin).ToDictionary(w => w.Source ?? w.Id, StringComparer.Ordinal);
+        foreach (var work in announced)
+        {
+            var window = new MaintenanceWindow(WindowId(watch, work.Source), graph, work.Title.Length > 200 ? work.Title[..199] + "…" : work.Title, work.Outages,
+                work.Start, work.End, Notify: true, now, now, Origin: origin, Source: work.Source);
+            if (kept.TryGetValue(work.Source, out var known) && !known.Cancelled && known.Title == window.Title && known.Start == window.Start && known.End == window.End
+                && known.Outages.SequenceEqual(window.Outages))
+            {
+                continue;
+            }
+
+            await PutAsync(window, strict: false, cancellationToken);
+        }
+
+        var still = announced.Select(w => w.Source).ToHashSet(StringComparer.Ordinal);
+        foreach (var gone in kept.Values.Where(w => !still.Contains(w.Source ?? w.Id) && w.IsAhead(now)))
+        {
+            if (gone.StatusAt(now) == MaintenanceStatus.Scheduled)
+            {
+                await CancelAsync(graph, gone.Id, cancellationToken);
+            }
+            else
+            {
+                await PutAsync(gone with { End = now, UpdatedAt = now }, strict: false, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>The id of a window a watch keeps: the watch's and the supplier's, in the characters ids allow.</summary>
+    private static string WindowId(string watch, string source)
+    {
+        var id = $"w-{watch}-{new string(source.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' ? c : '-').ToArray())}";
+        return id.Length <= 100 ? id : $"w-{watch}-{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(source)))[..16]}";
+    }
 
     private async Task<(MaintenanceWindow Window, long Revision)> GetAsync(string graph, string id, CancellationToken cancellationToken)
     {

@@ -51,10 +51,32 @@ public sealed record StatuspageIncident(
     [property: JsonPropertyName("postmortem_body")] string? PostmortemBody,
     [property: JsonPropertyName("postmortem_published_at")] DateTimeOffset? PostmortemPublishedAt);
 
-/// <summary>summary.json: the page, its status, every component and the unresolved incidents.</summary>
+/// <summary>
+/// A scheduled maintenance as Statuspage shows one: an incident of impact <c>maintenance</c>, status scheduled,
+/// in_progress or completed, with when it is scheduled for and until; <c>components</c> are the published components it
+/// reaches, under_maintenance while it runs.
+/// </summary>
+public sealed record StatuspageMaintenance(
+    string Id, string Name, string Status, string Impact, string Shortlink,
+    [property: JsonPropertyName("created_at")] DateTimeOffset CreatedAt,
+    [property: JsonPropertyName("updated_at")] DateTimeOffset UpdatedAt,
+    [property: JsonPropertyName("started_at")] DateTimeOffset StartedAt,
+    [property: JsonPropertyName("monitoring_at")] DateTimeOffset? MonitoringAt,
+    [property: JsonPropertyName("resolved_at")] DateTimeOffset? ResolvedAt,
+    [property: JsonPropertyName("scheduled_for")] DateTimeOffset ScheduledFor,
+    [property: JsonPropertyName("scheduled_until")] DateTimeOffset ScheduledUntil,
+    [property: JsonPropertyName("page_id")] string PageId,
+    [property: JsonPropertyName("incident_updates")] IReadOnlyList<StatuspageIncidentUpdate> IncidentUpdates,
+    IReadOnlyList<StatuspageComponent> Components);
+
+/// <summary>summary.json: the page, its status, every component, the unresolved incidents and the upcoming and active maintenances.</summary>
 public sealed record StatuspageSummary(
     StatuspagePage Page, StatuspageStatus Status, IReadOnlyList<StatuspageComponent> Components, IReadOnlyList<StatuspageIncident> Incidents,
-    [property: JsonPropertyName("scheduled_maintenances")] IReadOnlyList<StatuspageIncident> ScheduledMaintenances);
+    [property: JsonPropertyName("scheduled_maintenances")] IReadOnlyList<StatuspageMaintenance> ScheduledMaintenances);
+
+/// <summary>scheduled-maintenances.json, …/upcoming.json and …/active.json.</summary>
+public sealed record StatuspageMaintenances(
+    StatuspagePage Page, [property: JsonPropertyName("scheduled_maintenances")] IReadOnlyList<StatuspageMaintenance> ScheduledMaintenances);
 
 /// <summary>status.json.</summary>
 public sealed record StatuspageStatusDocument(StatuspagePage Page, StatuspageStatus Status);

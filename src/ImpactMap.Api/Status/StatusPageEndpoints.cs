@@ -49,6 +49,15 @@ public static class StatusPageEndpoints
         page.MapGet("/api/v2/incidents/unresolved.json", UnresolvedIncidents).WithName("StatusUnresolvedIncidents")
             .WithSummary("Statuspage unresolved incidents: investigating, identified or monitoring")
             .Produces<StatuspageIncidents>().Produces(StatusCodes.Status304NotModified);
+        page.MapGet("/api/v2/scheduled-maintenances.json", AllMaintenances).WithName("StatusScheduledMaintenances")
+            .WithSummary($"Statuspage scheduled maintenances: the {StatusPageService.MaintenancesShown} latest that reach a published component")
+            .Produces<StatuspageMaintenances>().Produces(StatusCodes.Status304NotModified);
+        page.MapGet("/api/v2/scheduled-maintenances/upcoming.json", UpcomingMaintenances).WithName("StatusUpcomingMaintenances")
+            .WithSummary("Statuspage upcoming scheduled maintenances: those still to start")
+            .Produces<StatuspageMaintenances>().Produces(StatusCodes.Status304NotModified);
+        page.MapGet("/api/v2/scheduled-maintenances/active.json", ActiveMaintenances).WithName("StatusActiveMaintenances")
+            .WithSummary("Statuspage active scheduled maintenances: those in progress")
+            .Produces<StatuspageMaintenances>().Produces(StatusCodes.Status304NotModified);
         page.MapGet("/history.atom", History).WithName("StatusHistory").WithSummary("The page's incident history as an Atom feed")
             .Produces<string>(StatusCodes.Status200OK, "application/atom+xml").Produces(StatusCodes.Status304NotModified);
     }
@@ -70,8 +79,30 @@ public static class StatusPageEndpoints
     {
         var view = await pages.ViewAsync(graph, cancellationToken);
         return Answer(context, new StatuspageSummary(StatuspageDocuments.Page(view, PageUrl(context, graph)), StatuspageDocuments.Status(view),
-            StatuspageDocuments.Components(view), view.Unresolved.Select(i => StatuspageDocuments.Incident(view, i, ConsoleBase(context))).ToList(), []));
+            StatuspageDocuments.Components(view), view.Unresolved.Select(i => StatuspageDocuments.Incident(view, i, ConsoleBase(context))).ToList(),
+            Maintenances(view, context, s => s is Core.Maintenance.MaintenanceStatus.Scheduled or Core.Maintenance.MaintenanceStatus.InProgress)));
     }
+
+    public static Task<IResult> AllMaintenances(string graph, HttpContext context, StatusPageService pages, CancellationToken cancellationToken) =>
+        MaintenancesAsync(graph, context, pages, _ => true, cancellationToken);
+
+    public static Task<IResult> UpcomingMaintenances(string graph, HttpContext context, StatusPageService pages, CancellationToken cancellationToken) =>
+        MaintenancesAsync(graph, context, pages, s => s == Core.Maintenance.MaintenanceStatus.Scheduled, cancellationToken);
+
+    public static Task<IResult> ActiveMaintenances(string graph, HttpContext context, StatusPageService pages, CancellationToken cancellationToken) =>
+        MaintenancesAsync(graph, context, pages, s => s == Core.Maintenance.MaintenanceStatus.InProgress, cancellationToken);
+
+    private static async Task<IResult> MaintenancesAsync(
+        string graph, HttpContext context, StatusPageService pages, Func<Core.Maintenance.MaintenanceStatus, bool> wanted, CancellationToken cancellationToken)
+    {
+        var view = await pages.ViewAsync(graph, cancellationToken);
+        return Answer(context, new StatuspageMaintenances(StatuspageDocuments.Page(view, PageUrl(context, graph)), Maintenances(view, context, wanted)));
+    }
+
+    /// <summary>The page's windows of the wanted statuses, the soonest to start first, as Statuspage lists upcoming ones.</summary>
+    private static List<StatuspageMaintenance> Maintenances(StatusPageView view, HttpContext context, Func<Core.Maintenance.MaintenanceStatus, bool> wanted) =>
+        view.Maintenances.Where(m => wanted(m.Window.StatusAt(view.At))).OrderBy(m => m.Window.Start)
+            .Select(m => StatuspageDocuments.Maintenance(view, m, ConsoleBase(context))).ToList();
 
     public static async Task<IResult> StatusOnly(string graph, HttpContext context, StatusPageService pages, CancellationToken cancellationToken)
     {

@@ -10,10 +10,18 @@ namespace ImpactMap.Api.Status;
 /// <summary>What one graph's status page shows now: its settings, its components' states and the incidents that reach them.</summary>
 public sealed record StatusPageView(
     string Graph, StatusPageSettings Settings, IReadOnlyList<ComponentState> Components, IReadOnlyList<Incident> Unresolved,
-    Func<CancellationToken, Task<IReadOnlyList<Incident>>> RecentAsync, DateTimeOffset At);
+    Func<CancellationToken, Task<IReadOnlyList<Incident>>> RecentAsync, DateTimeOffset At)
+{
+    /// <summary>The maintenance windows that reach a published component, not cancelled, the latest to start first.</summary>
+    public IReadOnlyList<PageMaintenance> Maintenances { get; init; } = [];
+}
+
+/// <summary>A maintenance window a status page shows, and the nodes it reaches (origins and affected) for its length.</summary>
+public sealed record PageMaintenance(Core.Maintenance.MaintenanceWindow Window, IReadOnlyList<string> Reached);
 
 /// <summary>Keeps each graph's status page settings (a record in the store) and reads what the page shows.</summary>
-public sealed class StatusPageService(GraphCatalog catalog, IRecordStore records, IIncidentStore incidents, TimeProvider clock)
+public sealed class StatusPageService(
+    GraphCatalog catalog, IRecordStore records, IIncidentStore incidents, Maintenance.MaintenanceService maintenances, TimeProvider clock)
 {
     private const string Collection = "status-page", RecordId = "page";
     private const int MaxComponents = 1000;
@@ -125,6 +133,13 @@ public sealed class StatusPageService(GraphCatalog catalog, IRecordStore records
             }
 
             return recent;
-        }, now);
+        }, now)
+        {
+            Maintenances = (await maintenances.ReachingAsync(graph, published, MaintenancesShown, cancellationToken))
+                .Select(w => new PageMaintenance(w.Window, w.Reached)).ToList(),
+        };
     }
+
+    /// <summary>How many maintenance windows a page shows at most: Statuspage's 50.</summary>
+    public const int MaintenancesShown = 50;
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Xml;
 using ImpactMap.Core.Incidents;
+using ImpactMap.Core.Maintenance;
 using ImpactMap.Core.Model;
 using ImpactMap.Core.Status;
 
@@ -64,6 +65,38 @@ public static class StatuspageDocuments
             incident.Review is { } review ? Postmortem(review) : null, incident.Review?.AcceptedAt);
     }
 
+    /// <summary>A maintenance window the page shows, in Statuspage's shape: its updates are its scheduling, start and end as they come.</summary>
+    public static StatuspageMaintenance Maintenance(StatusPageView view, PageMaintenance shown, string consoleBase)
+    {
+        ArgumentNullException.ThrowIfNull(shown);
+        var window = shown.Window;
+        var published = view.Components.ToDictionary(c => c.Id, StringComparer.Ordinal);
+        var status = window.StatusAt(view.At);
+        var wire = status switch { MaintenanceStatus.InProgress => "in_progress", MaintenanceStatus.Completed => "completed", _ => "scheduled" };
+        var components = shown.Reached.Where(published.ContainsKey).Select(id => published[id]).OrderBy(c => c.Position)
+            .Select(c => new StatuspageComponent(c.Id, c.Name, status == MaintenanceStatus.InProgress ? "under_maintenance" : ComponentStatus(c.State), window.UpdatedAt,
+                c.Position, view.Graph, false, false, true)).ToList();
+        var updates = new List<StatuspageIncidentUpdate>
+        {
+            new($"{window.Id}-scheduled", "scheduled", $"{window.Title}: scheduled from {Time(window.Start)} to {Time(window.End)}.", window.Id, window.CreatedAt, window.UpdatedAt, window.CreatedAt),
+        };
+        if (status is MaintenanceStatus.InProgress or MaintenanceStatus.Completed)
+        {
+            updates.Add(new($"{window.Id}-in-progress", "in_progress", "The scheduled maintenance has begun.", window.Id, window.Start, window.Start, window.Start));
+        }
+
+        if (status == MaintenanceStatus.Completed)
+        {
+            updates.Add(new($"{window.Id}-completed", "completed", "The scheduled maintenance has been completed.", window.Id, window.End, window.End, window.End));
+        }
+
+        updates.Reverse();
+        return new StatuspageMaintenance(window.Id, window.Title, wire, "maintenance",
+            $"{consoleBase}/graphs/{Uri.EscapeDataString(window.Graph)}/maintenances/{Uri.EscapeDataString(window.Id)}",
+            window.CreatedAt, updates[0].UpdatedAt, window.Start, null, status == MaintenanceStatus.Completed ? window.End : null,
+            window.Start, window.End, view.Graph, updates, components);
+    }
+
     /// <summary>The feed of the page's recent incidents, newest first, each with its updates and review as its content.</summary>
     public static string Atom(StatusPageView view, IReadOnlyList<Incident> incidents, string selfUrl, string consoleBase)
     {
@@ -99,6 +132,24 @@ public static class StatuspageDocuments
                 xml.WriteAttributeString("type", "text");
                 var content = string.Join("\n\n", shown.IncidentUpdates.Select(u => $"{Time(u.CreatedAt)} {u.Status}: {u.Body}"));
                 xml.WriteString(shown.PostmortemBody is { } postmortem ? $"{content}\n\nPostmortem:\n{postmortem}" : content);
+                xml.WriteEndElement();
+                xml.WriteEndElement();
+            }
+
+            foreach (var maintenance in view.Maintenances.Select(m => Maintenance(view, m, consoleBase)))
+            {
+                xml.WriteStartElement("entry", ns);
+                xml.WriteElementString("id", ns, $"urn:impactmap:{view.Graph}:maintenance:{maintenance.Id}");
+                xml.WriteElementString("title", ns, $"Scheduled maintenance: {maintenance.Name} ({maintenance.Status})");
+                xml.WriteElementString("published", ns, Time(maintenance.CreatedAt));
+                xml.WriteElementString("updated", ns, Time(maintenance.UpdatedAt));
+                xml.WriteStartElement("link", ns);
+                xml.WriteAttributeString("rel", "alternate");
+                xml.WriteAttributeString("href", maintenance.Shortlink);
+                xml.WriteEndElement();
+                xml.WriteStartElement("content", ns);
+                xml.WriteAttributeString("type", "text");
+                xml.WriteString(string.Join("\n\n", maintenance.IncidentUpdates.Select(u => $"{Time(u.CreatedAt)} {u.Status}: {u.Body}")));
                 xml.WriteEndElement();
                 xml.WriteEndElement();
             }

@@ -16,7 +16,8 @@ namespace ImpactMap.Api.Watches;
 /// poll cut short anywhere is simply done again.
 /// </summary>
 public sealed class WatchPoller(
-    IRecordStore records, WatchService watches, IncidentService incidents, SupplierPageClient pages, GraphCatalog catalog, TimeProvider clock,
+    IRecordStore records, WatchService watches, IncidentService incidents, Maintenance.MaintenanceService maintenances, SupplierPageClient pages, GraphCatalog catalog,
+    TimeProvider clock,
     IOptions<ImpactMapOptions> options, ILogger<WatchPoller> logger) : BackgroundService
 {
     private const int MaxWatches = 10_000;
@@ -166,6 +167,8 @@ public sealed class WatchPoller(
             current = await incidents.UpdateFromWatchAsync(graph, current.Id, step.Status, step.Message, step.Outages, step.Source, cancellationToken);
         }
 
+        // The supplier's announced work becomes ours, so that our customers hear of it through their own chain before it happens.
+        await maintenances.FollowSupplierAsync(graph, id, WatchPlan.PlannedWork(watch.Settings, page), cancellationToken);
         return state;
     }
 

@@ -13,9 +13,15 @@ public sealed record SupplierUpdate(string Id, string Status, string Body, DateT
 public sealed record SupplierIncident(
     string Id, string Name, string Status, DateTimeOffset? StartedAt, IReadOnlyList<SupplierUpdate> Updates, IReadOnlyList<string> Components);
 
+/// <summary>A scheduled maintenance on a supplier's page, upcoming or active: when, and the component ids it names.</summary>
+public sealed record SupplierMaintenance(string Id, string Name, string Status, DateTimeOffset ScheduledFor, DateTimeOffset ScheduledUntil, IReadOnlyList<string> Components);
+
 /// <summary>A supplier's status page as its summary.json tells it.</summary>
 public sealed record SupplierPage(string Name, IReadOnlyList<SupplierComponent> Components, IReadOnlyList<SupplierIncident> Incidents)
 {
+    /// <summary>Its upcoming and active scheduled maintenances; empty on a page that lists none.</summary>
+    public IReadOnlyList<SupplierMaintenance> Maintenances { get; init; } = [];
+
     private const int MaxText = 2000;
 
     /// <summary>Reads a Statuspage summary.json; <see cref="FormatException"/> naming what is wrong or missing.</summary>
@@ -45,8 +51,22 @@ public sealed record SupplierPage(string Name, IReadOnlyList<SupplierComponent> 
             var incidents = root.TryGetProperty("incidents", out _)
                 ? Array(root, "incidents").Select((e, i) => Incident(e, $"incidents[{i}]")).ToList()
                 : [];
-            return new SupplierPage(name, components, incidents);
+            var maintenances = root.TryGetProperty("scheduled_maintenances", out _)
+                ? Array(root, "scheduled_maintenances").Select((m, i) => Maintenance(m, $"scheduled_maintenances[{i}]")).ToList()
+                : [];
+            return new SupplierPage(name, components, incidents) { Maintenances = maintenances };
         }
+    }
+
+    private static SupplierMaintenance Maintenance(JsonElement maintenance, string path)
+    {
+        var components = maintenance.TryGetProperty("components", out _)
+            ? Array(maintenance, "components").Select((c, i) => Text(c, "id", $"{path}.components[{i}]")).ToList()
+            : [];
+        return new SupplierMaintenance(Text(maintenance, "id", path), Shorten(Text(maintenance, "name", path)), Text(maintenance, "status", path),
+            Time(maintenance, "scheduled_for", path) ?? throw new FormatException($"summary.json: {path}.scheduled_for is missing"),
+            Time(maintenance, "scheduled_until", path) ?? throw new FormatException($"summary.json: {path}.scheduled_until is missing"),
+            components);
     }
 
     /// <summary>Reads a Statuspage incidents.json (recent incidents, resolved ones too); <see cref="FormatException"/> when it is not one.</summary>

@@ -10,11 +10,36 @@ public sealed record OpenStep(string Title, DateTimeOffset? StartedAt, IReadOnly
 /// <summary>Post an update; <paramref name="Source"/> names the supplier update it carries, so that it is never posted twice.</summary>
 public sealed record UpdateStep(IncidentStatus Status, string Message, IReadOnlyList<IncidentOutage>? Outages, string? Source);
 
+/// <summary>A supplier's announced maintenance as a window of ours: its id on the supplier's page, title, the nodes it takes out, and when.</summary>
+public sealed record PlannedWork(string Source, string Title, IReadOnlyList<IncidentOutage> Outages, DateTimeOffset Start, DateTimeOffset End);
+
 /// <summary>What one poll of a supplier's page does to our incident: open one, update it, resolve it, or nothing.</summary>
 public sealed record WatchPlan(OpenStep? Open, IReadOnlyList<UpdateStep> Updates)
 {
     /// <summary>The most supplier updates one poll carries over, so that a page with thousands cannot flood an incident.</summary>
     public const int MaxUpdatesPerPoll = 20;
+
+    /// <summary>
+    /// The supplier's upcoming and active maintenances that name a watched component, as windows of ours: the nodes of
+    /// those components, at the state under_maintenance means to the watch (down unless it says otherwise).
+    /// </summary>
+    public static IReadOnlyList<PlannedWork> PlannedWork(WatchSettings settings, SupplierPage page)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(page);
+        var pageName = page.Name.Length > 0 ? page.Name : settings.Url;
+        var state = settings.StateOf("under_maintenance") is { } mapped and not NodeState.Up ? mapped : NodeState.Down;
+        string? IdOf(string component) =>
+            (page.Components.FirstOrDefault(c => c.Id == component) ?? page.Components.FirstOrDefault(c => c.Name == component))?.Id;
+        return page.Maintenances
+            .Where(m => m.Status is "scheduled" or "in_progress" or "verifying" && m.ScheduledUntil > m.ScheduledFor)
+            .Select(m => new PlannedWork(m.Id, $"{pageName}: {m.Name}",
+                settings.Components.Where(w => IdOf(w.Component) is { } id && m.Components.Contains(id)).Select(w => w.Node).Distinct(StringComparer.Ordinal)
+                    .Order(StringComparer.Ordinal).Select(node => new IncidentOutage(node, state)).ToList(),
+                m.ScheduledFor, m.ScheduledUntil))
+            .Where(w => w.Outages.Count > 0)
+            .ToList();
+    }
 
     /// <summary>Whether this plan resolves the incident: then the supplier's last words are worth fetching first.</summary>
     public bool Resolves => Updates.Any(u => u.Status == IncidentStatus.Resolved);
