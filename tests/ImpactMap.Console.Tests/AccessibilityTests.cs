@@ -24,6 +24,15 @@ public sealed class AccessibilityTests : SampleServiceTestBase
         using var update = await Server.Client.PostAsync($"/v1/graphs/cloud-region/incidents/{_incident}/updates", ApiServer.Json(
             """{"status":"identified","message":"A power failure in one zone of eu-west-1; the CRM vendor fails over."}"""));
         Assert.That(update.IsSuccessStatusCode, await update.Content.ReadAsStringAsync());
+        var sunday = DateTimeOffset.UtcNow.Date.AddDays(7).AddHours(2);
+        foreach (var (id, node, start) in new[] { ("west-drain", "aws-eu-west-1", sunday), ("central-upgrade", "aws-eu-central-1", sunday.AddHours(1)) })
+        {
+            using var planned = await Server.Client.PutAsync($"/v1/graphs/cloud-region/maintenances/{id}", ApiServer.Json(JsonSerializer.Serialize(new
+            {
+                title = $"{node} work", outages = new[] { new { node } }, window = new { start, end = start.AddHours(2) }, notify = true,
+            })));
+            Assert.That(planned.IsSuccessStatusCode, await planned.Content.ReadAsStringAsync());
+        }
     }
 
     private IEnumerable<(string Name, string Path)> Pages()
@@ -35,6 +44,7 @@ public sealed class AccessibilityTests : SampleServiceTestBase
         yield return ("incidents", "/graphs/cloud-region/incidents");
         yield return ("incident", $"/graphs/cloud-region/incidents/{_incident}");
         yield return ("status", "/graphs/cloud-region/status");
+        yield return ("maintenances", "/graphs/cloud-region/maintenances");
     }
 
     [Test]

@@ -23,6 +23,7 @@ public static class ConsoleEndpoints
         "/graphs/{graph}/incidents",
         "/graphs/{graph}/incidents/{id}",
         "/graphs/{graph}/status",
+        "/graphs/{graph}/maintenances",
     ];
 
     // Nothing from elsewhere, no inline script or style: what the console runs is exactly what the service ships.

@@ -10,6 +10,7 @@ import { impactPage } from './pages/impact.js';
 import { nodePage } from './pages/node.js';
 import { incidentsPage, incidentPage } from './pages/incidents.js';
 import { statusPage } from './pages/status.js';
+import { maintenancesPage } from './pages/maintenances.js';
 
 const routes = [
   [/^\/$/, graphsPage],
@@ -19,6 +20,7 @@ const routes = [
   [/^\/graphs\/([^/]+)\/incidents$/, incidentsPage],
   [/^\/graphs\/([^/]+)\/incidents\/([^/]+)$/, incidentPage],
   [/^\/graphs\/([^/]+)\/status$/, statusPage],
+  [/^\/graphs\/([^/]+)\/maintenances$/, maintenancesPage],
 ];
 
 const main = document.getElementById('main');
@@ -38,6 +40,7 @@ function crumbs(graph, here) {
     link(`/graphs/${enc(graph)}`, graph, 'graph'),
     link(`/graphs/${enc(graph)}/impact`, 'Blast radius', 'impact'),
     link(`/graphs/${enc(graph)}/incidents`, 'Incidents', 'incidents'),
+    link(`/graphs/${enc(graph)}/maintenances`, 'Maintenance', 'maintenances'),
     link(`/graphs/${enc(graph)}/status`, 'Status across organisations', 'status'));
 }
 
@@ -102,7 +105,7 @@ async function render({ focus = false } = {}) {
     const match = pattern.exec(path);
     if (!match) continue;
     const [graph, id] = match.slice(1).map(decodeURIComponent);
-    crumbs(graph, page === graphPage ? 'graph' : page === impactPage ? 'impact' : page === incidentsPage ? 'incidents' : page === statusPage ? 'status' : null);
+    crumbs(graph, page === graphPage ? 'graph' : page === impactPage ? 'impact' : page === incidentsPage ? 'incidents' : page === statusPage ? 'status' : page === maintenancesPage ? 'maintenances' : null);
     const context = { main, graph, id, query: new URLSearchParams(location.search), signal: controller.signal, navigate };
     try {
       current.cleanup = await page(context);
