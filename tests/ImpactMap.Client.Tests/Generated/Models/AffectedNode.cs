@@ -14,6 +14,8 @@ namespace ImpactMap.Client.Models
     {
         /// <summary>The depth property</summary>
         public int? Depth { get; set; }
+        /// <summary>The hit property</summary>
+        public bool? Hit { get; set; }
         /// <summary>The id property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -30,6 +32,10 @@ namespace ImpactMap.Client.Models
 #else
         public string ImpactAt { get; set; }
 #endif
+        /// <summary>The impactFrom property</summary>
+        public DateTimeOffset? ImpactFrom { get; set; }
+        /// <summary>The impactUntil property</summary>
+        public DateTimeOffset? ImpactUntil { get; set; }
         /// <summary>The kind property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -83,8 +89,11 @@ namespace ImpactMap.Client.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "depth", n => { Depth = n.GetIntValue(); } },
+                { "hit", n => { Hit = n.GetBoolValue(); } },
                 { "id", n => { Id = n.GetStringValue(); } },
                 { "impactAt", n => { ImpactAt = n.GetStringValue(); } },
+                { "impactFrom", n => { ImpactFrom = n.GetDateTimeOffsetValue(); } },
+                { "impactUntil", n => { ImpactUntil = n.GetDateTimeOffsetValue(); } },
                 { "kind", n => { Kind = n.GetStringValue(); } },
                 { "name", n => { Name = n.GetStringValue(); } },
                 { "path", n => { Path = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
@@ -100,8 +109,11 @@ namespace ImpactMap.Client.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteIntValue("depth", Depth);
+            writer.WriteBoolValue("hit", Hit);
             writer.WriteStringValue("id", Id);
             writer.WriteStringValue("impactAt", ImpactAt);
+            writer.WriteDateTimeOffsetValue("impactFrom", ImpactFrom);
+            writer.WriteDateTimeOffsetValue("impactUntil", ImpactUntil);
             writer.WriteStringValue("kind", Kind);
             writer.WriteStringValue("name", Name);
             writer.WriteCollectionOfPrimitiveValues<string>("path", Path);

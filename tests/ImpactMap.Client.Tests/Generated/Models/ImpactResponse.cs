@@ -30,6 +30,14 @@ namespace ImpactMap.Client.Models
 #else
         public global::ImpactMap.Client.Models.ImpactCounts Counts { get; set; }
 #endif
+        /// <summary>The expected property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::ImpactMap.Client.Models.ImpactCounts? Expected { get; set; }
+#nullable restore
+#else
+        public global::ImpactMap.Client.Models.ImpactCounts Expected { get; set; }
+#endif
         /// <summary>The graph property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -48,6 +56,8 @@ namespace ImpactMap.Client.Models
 #else
         public string NextCursor { get; set; }
 #endif
+        /// <summary>The nextHitAt property</summary>
+        public DateTimeOffset? NextHitAt { get; set; }
         /// <summary>The origins property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -56,6 +66,8 @@ namespace ImpactMap.Client.Models
 #else
         public List<global::ImpactMap.Client.Models.AffectedNode> Origins { get; set; }
 #endif
+        /// <summary>The sparedByDuration property</summary>
+        public int? SparedByDuration { get; set; }
         /// <summary>The total property</summary>
         public int? Total { get; set; }
         /// <summary>The truncated property</summary>
@@ -83,10 +95,13 @@ namespace ImpactMap.Client.Models
                 { "affected", n => { Affected = n.GetCollectionOfObjectValues<global::ImpactMap.Client.Models.AffectedNode>(global::ImpactMap.Client.Models.AffectedNode.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "assumed", n => { Assumed = n.GetBoolValue(); } },
                 { "counts", n => { Counts = n.GetObjectValue<global::ImpactMap.Client.Models.ImpactCounts>(global::ImpactMap.Client.Models.ImpactCounts.CreateFromDiscriminatorValue); } },
+                { "expected", n => { Expected = n.GetObjectValue<global::ImpactMap.Client.Models.ImpactCounts>(global::ImpactMap.Client.Models.ImpactCounts.CreateFromDiscriminatorValue); } },
                 { "graph", n => { Graph = n.GetStringValue(); } },
                 { "matching", n => { Matching = n.GetIntValue(); } },
                 { "nextCursor", n => { NextCursor = n.GetStringValue(); } },
+                { "nextHitAt", n => { NextHitAt = n.GetDateTimeOffsetValue(); } },
                 { "origins", n => { Origins = n.GetCollectionOfObjectValues<global::ImpactMap.Client.Models.AffectedNode>(global::ImpactMap.Client.Models.AffectedNode.CreateFromDiscriminatorValue)?.AsList(); } },
+                { "sparedByDuration", n => { SparedByDuration = n.GetIntValue(); } },
                 { "total", n => { Total = n.GetIntValue(); } },
                 { "truncated", n => { Truncated = n.GetBoolValue(); } },
                 { "version", n => { Version = n.GetLongValue(); } },
@@ -102,10 +117,13 @@ namespace ImpactMap.Client.Models
             writer.WriteCollectionOfObjectValues<global::ImpactMap.Client.Models.AffectedNode>("affected", Affected);
             writer.WriteBoolValue("assumed", Assumed);
             writer.WriteObjectValue<global::ImpactMap.Client.Models.ImpactCounts>("counts", Counts);
+            writer.WriteObjectValue<global::ImpactMap.Client.Models.ImpactCounts>("expected", Expected);
             writer.WriteStringValue("graph", Graph);
             writer.WriteIntValue("matching", Matching);
             writer.WriteStringValue("nextCursor", NextCursor);
+            writer.WriteDateTimeOffsetValue("nextHitAt", NextHitAt);
             writer.WriteCollectionOfObjectValues<global::ImpactMap.Client.Models.AffectedNode>("origins", Origins);
+            writer.WriteIntValue("sparedByDuration", SparedByDuration);
             writer.WriteIntValue("total", Total);
             writer.WriteBoolValue("truncated", Truncated);
             writer.WriteLongValue("version", Version);

@@ -22,6 +22,14 @@ namespace ImpactMap.Client.Models
 #else
         public global::ImpactMap.Client.Models.ImpactCounts Counts { get; set; }
 #endif
+        /// <summary>The expected property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::ImpactMap.Client.Models.ImpactCounts? Expected { get; set; }
+#nullable restore
+#else
+        public global::ImpactMap.Client.Models.ImpactCounts Expected { get; set; }
+#endif
         /// <summary>The expectedDuration property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -94,6 +102,7 @@ namespace ImpactMap.Client.Models
             {
                 { "closedAt", n => { ClosedAt = n.GetDateTimeOffsetValue(); } },
                 { "counts", n => { Counts = n.GetObjectValue<global::ImpactMap.Client.Models.ImpactCounts>(global::ImpactMap.Client.Models.ImpactCounts.CreateFromDiscriminatorValue); } },
+                { "expected", n => { Expected = n.GetObjectValue<global::ImpactMap.Client.Models.ImpactCounts>(global::ImpactMap.Client.Models.ImpactCounts.CreateFromDiscriminatorValue); } },
                 { "expectedDuration", n => { ExpectedDuration = n.GetStringValue(); } },
                 { "graph", n => { Graph = n.GetStringValue(); } },
                 { "id", n => { Id = n.GetStringValue(); } },
@@ -116,6 +125,7 @@ namespace ImpactMap.Client.Models
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteDateTimeOffsetValue("closedAt", ClosedAt);
             writer.WriteObjectValue<global::ImpactMap.Client.Models.ImpactCounts>("counts", Counts);
+            writer.WriteObjectValue<global::ImpactMap.Client.Models.ImpactCounts>("expected", Expected);
             writer.WriteStringValue("expectedDuration", ExpectedDuration);
             writer.WriteStringValue("graph", Graph);
             writer.WriteStringValue("id", Id);

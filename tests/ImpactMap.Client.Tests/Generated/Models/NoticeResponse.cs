@@ -20,6 +20,8 @@ namespace ImpactMap.Client.Models
 #else
         public string From { get; set; }
 #endif
+        /// <summary>The hit property</summary>
+        public bool? Hit { get; set; }
         /// <summary>The impactAt property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -109,6 +111,7 @@ namespace ImpactMap.Client.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "from", n => { From = n.GetStringValue(); } },
+                { "hit", n => { Hit = n.GetBoolValue(); } },
                 { "impactAt", n => { ImpactAt = n.GetStringValue(); } },
                 { "impactFrom", n => { ImpactFrom = n.GetDateTimeOffsetValue(); } },
                 { "kind", n => { Kind = n.GetStringValue(); } },
@@ -130,6 +133,7 @@ namespace ImpactMap.Client.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteStringValue("from", From);
+            writer.WriteBoolValue("hit", Hit);
             writer.WriteStringValue("impactAt", ImpactAt);
             writer.WriteDateTimeOffsetValue("impactFrom", ImpactFrom);
             writer.WriteStringValue("kind", Kind);

@@ -12,6 +12,8 @@ namespace ImpactMap.Client.Models
     public partial class OutageResponse : IParsable
     #pragma warning restore CS1591
     {
+        /// <summary>The endedAt property</summary>
+        public DateTimeOffset? EndedAt { get; set; }
         /// <summary>The node property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -40,6 +42,7 @@ namespace ImpactMap.Client.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
+                { "endedAt", n => { EndedAt = n.GetDateTimeOffsetValue(); } },
                 { "node", n => { Node = n.GetStringValue(); } },
                 { "state", n => { State = n.GetEnumValue<global::ImpactMap.Client.Models.OutageResponse_state>(); } },
             };
@@ -51,6 +54,7 @@ namespace ImpactMap.Client.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
+            writer.WriteDateTimeOffsetValue("endedAt", EndedAt);
             writer.WriteStringValue("node", Node);
             writer.WriteEnumValue<global::ImpactMap.Client.Models.OutageResponse_state>("state", State);
         }

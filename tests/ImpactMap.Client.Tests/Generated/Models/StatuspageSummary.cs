@@ -39,10 +39,10 @@ namespace ImpactMap.Client.Models
         /// <summary>The scheduled_maintenances property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public List<global::ImpactMap.Client.Models.StatuspageIncident>? ScheduledMaintenances { get; set; }
+        public List<global::ImpactMap.Client.Models.StatuspageMaintenance>? ScheduledMaintenances { get; set; }
 #nullable restore
 #else
-        public List<global::ImpactMap.Client.Models.StatuspageIncident> ScheduledMaintenances { get; set; }
+        public List<global::ImpactMap.Client.Models.StatuspageMaintenance> ScheduledMaintenances { get; set; }
 #endif
         /// <summary>The status property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -73,7 +73,7 @@ namespace ImpactMap.Client.Models
                 { "components", n => { Components = n.GetCollectionOfObjectValues<global::ImpactMap.Client.Models.StatuspageComponent>(global::ImpactMap.Client.Models.StatuspageComponent.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "incidents", n => { Incidents = n.GetCollectionOfObjectValues<global::ImpactMap.Client.Models.StatuspageIncident>(global::ImpactMap.Client.Models.StatuspageIncident.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "page", n => { Page = n.GetObjectValue<global::ImpactMap.Client.Models.StatuspagePage>(global::ImpactMap.Client.Models.StatuspagePage.CreateFromDiscriminatorValue); } },
-                { "scheduled_maintenances", n => { ScheduledMaintenances = n.GetCollectionOfObjectValues<global::ImpactMap.Client.Models.StatuspageIncident>(global::ImpactMap.Client.Models.StatuspageIncident.CreateFromDiscriminatorValue)?.AsList(); } },
+                { "scheduled_maintenances", n => { ScheduledMaintenances = n.GetCollectionOfObjectValues<global::ImpactMap.Client.Models.StatuspageMaintenance>(global::ImpactMap.Client.Models.StatuspageMaintenance.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "status", n => { Status = n.GetObjectValue<global::ImpactMap.Client.Models.StatuspageStatus>(global::ImpactMap.Client.Models.StatuspageStatus.CreateFromDiscriminatorValue); } },
             };
         }
@@ -87,7 +87,7 @@ namespace ImpactMap.Client.Models
             writer.WriteCollectionOfObjectValues<global::ImpactMap.Client.Models.StatuspageComponent>("components", Components);
             writer.WriteCollectionOfObjectValues<global::ImpactMap.Client.Models.StatuspageIncident>("incidents", Incidents);
             writer.WriteObjectValue<global::ImpactMap.Client.Models.StatuspagePage>("page", Page);
-            writer.WriteCollectionOfObjectValues<global::ImpactMap.Client.Models.StatuspageIncident>("scheduled_maintenances", ScheduledMaintenances);
+            writer.WriteCollectionOfObjectValues<global::ImpactMap.Client.Models.StatuspageMaintenance>("scheduled_maintenances", ScheduledMaintenances);
             writer.WriteObjectValue<global::ImpactMap.Client.Models.StatuspageStatus>("status", Status);
         }
     }

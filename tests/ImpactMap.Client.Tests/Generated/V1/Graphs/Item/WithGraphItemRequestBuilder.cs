@@ -9,6 +9,7 @@ using ImpactMap.Client.V1.Graphs.Item.Impact;
 using ImpactMap.Client.V1.Graphs.Item.Imports;
 using ImpactMap.Client.V1.Graphs.Item.Incidents;
 using ImpactMap.Client.V1.Graphs.Item.Kinds;
+using ImpactMap.Client.V1.Graphs.Item.Maintenances;
 using ImpactMap.Client.V1.Graphs.Item.Nodes;
 using ImpactMap.Client.V1.Graphs.Item.Resilience;
 using ImpactMap.Client.V1.Graphs.Item.Status;
@@ -71,6 +72,11 @@ namespace ImpactMap.Client.V1.Graphs.Item
         public global::ImpactMap.Client.V1.Graphs.Item.Kinds.KindsRequestBuilder Kinds
         {
             get => new global::ImpactMap.Client.V1.Graphs.Item.Kinds.KindsRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The maintenances property</summary>
+        public global::ImpactMap.Client.V1.Graphs.Item.Maintenances.MaintenancesRequestBuilder Maintenances
+        {
+            get => new global::ImpactMap.Client.V1.Graphs.Item.Maintenances.MaintenancesRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The nodes property</summary>
         public global::ImpactMap.Client.V1.Graphs.Item.Nodes.NodesRequestBuilder Nodes

@@ -3,6 +3,8 @@
 using ImpactMap.Client.V1.Graphs.Item.Status.Api.V2.ComponentsJson;
 using ImpactMap.Client.V1.Graphs.Item.Status.Api.V2.Incidents;
 using ImpactMap.Client.V1.Graphs.Item.Status.Api.V2.IncidentsJson;
+using ImpactMap.Client.V1.Graphs.Item.Status.Api.V2.ScheduledMaintenances;
+using ImpactMap.Client.V1.Graphs.Item.Status.Api.V2.ScheduledMaintenancesJson;
 using ImpactMap.Client.V1.Graphs.Item.Status.Api.V2.StatusJson;
 using ImpactMap.Client.V1.Graphs.Item.Status.Api.V2.SummaryJson;
 using Microsoft.Kiota.Abstractions.Extensions;
@@ -33,6 +35,16 @@ namespace ImpactMap.Client.V1.Graphs.Item.Status.Api.V2
         public global::ImpactMap.Client.V1.Graphs.Item.Status.Api.V2.IncidentsJson.IncidentsJsonRequestBuilder IncidentsJson
         {
             get => new global::ImpactMap.Client.V1.Graphs.Item.Status.Api.V2.IncidentsJson.IncidentsJsonRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The scheduledMaintenances property</summary>
+        public global::ImpactMap.Client.V1.Graphs.Item.Status.Api.V2.ScheduledMaintenances.ScheduledMaintenancesRequestBuilder ScheduledMaintenances
+        {
+            get => new global::ImpactMap.Client.V1.Graphs.Item.Status.Api.V2.ScheduledMaintenances.ScheduledMaintenancesRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The scheduledMaintenancesJson property</summary>
+        public global::ImpactMap.Client.V1.Graphs.Item.Status.Api.V2.ScheduledMaintenancesJson.ScheduledMaintenancesJsonRequestBuilder ScheduledMaintenancesJson
+        {
+            get => new global::ImpactMap.Client.V1.Graphs.Item.Status.Api.V2.ScheduledMaintenancesJson.ScheduledMaintenancesJsonRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The statusJson property</summary>
         public global::ImpactMap.Client.V1.Graphs.Item.Status.Api.V2.StatusJson.StatusJsonRequestBuilder StatusJson
