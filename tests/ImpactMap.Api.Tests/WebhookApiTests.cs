@@ -129,6 +129,33 @@ public class WebhookApiTests(string store)
     }
 
     [Test]
+    public async Task A_party_named_by_a_subscription_gets_the_planned_letter_of_a_window_with_notify_and_nothing_of_one_without()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var graph = await NewGraphAsync();
+        await SubscribeAsync(graph, receiver, new { url = receiver.Address.ToString(), events = new[] { "maintenance.scheduled" }, nodes = new[] { "shoppers" } });
+        var start = DateTimeOffset.UtcNow.AddDays(3);
+        foreach (var (id, notify) in new[] { ("quiet", false), ("told", true) })
+        {
+            var put = await Client.PutAsync($"/v1/graphs/{graph}/maintenances/{id}", ApiServer.Json(JsonSerializer.Serialize(new
+            {
+                title = $"PSP upgrade {id}", outages = new[] { new { node = "psp" } }, window = new { start, end = start.AddHours(1) }, notify,
+            })));
+            Assert.That(put.StatusCode, Is.EqualTo(HttpStatusCode.Created), await put.Content.ReadAsStringAsync());
+        }
+
+        await Eventually(() => Task.FromResult(receiver.Unique.Count == 1), "the shoppers' planned letter arrives");
+        await Task.Delay(TimeSpan.FromSeconds(1));
+
+        var body = receiver.Unique.Values.Single();
+        Assert.That((body.GetProperty("event").GetString(), body.GetProperty("maintenance").GetString()), Is.EqualTo(("maintenance.scheduled", "told")));
+        var notice = body.GetProperty("notice");
+        Assert.That((notice.GetProperty("node").GetString(), notice.GetProperty("phase").GetString()), Is.EqualTo(("shoppers", "planned")));
+        Assert.That(notice.GetProperty("subject").GetString(), Is.EqualTo("Planned maintenance that affects you: PSP upgrade told"));
+        Assert.That(receiver.BadSignatures, Is.Zero);
+    }
+
+    [Test]
     public async Task A_failing_receiver_is_retried_then_given_up_and_the_subscription_marked_failing_until_it_takes_deliveries_again()
     {
         await using var receiver = await WebhookReceiver.StartAsync();

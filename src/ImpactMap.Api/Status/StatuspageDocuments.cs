@@ -116,42 +116,38 @@ public static class StatuspageDocuments
             xml.WriteStartElement("author", ns);
             xml.WriteElementString("name", ns, view.Settings.Name);
             xml.WriteEndElement();
-            foreach (var incident in incidents)
+            void Entry(string id, string title, DateTimeOffset published, DateTimeOffset updated, string href, string content)
             {
-                var shown = Incident(view, incident, consoleBase);
                 xml.WriteStartElement("entry", ns);
-                xml.WriteElementString("id", ns, $"urn:impactmap:{view.Graph}:incident:{incident.Id}");
-                xml.WriteElementString("title", ns, $"{incident.Title} ({shown.Status})");
-                xml.WriteElementString("published", ns, Time(incident.OpenedAt));
-                xml.WriteElementString("updated", ns, Time(shown.UpdatedAt));
+                xml.WriteElementString("id", ns, id);
+                xml.WriteElementString("title", ns, title);
+                xml.WriteElementString("published", ns, Time(published));
+                xml.WriteElementString("updated", ns, Time(updated));
                 xml.WriteStartElement("link", ns);
                 xml.WriteAttributeString("rel", "alternate");
-                xml.WriteAttributeString("href", shown.Shortlink);
+                xml.WriteAttributeString("href", href);
                 xml.WriteEndElement();
                 xml.WriteStartElement("content", ns);
                 xml.WriteAttributeString("type", "text");
-                var content = string.Join("\n\n", shown.IncidentUpdates.Select(u => $"{Time(u.CreatedAt)} {u.Status}: {u.Body}"));
-                xml.WriteString(shown.PostmortemBody is { } postmortem ? $"{content}\n\nPostmortem:\n{postmortem}" : content);
+                xml.WriteString(content);
                 xml.WriteEndElement();
                 xml.WriteEndElement();
             }
 
+            static string Updates(IEnumerable<StatuspageIncidentUpdate> updates) => string.Join("\n\n", updates.Select(u => $"{Time(u.CreatedAt)} {u.Status}: {u.Body}"));
+
+            foreach (var incident in incidents)
+            {
+                var shown = Incident(view, incident, consoleBase);
+                var content = Updates(shown.IncidentUpdates);
+                Entry($"urn:impactmap:{view.Graph}:incident:{incident.Id}", $"{incident.Title} ({shown.Status})", incident.OpenedAt, shown.UpdatedAt, shown.Shortlink,
+                    shown.PostmortemBody is { } postmortem ? $"{content}\n\nPostmortem:\n{postmortem}" : content);
+            }
+
             foreach (var maintenance in view.Maintenances.Select(m => Maintenance(view, m, consoleBase)))
             {
-                xml.WriteStartElement("entry", ns);
-                xml.WriteElementString("id", ns, $"urn:impactmap:{view.Graph}:maintenance:{maintenance.Id}");
-                xml.WriteElementString("title", ns, $"Scheduled maintenance: {maintenance.Name} ({maintenance.Status})");
-                xml.WriteElementString("published", ns, Time(maintenance.CreatedAt));
-                xml.WriteElementString("updated", ns, Time(maintenance.UpdatedAt));
-                xml.WriteStartElement("link", ns);
-                xml.WriteAttributeString("rel", "alternate");
-                xml.WriteAttributeString("href", maintenance.Shortlink);
-                xml.WriteEndElement();
-                xml.WriteStartElement("content", ns);
-                xml.WriteAttributeString("type", "text");
-                xml.WriteString(string.Join("\n\n", maintenance.IncidentUpdates.Select(u => $"{Time(u.CreatedAt)} {u.Status}: {u.Body}")));
-                xml.WriteEndElement();
-                xml.WriteEndElement();
+                Entry($"urn:impactmap:{view.Graph}:maintenance:{maintenance.Id}", $"Scheduled maintenance: {maintenance.Name} ({maintenance.Status})",
+                    maintenance.CreatedAt, maintenance.UpdatedAt, maintenance.Shortlink, Updates(maintenance.IncidentUpdates));
             }
 
             xml.WriteEndElement();

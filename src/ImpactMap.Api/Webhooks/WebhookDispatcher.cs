@@ -178,18 +178,22 @@ public sealed class WebhookDispatcher(
 
         var parties = incident.Impact.Affected.Where(p => named.Contains(p.Id)).ToList();
         var notices = Notices.For(incident, parties, options.Value.Notices.For(graph), now: clock.GetUtcNow());
-        return notices.Select(n => ($"{key}-{n.Node}", (string?)n.Node, new JsonObject
+        return notices.Select(n => NoticeBody(graph, e, key, n, "incident", incident.Id)).ToList();
+    }
+
+    /// <summary>What a party's webhook gets for a notice: the event it came of, what it is about (incident or maintenance) and the notice.</summary>
+    private static (string Key, string? Node, string Body) NoticeBody(string graph, StoredEvent e, string key, Notice n, string about, string id) =>
+        ($"{key}-{n.Node}", n.Node, new JsonObject
         {
             ["type"] = "notice",
             ["event"] = e.Type,
             ["id"] = e.Id,
             ["graph"] = graph,
             ["at"] = e.At,
-            ["incident"] = incident.Id,
+            [about] = id,
             ["notice"] = JsonSerializer.SerializeToNode(new NoticeResponse(n.Node, n.Name, n.Kind, n.State.ToWire(), Durations.Format(n.ImpactAt), n.Path,
-                n.Message, n.To, n.From, n.Subject, n.Phase, n.ImpactFrom) { Hit = n.Hit }, StoredJson.Options),
-        }.ToJsonString())).ToList();
-    }
+                n.Message, n.To, n.From, n.Subject, n.Phase, n.ImpactFrom) { Hit = about == "incident" ? n.Hit : null }, StoredJson.Options),
+        }.ToJsonString());
 
     /// <summary>The letter phase a maintenance event sends to a window's parties, when it sends one.</summary>
     private static string? MaintenancePhase(string type) => type switch
@@ -214,18 +218,7 @@ public sealed class WebhookDispatcher(
             return []; // deleted with its graph since
         }
 
-        var bodies = notices.Select(n => ($"{key}-{n.Node}", (string?)n.Node, new JsonObject
-        {
-            ["type"] = "notice",
-            ["event"] = e.Type,
-            ["id"] = e.Id,
-            ["graph"] = graph,
-            ["at"] = e.At,
-            ["maintenance"] = windowId,
-            ["notice"] = JsonSerializer.SerializeToNode(new NoticeResponse(n.Node, n.Name, n.Kind, n.State.ToWire(), Durations.Format(n.ImpactAt), n.Path,
-                n.Message, n.To, n.From, n.Subject, n.Phase, n.ImpactFrom), StoredJson.Options),
-        }.ToJsonString())).ToList();
-        return bodies;
+        return notices.Select(n => NoticeBody(graph, e, key, n, "maintenance", windowId)).ToList();
     }
 
     /// <summary>Tries every due delivery of the outbox once, starting none after <paramref name="startBefore"/> (so each ends within the lease).</summary>
