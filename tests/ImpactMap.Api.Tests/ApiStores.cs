@@ -1,5 +1,10 @@
 using ImpactMap.Tests.Shared;
 
+// Fixtures run two at a time: most wait on their service, a supplier page or Neo4j, not on the cores. Those that
+// load the machine, time what they measure or change what other fixtures share say [NonParallelizable].
+[assembly: Parallelizable(ParallelScope.Fixtures)]
+[assembly: LevelOfParallelism(2)]
+
 namespace ImpactMap.Api.Tests;
 
 /// <summary>The stores the API fixtures run on: the embedded SQLite file and a real Neo4j.</summary>
@@ -8,7 +13,13 @@ public static class ApiStores
     public static IEnumerable<TestFixtureData> All()
     {
         yield return new TestFixtureData("embedded").SetArgDisplayNames("embedded");
-        yield return new TestFixtureData("neo4j").SetArgDisplayNames("neo4j");
+        yield return new TestFixtureData("neo4j").SetArgDisplayNames("neo4j").InTier(TestTiers.Neo4j);
+    }
+
+    /// <summary>For fixtures where the store plays no part (the HTTP edge, exports, the OpenAPI document, analyses): once, embedded.</summary>
+    public static IEnumerable<TestFixtureData> Embedded()
+    {
+        yield return new TestFixtureData("embedded").SetArgDisplayNames("embedded");
     }
 
     public static async Task<Dictionary<string, string>> SettingsAsync(string store, string dataDirectory, bool samples)

@@ -9,7 +9,6 @@ namespace ImpactMap.Api.Tests;
 /// One real service per fixture, loaded with the sample graphs, once on each store; tests that write use
 /// graphs of their own.
 /// </summary>
-[TestFixtureSource(typeof(ApiStores), nameof(ApiStores.All))]
 public abstract class ApiTestBase(string store)
 {
     private TempFolder? _data;

@@ -10,6 +10,7 @@ namespace ImpactMap.Api.Tests;
 /// refused before they start, and outbound addresses shown to readers without their tokens.
 /// </summary>
 [TestFixtureSource(typeof(ApiStores), nameof(ApiStores.All))]
+[NonParallelizable] // it keeps analyses running to fill the gate
 public class CallerIsolationTests(string store)
 {
     private const string ReaderKey = "reader-secret-1a2b", EditorKey = "editor-secret-3c4d", AdminKey = "admin-secret-5e6f";
@@ -47,6 +48,7 @@ public class CallerIsolationTests(string store)
     }
 
     [Test]
+    [Category(TestTiers.Slow)]
     public async Task A_callers_second_analysis_while_its_first_runs_is_refused_before_it_starts_and_small_queries_still_answer()
     {
         // Criticality on a 20,000-node chain is 2 x 10^8 steps: the two requests overlap, whichever comes first.

@@ -5,6 +5,7 @@ using ImpactMap.Tests.Shared;
 
 namespace ImpactMap.Api.Tests;
 
+[NonParallelizable] // a million dependencies and a kill -9 mid-import load the machine
 public class EmbeddedStoreTests
 {
     private const string SmallGraph = """
@@ -43,6 +44,7 @@ public class EmbeddedStoreTests
     }
 
     [Test]
+    [Category(TestTiers.Slow)]
     public async Task A_document_of_a_million_dependencies_imports_through_PUT_and_answers()
     {
         using var data = new TempFolder();
@@ -64,6 +66,7 @@ public class EmbeddedStoreTests
     }
 
     [Test]
+    [Category(TestTiers.Slow)]
     public async Task A_kill_9_during_a_large_import_leaves_the_previous_or_the_new_graph_whole()
     {
         using var data = new TempFolder();

@@ -9,6 +9,7 @@ using ImpactMap.Tests.Shared;
 namespace ImpactMap.Api.Tests;
 
 /// <summary>Graphs and blast radii as CSV, DOT (laid out by Graphviz to prove it parses), GraphML and Mermaid.</summary>
+[TestFixtureSource(typeof(ApiStores), nameof(ApiStores.Embedded))]
 public class ExportTests(string store) : ApiTestBase(store)
 {
     [Test]
@@ -32,6 +33,7 @@ public class ExportTests(string store) : ApiTestBase(store)
     }
 
     [Test]
+    [Category(TestTiers.External)]
     public async Task A_graph_exports_as_dot_that_graphviz_lays_out_and_as_graphml()
     {
         var dot = await (await GetAsync("/v1/graphs/cloud-region", "text/vnd.graphviz")).Content.ReadAsStringAsync();
@@ -52,6 +54,7 @@ public class ExportTests(string store) : ApiTestBase(store)
     }
 
     [Test]
+    [Category(TestTiers.External)]
     public async Task A_blast_radius_exports_whole_as_csv_dot_and_mermaid_whatever_the_limit()
     {
         const string Question = """{"outages":[{"node":"aws-eu-west-1"}],"limit":1}""";
@@ -75,6 +78,7 @@ public class ExportTests(string store) : ApiTestBase(store)
     }
 
     [Test]
+    [Category(TestTiers.External)]
     public async Task A_mermaid_picture_of_more_than_200_nodes_counts_per_depth_and_kind()
     {
         var graph = NewGraphName();

@@ -12,6 +12,7 @@ namespace ImpactMap.Api.Tests;
 /// healthy watch a minute.
 /// </summary>
 [TestFixtureSource(typeof(ApiStores), nameof(ApiStores.All))]
+[NonParallelizable] // it measures one graph's cadence beside another's load
 public class FairnessTests(string store)
 {
     private const string Graph = """
@@ -28,6 +29,7 @@ public class FairnessTests(string store)
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(125);
 
     [Test]
+    [Category(TestTiers.Slow)]
     public async Task A_graph_of_slow_watches_and_hanging_webhooks_leaves_another_graphs_cadence_alone()
     {
         using var data = new TempFolder();

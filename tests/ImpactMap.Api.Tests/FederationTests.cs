@@ -9,6 +9,7 @@ namespace ImpactMap.Api.Tests;
 /// An outage across organisations: instances of ImpactMap on loopback, each its own organisation with its own
 /// store, following each other's status pages.
 /// </summary>
+[Category(TestTiers.Slow)]
 public class FederationTests
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);

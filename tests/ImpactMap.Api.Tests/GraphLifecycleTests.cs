@@ -6,6 +6,7 @@ using ImpactMap.Tests.Shared;
 namespace ImpactMap.Api.Tests;
 
 /// <summary>A graph and its incidents and events go together: none outlives it, none passes to a new graph of its name.</summary>
+[TestFixtureSource(typeof(ApiStores), nameof(ApiStores.All))]
 public class GraphLifecycleTests(string store) : ApiTestBase(store)
 {
     [Test]

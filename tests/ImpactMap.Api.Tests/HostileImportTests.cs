@@ -11,6 +11,8 @@ namespace ImpactMap.Api.Tests;
 /// service stays alive (its /health/live answers throughout), under 1 GB, and answers with a 4xx problem that names
 /// the problem, never a 500 and never by dying.
 /// </summary>
+[TestFixtureSource(typeof(ApiStores), nameof(ApiStores.All))]
+[NonParallelizable] // its imports of 120 MB load the machine, and its liveness watch measures answers
 public class HostileImportTests(string store) : ApiTestBase(store)
 {
     private const long OneGigabyte = 1L << 30;
@@ -110,6 +112,7 @@ public class HostileImportTests(string store) : ApiTestBase(store)
     }
 
     [Test]
+    [Category(TestTiers.Slow)]
     public async Task Three_large_zip_imports_at_once_run_one_at_a_time_and_the_rest_are_told_to_retry()
     {
         // 120 MB of CSV in a zip of a few hundred KB: each import holds its text twice over while it reads.

@@ -11,6 +11,8 @@ namespace ImpactMap.Api.Tests;
 /// Ten thousand generated hostile requests against the real service: every answer a 4xx problem+json, never
 /// a 5xx, and the stored graphs exactly as before. Every generated request is invalid by construction.
 /// </summary>
+[TestFixtureSource(typeof(ApiStores), nameof(ApiStores.All))]
+[NonParallelizable] // ten thousand hostile requests load the machine
 public class HostileInputTests(string store) : ApiTestBase(store)
 {
     private const int Requests = 10_000;
@@ -97,6 +99,7 @@ public class HostileInputTests(string store) : ApiTestBase(store)
         select new HostileRequest("PUT", $"/v1/graphs/{graph}", type, body));
 
     [Test]
+    [Category(TestTiers.Slow)]
     public async Task Ten_thousand_hostile_requests_get_4xx_problems_and_change_nothing()
     {
         var graph = await CreateGraphAsync(SmallGraph);

@@ -6,6 +6,7 @@ using ImpactMap.Tests.Shared;
 namespace ImpactMap.Api.Tests;
 
 /// <summary>Every edge answers as the rest of the API does: problem+json with a detail, every problem named at its own path.</summary>
+[TestFixtureSource(typeof(ApiStores), nameof(ApiStores.Embedded))]
 public class HttpEdgeTests(string store) : ApiTestBase(store)
 {
     [Test]

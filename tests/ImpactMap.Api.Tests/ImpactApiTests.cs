@@ -5,6 +5,7 @@ using ImpactMap.Tests.Shared;
 
 namespace ImpactMap.Api.Tests;
 
+[TestFixtureSource(typeof(ApiStores), nameof(ApiStores.All))]
 public class ImpactApiTests(string store) : ApiTestBase(store)
 {
     [TestCaseSource(typeof(SampleCorpus), nameof(SampleCorpus.Cases))]

@@ -8,6 +8,7 @@ using ImpactMap.Tests.Shared;
 namespace ImpactMap.Api.Tests;
 
 /// <summary>POST /v1/graphs/{graph}/imports with ImpactMap's own CSV: replace, merge, prune, dryRun, strict, and bad files.</summary>
+[TestFixtureSource(typeof(ApiStores), nameof(ApiStores.All))]
 public class ImportApiTests(string store) : ApiTestBase(store)
 {
     [Test]

@@ -6,6 +6,7 @@ using ImpactMap.Tests.Shared;
 
 namespace ImpactMap.Api.Tests;
 
+[TestFixtureSource(typeof(ApiStores), nameof(ApiStores.All))]
 public class IncidentApiTests(string store) : ApiTestBase(store)
 {
     private const string Review = """

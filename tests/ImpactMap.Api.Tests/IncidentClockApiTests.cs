@@ -10,6 +10,7 @@ namespace ImpactMap.Api.Tests;
 /// it ended, outages that end one by one. The incidents start in the past (startedAt), so the service's own clock
 /// stands at minute 10 or 31 of them.
 /// </summary>
+[TestFixtureSource(typeof(ApiStores), nameof(ApiStores.All))]
 public class IncidentClockApiTests(string store) : ApiTestBase(store)
 {
     private const string Region = """

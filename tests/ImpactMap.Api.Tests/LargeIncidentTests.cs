@@ -12,12 +12,14 @@ namespace ImpactMap.Api.Tests;
 /// under 1 GB on its own instance, and the incident reads back whole.
 /// </summary>
 [TestFixtureSource(typeof(ApiStores), nameof(ApiStores.All))]
+[NonParallelizable] // 100,000-party incidents load the machine
 public class LargeIncidentTests(string store)
 {
     private const long OneGigabyte = 1L << 30;
     private const int Customers = 100_000;
 
     [Test]
+    [Category(TestTiers.Slow)]
     public async Task Forty_text_updates_of_a_hundred_thousand_party_incident_keep_the_process_small_and_the_incident_whole()
     {
         using var data = new TempFolder();

@@ -17,6 +17,7 @@ public sealed class LivenessWatch : IAsyncDisposable
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(1);
 
     private readonly CancellationTokenSource _stop = new();
+    private readonly TaskCompletionSource _firstAnswered = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<string> _misses = [];
     private readonly Task _probing;
 
@@ -74,6 +75,7 @@ public sealed class LivenessWatch : IAsyncDisposable
                 }
 
                 Probes++;
+                _firstAnswered.TrySetResult();
                 try
                 {
                     await Task.Delay(200, _stop.Token);
@@ -96,6 +98,8 @@ public sealed class LivenessWatch : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // A workload quicker than one probe still gets one, answered or missed, before the watch stops.
+        await Task.WhenAny(_firstAnswered.Task, Task.Delay(Patience * 2));
         await _stop.CancelAsync();
         await _probing;
         _stop.Dispose();

@@ -6,6 +6,7 @@ using ImpactMap.Tests.Shared;
 namespace ImpactMap.Api.Tests;
 
 /// <summary>Maintenance windows through the real service on each store: impact for the window's length, conflicts, status by the clock, letters, events.</summary>
+[TestFixtureSource(typeof(ApiStores), nameof(ApiStores.All))]
 public class MaintenanceApiTests(string store) : ApiTestBase(store)
 {
     private const string Regions = """

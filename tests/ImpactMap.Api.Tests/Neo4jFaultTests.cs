@@ -7,7 +7,8 @@ using ImpactMap.Tests.Shared;
 namespace ImpactMap.Api.Tests;
 
 /// <summary>Neo4j killed under load and started again: bounded 503s, then recovery, with nothing acknowledged lost.</summary>
-[NonParallelizable]
+[NonParallelizable] // it stops the Neo4j every other Neo4j fixture uses
+[Category(TestTiers.Neo4j)]
 public class Neo4jFaultTests
 {
     [Test]

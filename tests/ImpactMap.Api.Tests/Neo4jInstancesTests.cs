@@ -6,6 +6,7 @@ using ImpactMap.Tests.Shared;
 namespace ImpactMap.Api.Tests;
 
 /// <summary>Two service instances on one Neo4j, as in production behind a load balancer.</summary>
+[Category(TestTiers.Neo4j)]
 public class Neo4jInstancesTests
 {
     [Test]

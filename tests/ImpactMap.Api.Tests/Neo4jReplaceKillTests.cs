@@ -9,6 +9,8 @@ namespace ImpactMap.Api.Tests;
 /// The service killed (SIGKILL) while it writes a large replace into Neo4j in many transactions: after a restart
 /// the graph is the previous one or the new one, whole, never a mix.
 /// </summary>
+[Category(TestTiers.Neo4j)]
+[NonParallelizable] // kill -9 in the middle of large Neo4j writes
 public class Neo4jReplaceKillTests
 {
     private static string Document(int size, string kind) => JsonSerializer.Serialize(new

@@ -5,6 +5,7 @@ using ImpactMap.Tests.Shared;
 
 namespace ImpactMap.Api.Tests;
 
+[TestFixtureSource(typeof(ApiStores), nameof(ApiStores.Embedded))]
 public class PlatformTests(string store) : ApiTestBase(store)
 {
     [Test]
@@ -38,6 +39,7 @@ public class PlatformTests(string store) : ApiTestBase(store)
     }
 
     [Test]
+    [Category(TestTiers.External)]
     public async Task The_OpenAPI_document_passes_the_Redocly_linter_with_no_errors()
     {
         using var folder = new ImpactMap.Tests.Shared.TempFolder();

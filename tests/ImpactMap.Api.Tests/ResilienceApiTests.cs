@@ -5,6 +5,7 @@ using ImpactMap.Tests.Shared;
 namespace ImpactMap.Api.Tests;
 
 /// <summary>The reverse question over HTTP: cut sets, unavailability from the samples' SLAs, importance, false fallbacks, the ranking.</summary>
+[TestFixtureSource(typeof(ApiStores), nameof(ApiStores.Embedded))]
 public class ResilienceApiTests(string store) : ApiTestBase(store)
 {
     [Test]

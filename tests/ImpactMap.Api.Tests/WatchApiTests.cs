@@ -190,6 +190,7 @@ public class WatchApiTests(string store)
     }
 
     [Test]
+    [Category(TestTiers.Slow)]
     public async Task Killed_and_restarted_mid_outage_it_carries_on_with_the_same_incident_and_posts_nothing_twice()
     {
         var graph = await NewGraphAsync();
@@ -214,6 +215,7 @@ public class WatchApiTests(string store)
     [TestCase("slow", "no answer within 2 s")]
     [TestCase("malformed", "summary.json is not JSON (line 2)")]
     [TestCase("loop", "redirects loop")]
+    [Category(TestTiers.Slow)]
     public async Task A_hostile_page_changes_nothing_and_the_watch_says_why_then_goes_stale(string behaviour, string reason)
     {
         var graph = await NewGraphAsync();

@@ -8,6 +8,7 @@ namespace ImpactMap.Api.Tests;
 
 /// <summary>Webhooks to a receiver on loopback that verifies every signature, on each store.</summary>
 [TestFixtureSource(typeof(ApiStores), nameof(ApiStores.All))]
+[NonParallelizable] // its burst of 1,000 events with kill -9 loads the machine
 public class WebhookApiTests(string store)
 {
     private const string Graph = """
@@ -156,6 +157,7 @@ public class WebhookApiTests(string store)
     }
 
     [Test]
+    [Category(TestTiers.Slow)]
     public async Task A_failing_receiver_is_retried_then_given_up_and_the_subscription_marked_failing_until_it_takes_deliveries_again()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
@@ -198,6 +200,7 @@ public class WebhookApiTests(string store)
     }
 
     [Test]
+    [Category(TestTiers.Slow)]
     public async Task Killed_three_times_during_a_burst_of_1000_events_every_event_arrives_signed()
     {
         await using var receiver = await WebhookReceiver.StartAsync();

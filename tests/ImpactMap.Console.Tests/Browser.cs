@@ -1,5 +1,8 @@
 using Microsoft.Playwright;
 
+// Every test here drives a real browser: the inner loop leaves them out.
+[assembly: Category(ImpactMap.Tests.Shared.TestTiers.Browser)]
+
 namespace ImpactMap.Console.Tests;
 
 /// <summary>

@@ -16,6 +16,7 @@ namespace ImpactMap.Core.Tests;
 /// BDDs, compared for minimal cut sets, unavailability and importance. SCRAM prints six significant digits,
 /// so figures agree to 1e-5 relative (exact cut sets agree exactly).
 /// </summary>
+[Category(TestTiers.External)]
 public class ScramCrossCheckTests
 {
     private const double Digits = 1e-5;

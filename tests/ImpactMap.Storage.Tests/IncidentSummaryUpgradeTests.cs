@@ -57,6 +57,7 @@ public class IncidentSummaryUpgradeTests
     }
 
     [Test]
+    [Category(TestTiers.Neo4j)]
     public async Task A_Neo4j_incident_from_before_summaries_gets_one_when_a_store_starts()
     {
         var graph = "g-" + Guid.NewGuid().ToString("N")[..8];
@@ -93,6 +94,7 @@ public class IncidentSummaryUpgradeTests
     }
 
     [Test]
+    [Category(TestTiers.Neo4j)]
     public async Task A_Neo4j_incident_stored_whole_keeps_its_parties_through_a_text_only_update()
     {
         var graph = "g-" + Guid.NewGuid().ToString("N")[..8];

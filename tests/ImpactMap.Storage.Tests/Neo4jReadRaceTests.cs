@@ -11,6 +11,7 @@ namespace ImpactMap.Storage.Tests;
 /// a read fail once while a 100,000-node graph was swept, but the race cannot be forced on the real test Neo4j,
 /// so these use a fake Neo4j that refuses a statement once.
 /// </summary>
+[Category(TestTiers.Neo4j)]
 public class Neo4jReadRaceTests
 {
     private static (Neo4jDatabase Database, FakeNeo4j Server) Fake(string refusedStatementStart, string code)

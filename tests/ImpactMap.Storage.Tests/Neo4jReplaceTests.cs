@@ -8,6 +8,7 @@ namespace ImpactMap.Storage.Tests;
 /// The Neo4j store's replace in bounded transactions, on the test Neo4j: a new part written batch by batch,
 /// switched to at once, the old one swept.
 /// </summary>
+[Category(TestTiers.Neo4j)]
 public class Neo4jReplaceTests
 {
     private TempFolder _folder = null!;

@@ -7,6 +7,7 @@ namespace ImpactMap.Storage.Tests;
 /// on this machine (the tests' real Neo4j is 3.1), so these use a fake HTTP server that answers like them and
 /// records what the store sends; the 3.x path is also covered against the real Neo4j by the contract suite.
 /// </summary>
+[Category(TestTiers.Neo4j)]
 public class Neo4jVersionTests
 {
     [TestCase("5.26.0", "/db/impact/tx/commit", "CREATE CONSTRAINT impactmap_node_key IF NOT EXISTS FOR (n:ImpactMapNode) REQUIRE n.key IS UNIQUE")]

@@ -15,7 +15,7 @@ public static class StoreFactories
     public static IEnumerable<TestFixtureData> All()
     {
         yield return new TestFixtureData("sqlite").SetArgDisplayNames("sqlite");
-        yield return new TestFixtureData("neo4j").SetArgDisplayNames("neo4j");
+        yield return new TestFixtureData("neo4j").SetArgDisplayNames("neo4j").InTier(TestTiers.Neo4j);
     }
 
     /// <summary>
