@@ -124,7 +124,7 @@ public class ExportTests(string store) : ApiTestBase(store)
     {
         var info = new ProcessStartInfo("dot") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add("-Tplain");
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("Graphviz's dot did not start (apt-get install graphviz; .ci/run does)");
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("Graphviz's dot did not start (apt-get install graphviz; ./build.sh test does)");
         process.StandardInput.Write(dot);
         process.StandardInput.Close();
         var output = process.StandardOutput.ReadToEnd();

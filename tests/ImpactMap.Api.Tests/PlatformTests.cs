@@ -46,7 +46,7 @@ public class PlatformTests(string store) : ApiTestBase(store)
         var file = Path.Combine(folder.Path, "openapi.json");
         await File.WriteAllTextAsync(file, await Client.GetStringAsync("/openapi/v1.json"));
 
-        // Redocly CLI from npm (the .ci/run installs npm); its exit code is 1 on any error, 0 with warnings only.
+        // Redocly CLI from npm (./build.sh test installs npm); its exit code is 1 on any error, 0 with warnings only.
         var lint = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("npx", ["--yes", "@redocly/cli@2.77.0", "lint", file, "--format", "stylish"])
         {
             WorkingDirectory = folder.Path, RedirectStandardOutput = true, RedirectStandardError = true,

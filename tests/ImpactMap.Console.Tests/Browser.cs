@@ -21,7 +21,7 @@ public sealed class Browser
     public async Task StartAsync()
     {
         var chromium = Environment.GetEnvironmentVariable("IMPACTMAP_CHROMIUM") ?? FindOnPath("chromium")
-            ?? throw new InvalidOperationException("Chromium is missing: install Debian's chromium package (.ci/run does) or set IMPACTMAP_CHROMIUM");
+            ?? throw new InvalidOperationException("Chromium is missing: install Debian's chromium package (./build.sh test does) or set IMPACTMAP_CHROMIUM");
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

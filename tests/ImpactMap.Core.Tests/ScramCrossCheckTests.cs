@@ -159,7 +159,7 @@ public class ScramCrossCheckTests
             }
             catch (System.ComponentModel.Win32Exception e)
             {
-                throw new InvalidOperationException("scram is not installed: apt-get install scram (.ci/run does)", e);
+                throw new InvalidOperationException("scram is not installed: apt-get install scram (./build.sh test does)", e);
             }
             finally
             {

@@ -1,4 +1,4 @@
-import { h, clear, number, enc, pageHref, saveFile } from '../dom.js';
+import { h, clear, number, enc, pageHref, saveFile, afterWords, durationSeconds } from '../dom.js';
 import { api, session, wholeRadius } from '../api.js';
 import { problemsOf } from '../views/problem.js';
 import { showRadius } from '../views/radius.js';
@@ -174,5 +174,22 @@ export async function impactPage({ main, graph, query, signal, navigate }) {
   const fileName = `${graph}-impact-${outages.map(o => o.node).join('+').slice(0, 80)}.csv`;
   const pathOf = async id => (await api(`/graphs/${enc(graph)}/impact`, { method: 'POST', signal, body: { ...question, nodes: [id], limit: 1 } })).affected[0]?.path;
   await showRadius(view, radius, { base, fileName, pathOf });
-  clear(result, view, exportsView(graph, question, fileName.replace(/\.csv$/, '')), session.mayEdit ? incidentForm(graph, question, navigate) : null);
+  const spared = radius.sparedByDuration ? await sparedView(graph, question, radius, base, signal) : null;
+  clear(result, view, spared, exportsView(graph, question, fileName.replace(/\.csv$/, '')), session.mayEdit ? incidentForm(graph, question, navigate) : null);
 }
+
+/** Who the duration spares: those the outage reaches had it lasted (the same question without the duration), whose time lies past it. */
+async function sparedView(graph, question, radius, base, signal) {
+  const { duration, ...lasting } = question;
+  const hit = new Set(radius.affected.map(n => n.id));
+  const longer = await api(`/graphs/${enc(graph)}/impact`, { method: 'POST', signal, body: { ...lasting, limit: Math.min(radius.total + SPARED_SHOWN, 100000), paths: 'none' } });
+  const spared = longer.affected.filter(n => !hit.has(n.id)).sort((a, b) => durationSeconds(a.impactAt) - durationSeconds(b.impactAt));
+  return h('section', { class: 'card', 'aria-labelledby': 'spared-title' },
+    h('h2', { id: 'spared-title' }, `Spared by lasting only ${duration}`),
+    h('p', { class: 'muted' }, `${number(radius.sparedByDuration)} ${radius.sparedByDuration === 1 ? 'party' : 'parties'} a longer outage would reach: their tolerance outlasts it.`),
+    h('ul', { class: 'plain' }, spared.slice(0, SPARED_SHOWN).map(n => h('li', { 'data-spared': n.id },
+      h('a', { href: `${base}/nodes/${enc(n.id)}` }, n.name), ` would be ${n.state} ${afterWords(n.impactAt)}`))),
+    radius.sparedByDuration > SPARED_SHOWN ? h('p', { class: 'muted' }, `and ${number(radius.sparedByDuration - SPARED_SHOWN)} more`) : null);
+}
+
+const SPARED_SHOWN = 50;
