@@ -261,4 +261,23 @@ public class StatusPageApiTests(string store)
         var feed = await _anonymous.GetStringAsync($"/v1/graphs/{graph}/status/history.atom");
         Assert.That(feed, Does.Contain($"urn:impactmap:{graph}:maintenance:sunday").And.Contain("Scheduled maintenance: Work now (in_progress)"));
     }
+
+    /// <summary>Catches a page ETag that stays the same while the page changes (a 304 then hides an outage).</summary>
+    [Test]
+    public async Task The_pages_ETag_changes_when_an_incident_changes_it_and_the_old_one_gets_the_new_page()
+    {
+        var graph = await NewGraphAsync(isPublic: true);
+        var url = $"/v1/graphs/{graph}/status/api/v2/summary.json";
+        var quiet = await _anonymous.GetAsync(url);
+        var quietTag = quiet.Headers.ETag!.Tag;
+
+        await OpenAsync(graph);
+
+        using var again = new HttpRequestMessage(HttpMethod.Get, url);
+        again.Headers.IfNoneMatch.ParseAdd(quietTag);
+        var changed = await _anonymous.SendAsync(again);
+        Assert.That(changed.StatusCode, Is.EqualTo(HttpStatusCode.OK), "the page changed: not 304");
+        Assert.That(changed.Headers.ETag!.Tag, Is.Not.EqualTo(quietTag));
+        Assert.That((await changed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetProperty("indicator").GetString(), Is.Not.EqualTo("none"));
+    }
 }

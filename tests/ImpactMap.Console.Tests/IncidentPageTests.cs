@@ -181,7 +181,7 @@ public sealed class IncidentPageTests : SampleServiceTestBase
         Assert.That(sparedCount, Is.GreaterThan(0), "KYC's 30-minute queue outlasts a 20-minute outage");
         Assert.That(answer.GetProperty("sparedByDuration").GetInt32(), Is.EqualTo(sparedCount));
         await Expect(spared.Locator(".count-value")).ToHaveTextAsync(sparedCount.ToString(CultureInfo.InvariantCulture));
-        var list = Page.Locator("section", new() { HasText = "Spared by lasting only PT20M" });
+        var list = Page.Locator("section", new() { HasText = "Spared by a duration of PT20M" });
         await Expect(list.Locator("li[data-spared]")).ToHaveCountAsync(sparedCount);
         await Expect(list.Locator("li[data-spared='kyc-check']")).ToContainTextAsync("KYC Check (identity SaaS) would be down after 30 min");
         await ScreenshotAsync("what-if-spared-by-duration");

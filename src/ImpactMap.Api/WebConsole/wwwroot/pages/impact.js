@@ -185,7 +185,7 @@ async function sparedView(graph, question, radius, base, signal) {
   const longer = await api(`/graphs/${enc(graph)}/impact`, { method: 'POST', signal, body: { ...lasting, limit: Math.min(radius.total + SPARED_SHOWN, 100000), paths: 'none' } });
   const spared = longer.affected.filter(n => !hit.has(n.id)).sort((a, b) => durationSeconds(a.impactAt) - durationSeconds(b.impactAt));
   return h('section', { class: 'card', 'aria-labelledby': 'spared-title' },
-    h('h2', { id: 'spared-title' }, `Spared by lasting only ${duration}`),
+    h('h2', { id: 'spared-title' }, `Spared by a duration of ${duration}`),
     h('p', { class: 'muted' }, `${number(radius.sparedByDuration)} ${radius.sparedByDuration === 1 ? 'party' : 'parties'} a longer outage would reach: their tolerance outlasts it.`),
     h('ul', { class: 'plain' }, spared.slice(0, SPARED_SHOWN).map(n => h('li', { 'data-spared': n.id },
       h('a', { href: `${base}/nodes/${enc(n.id)}` }, n.name), ` would be ${n.state} ${afterWords(n.impactAt)}`))),
