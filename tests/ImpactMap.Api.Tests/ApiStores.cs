@@ -1,8 +1,8 @@
 using ImpactMap.Tests.Shared;
 
-// Fixtures run two at a time: most wait on their service, a supplier page or Neo4j, not on the cores, and the heavy
-// ones assert what happened, not how fast. Those that measure time or memory beside their own load, or change what
-// other fixtures share, say [NonParallelizable] and why.
+// Fixtures run two at a time: most wait on their service, a supplier page or Neo4j, not on the cores. Those that
+// load the machine (two of them together took longer than one after the other, measured), measure time beside their
+// own load, or change what other fixtures share, say [NonParallelizable] and why.
 [assembly: Parallelizable(ParallelScope.Fixtures)]
 [assembly: LevelOfParallelism(2)]
 

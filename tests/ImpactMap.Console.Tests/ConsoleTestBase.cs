@@ -49,7 +49,9 @@ public abstract class ConsoleTestBase
         }
 
         _context = await Browser.Instance.NewContextAsync(new BrowserNewContextOptions { ViewportSize = viewport, AcceptDownloads = true });
-        _context.SetDefaultTimeout(15_000);
+        // Generous: the full suite runs the API fixtures beside these, and a loaded machine is slow, not wrong.
+        _context.SetDefaultTimeout(45_000);
+        Microsoft.Playwright.Assertions.SetDefaultExpectTimeout(15_000);
         var page = await _context.NewPageAsync();
         page.Console += (_, message) =>
         {
