@@ -8,7 +8,6 @@ using ImpactMap.Tests.Shared;
 namespace ImpactMap.Api.Tests;
 
 /// <summary>API keys, roles, graph lists, the audit trail and rate limits, against the real service.</summary>
-[NonParallelizable] // its rate limits count requests per second
 public class AccessTests
 {
     private const string ReaderKey = "reader-secret-7f3a", EditorKey = "editor-secret-91bc", AdminKey = "admin-secret-c0de", LimitedKey = "limited-secret-55aa";

@@ -1,11 +1,5 @@
 using ImpactMap.Tests.Shared;
 
-// Fixtures run two at a time: most wait on their service, a supplier page or Neo4j, not on the cores. Those that
-// load the machine (two of them together took longer than one after the other, measured), measure time beside their
-// own load, or change what other fixtures share, say [NonParallelizable] and why.
-[assembly: Parallelizable(ParallelScope.Fixtures)]
-[assembly: LevelOfParallelism(2)]
-
 namespace ImpactMap.Api.Tests;
 
 /// <summary>The stores the API fixtures run on: the embedded SQLite file and a real Neo4j.</summary>

@@ -10,7 +10,6 @@ namespace ImpactMap.Api.Tests;
 /// refused before they start, and outbound addresses shown to readers without their tokens.
 /// </summary>
 [TestFixtureSource(typeof(ApiStores), nameof(ApiStores.All))]
-[NonParallelizable] // it keeps analyses running to fill the gate
 public class CallerIsolationTests(string store)
 {
     private const string ReaderKey = "reader-secret-1a2b", EditorKey = "editor-secret-3c4d", AdminKey = "admin-secret-5e6f";

@@ -5,7 +5,6 @@ using ImpactMap.Tests.Shared;
 
 namespace ImpactMap.Api.Tests;
 
-[NonParallelizable] // a million dependencies and a kill -9 mid-import load the machine
 public class EmbeddedStoreTests
 {
     private const string SmallGraph = """

@@ -12,7 +12,6 @@ namespace ImpactMap.Api.Tests;
 /// healthy watch a minute.
 /// </summary>
 [TestFixtureSource(typeof(ApiStores), nameof(ApiStores.All))]
-[NonParallelizable] // it measures one graph's cadence beside another's load
 public class FairnessTests(string store)
 {
     private const string Graph = """

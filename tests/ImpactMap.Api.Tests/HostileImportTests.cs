@@ -12,7 +12,6 @@ namespace ImpactMap.Api.Tests;
 /// the problem, never a 500 and never by dying.
 /// </summary>
 [TestFixtureSource(typeof(ApiStores), nameof(ApiStores.All))]
-[NonParallelizable] // its imports of 120 MB load the machine, and its liveness watch measures answers
 public class HostileImportTests(string store) : ApiTestBase(store)
 {
     private const long OneGigabyte = 1L << 30;

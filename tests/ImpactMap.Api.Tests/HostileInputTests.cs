@@ -12,7 +12,6 @@ namespace ImpactMap.Api.Tests;
 /// a 5xx, and the stored graphs exactly as before. Every generated request is invalid by construction.
 /// </summary>
 [TestFixtureSource(typeof(ApiStores), nameof(ApiStores.All))]
-[NonParallelizable] // ten thousand hostile requests load the machine
 public class HostileInputTests(string store) : ApiTestBase(store)
 {
     private const int Requests = 10_000;

@@ -6,7 +6,6 @@ using ImpactMap.Tests.Shared;
 namespace ImpactMap.Api.Tests;
 
 [TestFixtureSource(typeof(ApiStores), nameof(ApiStores.All))]
-[NonParallelizable] // it deletes every kept answer in the store, as a killed service would leave it
 public class IdempotencyTests(string store) : ApiTestBase(store)
 {
     private async Task<HttpResponseMessage> PostAsync(string url, string json, string key)

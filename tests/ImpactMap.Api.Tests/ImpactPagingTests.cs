@@ -11,7 +11,6 @@ namespace ImpactMap.Api.Tests;
 // bounded here is the HTTP path, whichever store took the graph. LargeIncidentTests hold a 100,000-party incident on
 // both stores.
 [TestFixtureSource(typeof(ApiStores), nameof(ApiStores.Embedded))]
-[NonParallelizable] // 100,000-node graphs load the machine within the query budget
 public class ImpactPagingTests(string store) : ApiTestBase(store)
 {
     private const long OneGigabyte = 1L << 30;

@@ -12,7 +12,6 @@ namespace ImpactMap.Api.Tests;
 /// under 1 GB on its own instance, and the incident reads back whole.
 /// </summary>
 [TestFixtureSource(typeof(ApiStores), nameof(ApiStores.All))]
-[NonParallelizable] // 100,000-party incidents load the machine
 public class LargeIncidentTests(string store)
 {
     private const long OneGigabyte = 1L << 30;

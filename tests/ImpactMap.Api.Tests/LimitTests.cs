@@ -6,7 +6,6 @@ using ImpactMap.Tests.Shared;
 
 namespace ImpactMap.Api.Tests;
 
-[NonParallelizable] // its long computations and budgets load the machine
 public class LimitTests
 {
     private TempFolder _data = null!;

@@ -10,7 +10,6 @@ namespace ImpactMap.Api.Tests;
 /// the graph is the previous one or the new one, whole, never a mix.
 /// </summary>
 [Category(TestTiers.Neo4j)]
-[NonParallelizable] // kill -9 in the middle of large Neo4j writes
 public class Neo4jReplaceKillTests
 {
     private static string Document(int size, string kind) => JsonSerializer.Serialize(new

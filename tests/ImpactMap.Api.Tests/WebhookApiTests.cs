@@ -8,7 +8,6 @@ namespace ImpactMap.Api.Tests;
 
 /// <summary>Webhooks to a receiver on loopback that verifies every signature, on each store.</summary>
 [TestFixtureSource(typeof(ApiStores), nameof(ApiStores.All))]
-[NonParallelizable] // its burst of 1,000 events with kill -9 loads the machine
 public class WebhookApiTests(string store)
 {
     private const string Graph = """
