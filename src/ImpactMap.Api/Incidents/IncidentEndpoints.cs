@@ -250,7 +250,7 @@ public static class IncidentEndpoints
             ImpactCounts.Of(incident.HitCounts(now)), impact.Total, page.Next is not null, impact.Origins.Select(Node).ToList(),
             page.Matching, page.Next is { } next ? ImpactCursor.Encode(incident.Revision, next) : null)
         {
-            Expected = incident.IsRunning ? ImpactCounts.Of(impact.AllCounts ?? new(impact.Counts.Down, impact.Counts.Degraded, impact.Counts.AtRisk)) : null,
+            Expected = incident.ExpectedCounts is { } expected ? ImpactCounts.Of(expected) : null,
             NextHitAt = incident.IsRunning && impact.NextHitAfter(now - incident.StartedAt) is { } nextHit ? incident.StartedAt + nextHit : null,
         };
     }

@@ -230,8 +230,7 @@ public sealed class IncidentService(
     /// </summary>
     private ImpactCounts Counts(Incident incident) => ImpactCounts.Of(incident.HitCounts(clock.GetUtcNow()));
 
-    private static ImpactCounts? Expected(Incident incident) =>
-        incident.IsRunning ? new ImpactCounts(incident.Impact.Counts.Down, incident.Impact.Counts.Degraded, incident.Impact.Counts.AtRisk) : null;
+    private static ImpactCounts? Expected(Incident incident) => incident.ExpectedCounts is { } expected ? ImpactCounts.Of(expected) : null;
 
     public async Task<Incident> ReviewAsync(string graph, string id, ReviewRequest body, string author, CancellationToken cancellationToken)
     {

@@ -298,6 +298,10 @@ public sealed record Incident(
         return !IsRunning || party.IsHitAfter(now - StartedAt);
     }
 
+    /// <summary>While the clock runs: the parties hit by the expected end if nothing is restored, by state; null once resolved.</summary>
+    public StateCounts? ExpectedCounts =>
+        IsRunning ? new StateCounts(Impact.Counts.Down, Impact.Counts.Degraded, Impact.Counts.AtRisk) : null;
+
     /// <summary>The parties hit at <paramref name="now"/>, by state; once resolved, all of its final impact.</summary>
     public StateCounts HitCounts(DateTimeOffset now)
     {
